@@ -1,0 +1,33 @@
+namespace ViralityDashboard.Core.Videos;
+
+/// <summary>
+/// One scraped video as an importer or the demo generator produces it, before it is stored.
+/// Counts are cumulative at scrape time; a null means the source lacks the value.
+/// </summary>
+public sealed record ScrapedVideoRecord
+{
+    public string Platform { get; init; } = Platforms.TikTok;
+    public required string VideoId { get; init; }
+    public long Views { get; init; }
+    public long Likes { get; init; }
+    public long Shares { get; init; }
+    public long Comments { get; init; }
+    public long? Saves { get; init; }
+    public double? DurationSeconds { get; init; }
+    public IReadOnlyList<string> Hashtags { get; init; } = [];
+    public string? SoundName { get; init; }
+    public bool? SoundOriginal { get; init; }
+    public string? Description { get; init; }
+    public DateTimeOffset? CreatedAt { get; init; }
+    public string? AuthorHandle { get; init; }
+    public long? AuthorFollowers { get; init; }
+    public bool? AuthorVerified { get; init; }
+
+    /// <summary>Plausible scrape glitches found in the row; stored, but kept out of training.</summary>
+    public DataQualityFlags Flags => DataQuality.Inspect(this);
+}
+
+public static class Platforms
+{
+    public const string TikTok = "tiktok";
+}
