@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ViralityDashboard.Data.Import;
+using ViralityDashboard.Data.Queries;
+
+namespace ViralityDashboard.Data;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the DbContext factory and the data services. Call after <see cref="DatabaseStartup.StartDatabaseAsync"/>.</summary>
+    public static IHostApplicationBuilder AddDataServices(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)
+            ?? throw new InvalidOperationException("No database: call StartDatabaseAsync before AddDataServices.");
+        builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
+        // A factory, not a scoped context: Blazor circuits and jobs outlive a unit of work.
+        builder.Services.AddPooledDbContextFactory<ViralityDbContext>(o => ViralityDbContext.Configure(o, connectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<VideoImporter>();
+        builder.Services.AddSingleton<StatsQueries>();
+        builder.Services.AddSingleton<DemoSeeder>();
+        return builder;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ViralityDashboard.Data.Embedded;
+
+/// <summary>
+/// A private PostgreSQL cluster under a data directory, created on first use and started on a free
+/// loopback port. Several processes may share one data directory: the first starts the cluster, later
+/// ones find it running (PostgreSQL's own postmaster.pid lock prevents a second postmaster) and reuse it.
+/// Whoever is last to leave stops it.
+/// </summary>
+public sealed class EmbeddedPostgres : IAsyncDisposable
+{
+    private const string DatabaseName = "virality";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly ProcessRunner _runner;
+    private readonly PostgresBinaries _binaries;
+    private readonly ILogger _logger;
+    private bool _disposed;
+
+    private EmbeddedPostgres(string dataDirectory, ProcessRunner runner, PostgresBinaries binaries, ILogger logger)
+    {
+        DataDirectory = dataDirectory;
+        _runner = runner;
+        _binaries = binaries;
+        _logger = logger;
+    }
+
+    public string DataDirectory { get; }
+    public string ClusterDirectory => Path.Combine(DataDirectory, "pgdata");
+    public string ConnectionString { get; private set; } = "";
+    public int Port { get; private set; }
+    /// <summary>False when another process had already started the cluster and we joined it.</summary>
+    public bool StartedHere { get; private set; }
+
+    /// <summary>The default data directory: per user, except for root, whose home the postgres user cannot enter.</summary>
+    public static string DefaultDataDirectory() =>
+        new ProcessRunner().RunAsPostgresUser
+            ? "/var/lib/viralitydashboard"
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ViralityDashboard");
+
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, ILogger logger, CancellationToken ct = default)
+    {
+        var server = new EmbeddedPostgres(Path.GetFullPath(dataDirectory), new ProcessRunner(), PostgresBinaries.Find(), logger);
+        await server.StartAsync(ct);
+        return server;
+    }
+
+    private async Task StartAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        // Serialises initdb and start between processes that share the data directory.
+        await using var initLock = await AcquireLockAsync(Path.Combine(DataDirectory, ".start.lock"), ct);
+        var credentials = await LoadOrCreateCredentialsAsync();
+        if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
+            await InitClusterAsync(credentials, ct);
+
+        var runningPort = await RunningPortAsync(ct);
+        if (runningPort is int port)
+        {
+            Port = port;
+            _logger.LogInformation("Joined the PostgreSQL cluster already running in {Dir} on port {Port}", ClusterDirectory, port);
+        }
+        else
+        {
+            Port = FreeLoopbackPort();
+            var logFile = Path.Combine(ClusterDirectory, "server.log");
+            var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_wal_size=2GB";
+            var (code, output) = await _runner.RunAsync(_binaries.PgCtl,
+                ["start", "-D", ClusterDirectory, "-w", "-t", "60", "-l", logFile, "-o", options], CommandTimeout, ct);
+            if (code != 0)
+                throw new EmbeddedPostgresException($"PostgreSQL did not start in {ClusterDirectory}: {output}\n{TailOfLog(logFile)}");
+            StartedHere = true;
+            _logger.LogInformation("Started PostgreSQL ({Bin}) in {Dir} on 127.0.0.1:{Port}", _binaries.Directory, ClusterDirectory, Port);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = credentials.User,
+            Password = credentials.Password,
+            Database = "postgres",
+        };
+        await EnsureDatabaseAsync(builder.ConnectionString, ct);
+        builder.Database = DatabaseName;
+        ConnectionString = builder.ConnectionString;
+    }
+
+    private async Task InitClusterAsync(Credentials credentials, CancellationToken ct)
+    {
+        _logger.LogInformation("Creating a PostgreSQL cluster in {Dir} (first run)", ClusterDirectory);
+        if (Directory.Exists(ClusterDirectory))
+            Directory.Delete(ClusterDirectory, recursive: true); // a half-made cluster from a failed first run holds nothing
+        if (OperatingSystem.IsWindows())
+            Directory.CreateDirectory(ClusterDirectory);
+        else
+            Directory.CreateDirectory(ClusterDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await _runner.GiveToPostgresUserAsync(ClusterDirectory);
+        var passwordFile = Path.Combine(DataDirectory, ".initdb-password");
+        await File.WriteAllTextAsync(passwordFile, credentials.Password, ct);
+        await _runner.GiveToPostgresUserAsync(passwordFile);
+        try
+        {
+            var (code, output) = await _runner.RunAsync(_binaries.InitDb,
+                ["-D", ClusterDirectory, "-U", credentials.User, $"--pwfile={passwordFile}", "--auth=scram-sha-256",
+                 "--encoding=UTF8", "--no-locale", "--no-instructions"], CommandTimeout, ct);
+            if (code != 0)
+            {
+                var hint = _runner.RunAsPostgresUser
+                    ? $" The '{ProcessRunner.PostgresOsUser}' OS user must be able to reach {DataDirectory}; choose a --data-dir it can enter."
+                    : "";
+                throw new EmbeddedPostgresException($"initdb failed for {ClusterDirectory}: {output}{hint}");
+            }
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    /// <summary>The port of a postmaster already serving this cluster, if there is one.</summary>
+    private async Task<int?> RunningPortAsync(CancellationToken ct)
+    {
+        var pidFile = Path.Combine(ClusterDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile))
+            return null;
+        var (code, _) = await _runner.RunAsync(_binaries.PgCtl, ["status", "-D", ClusterDirectory], CommandTimeout, ct);
+        if (code != 0)
+            return null; // a stale pid file from a crash: pg_ctl start clears it
+        // postmaster.pid, line 4: the port.
+        var lines = await File.ReadAllLinesAsync(pidFile, ct);
+        return lines.Length > 3 && int.TryParse(lines[3], out var port) ? port : null;
+    }
+
+    private static async Task EnsureDatabaseAsync(string adminConnectionString, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(adminConnectionString);
+        await conn.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn) { Parameters = { new() { Value = DatabaseName } } };
+        if (await exists.ExecuteScalarAsync(ct) is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", conn);
+            try
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // another process created it a moment ago
+            }
+        }
+    }
+
+    /// <summary>Stops the cluster unless another process is still connected to it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            if (await OtherClientsConnectedAsync())
+            {
+                _logger.LogInformation("PostgreSQL in {Dir} left running: another process is still using it", ClusterDirectory);
+                return;
+            }
+            var (code, output) = await _runner.RunAsync(_binaries.PgCtl, ["stop", "-D", ClusterDirectory, "-m", "fast", "-w"], CommandTimeout);
+            if (code != 0)
+                _logger.LogWarning("Stopping PostgreSQL in {Dir} failed: {Output}", ClusterDirectory, output);
+        }
+        catch (Exception e) when (e is NpgsqlException or EmbeddedPostgresException)
+        {
+            _logger.LogWarning(e, "Could not stop PostgreSQL in {Dir} cleanly", ClusterDirectory);
+        }
+    }
+
+    private async Task<bool> OtherClientsConnectedAsync()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
+        await using var conn = new NpgsqlConnection(builder.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()", conn);
+        return (long)(await cmd.ExecuteScalarAsync())! > 0;
+    }
+
+    private sealed record Credentials(string User, string Password);
+
+    private async Task<Credentials> LoadOrCreateCredentialsAsync()
+    {
+        var file = Path.Combine(DataDirectory, "credentials.json");
+        if (File.Exists(file))
+            return JsonSerializer.Deserialize<Credentials>(await File.ReadAllTextAsync(file))
+                ?? throw new EmbeddedPostgresException($"{file} is unreadable; delete {DataDirectory} to start afresh.");
+        var credentials = new Credentials("virality", Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // it holds the cluster's password
+        await using (var stream = new FileStream(file, options))
+        {
+            await JsonSerializer.SerializeAsync(stream, credentials);
+        }
+        return credentials;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+    }
+
+    private static string TailOfLog(string logFile)
+    {
+        try
+        {
+            return File.Exists(logFile) ? string.Join('\n', File.ReadLines(logFile).TakeLast(15)) : "";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace ViralityDashboard.Data.Entities;
+
+/// <summary>A trained model kept in the registry: accepted, rejected by the gate, or retired.</summary>
+public sealed class ModelVersion
+{
+    public long Id { get; set; }
+    public string VersionTag { get; set; } = "";
+    /// <summary>engagement or preference.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>active, inactive or rejected.</summary>
+    public string Status { get; set; } = "";
+    /// <summary>At most one version per kind is active (partial unique index).</summary>
+    public bool IsActive { get; set; }
+    public DateTimeOffset TrainedAt { get; set; }
+    public int TrainingVideoCount { get; set; }
+    public string FeatureSet { get; set; } = "";
+    public string? TierScheme { get; set; }
+    public string Trainer { get; set; } = "";
+    public string Thresholds { get; set; } = "{}";
+    public string FeatureWeights { get; set; } = "{}";
+    public string Metrics { get; set; } = "{}";
+    public string NormalizationConfig { get; set; } = "{}";
+    public byte[] Artifact { get; set; } = [];
+    public string? Notes { get; set; }
+    public long? TrainingRunId { get; set; }
+}

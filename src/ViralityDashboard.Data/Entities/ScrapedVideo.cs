@@ -1,0 +1,31 @@
+using ViralityDashboard.Core.Videos;
+
+namespace ViralityDashboard.Data.Entities;
+
+public sealed class ScrapedVideo
+{
+    public long Id { get; set; }
+    public string Platform { get; set; } = Platforms.TikTok;
+    public string PlatformVideoId { get; set; } = "";
+    public long Views { get; set; }
+    public long Likes { get; set; }
+    public long Shares { get; set; }
+    public long Comments { get; set; }
+    public long? Saves { get; set; }
+    public double? DurationSeconds { get; set; }
+    public string[] Hashtags { get; set; } = [];
+    public string? SoundName { get; set; }
+    public bool? SoundOriginal { get; set; }
+    public string? Description { get; set; }
+    /// <summary>When the video was posted.</summary>
+    public DateTimeOffset? CreatedAt { get; set; }
+    public string? AuthorHandle { get; set; }
+    public long? AuthorFollowers { get; set; }
+    public bool? AuthorVerified { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastScrapedAt { get; set; }
+    public DataQualityFlags QualityFlags { get; set; }
+
+    public List<AnalyzedVideo> Analyses { get; set; } = [];
+    public List<VideoRating> Ratings { get; set; } = [];
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using CsvHelper;
+using CsvHelper.Configuration;
+using ViralityDashboard.Core.Videos;
+
+namespace ViralityDashboard.Data.Import;
+
+/// <summary>Reads the normalized CSV (see the data README), streaming, one <see cref="ParsedRow"/> per record.</summary>
+internal static class CsvVideoReader
+{
+    public static readonly string[] Header =
+    [
+        "video_id", "views", "likes", "shares", "comments", "saves", "duration_seconds", "hashtags",
+        "sound_name", "description", "created_at", "author_followers", "author_verified",
+    ];
+
+    private static readonly string[] RequiredColumns = ["video_id", "views", "likes", "shares", "comments"];
+
+    public static async IAsyncEnumerable<ParsedRow> ReadAsync(TextReader text, DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            // Quoting mistakes desynchronise every later field: stop with the line rather than guess.
+            BadDataFound = args => throw new ImportFormatException(
+                $"line {args.Context.Parser?.RawRow}: malformed CSV quoting near '{FieldRules.Shorten(args.RawRecord.Trim())}'"),
+            MissingFieldFound = null,
+            DetectColumnCountChanges = false,
+        };
+        using var csv = new CsvReader(text, config);
+        if (!await ReadAsync(csv))
+            throw new ImportFormatException("the CSV file is empty (expected a header line: " + string.Join(',', Header) + ")");
+        csv.ReadHeader();
+        var columns = (csv.HeaderRecord ?? []).Select(h => h.Trim()).ToArray();
+        var missing = RequiredColumns.Where(c => !columns.Contains(c)).ToArray();
+        if (missing.Length > 0)
+            throw new ImportFormatException(
+                $"line 1: the CSV header lacks {string.Join(", ", missing)} (expected: {string.Join(',', Header)})");
+        var index = Header.ToDictionary(h => h, h => Array.IndexOf(columns, h));
+
+        long previousRawRow = csv.Parser.RawRow;
+        while (await ReadAsync(csv))
+        {
+            ct.ThrowIfCancellationRequested();
+            var where = $"line {previousRawRow + 1}";
+            previousRawRow = csv.Parser.RawRow;
+            if (csv.Parser.Count != columns.Length)
+            {
+                yield return ParsedRow.Invalid(where, $"expected {columns.Length} fields, found {csv.Parser.Count}");
+                continue;
+            }
+            yield return Parse(csv, index, where, now);
+        }
+    }
+
+    private static async Task<bool> ReadAsync(CsvReader csv)
+    {
+        try
+        {
+            return await csv.ReadAsync();
+        }
+        catch (CsvHelperException e) when (e is not BadDataException)
+        {
+            throw new ImportFormatException($"line {csv.Parser.RawRow}: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    private static ParsedRow Parse(CsvReader csv, Dictionary<string, int> index, string where, DateTimeOffset now)
+    {
+        string? Field(string name) => index[name] >= 0 ? csv.Parser[index[name]] : null;
+        try
+        {
+            var video = new ScrapedVideoRecord
+            {
+                VideoId = FieldRules.VideoId(Field("video_id")),
+                Views = FieldRules.Count("views", Field("views")),
+                Likes = FieldRules.Count("likes", Field("likes")),
+                Shares = FieldRules.Count("shares", Field("shares")),
+                Comments = FieldRules.Count("comments", Field("comments")),
+                Saves = FieldRules.OptionalCount("saves", Field("saves")),
+                DurationSeconds = FieldRules.Duration(Field("duration_seconds")),
+                Hashtags = FieldRules.Hashtags((Field("hashtags") ?? "").Split('|')),
+                SoundName = FieldRules.Text("sound_name", Field("sound_name")),
+                Description = FieldRules.Text("description", Field("description")),
+                CreatedAt = FieldRules.PostedAt(Field("created_at"), now),
+                AuthorFollowers = FieldRules.OptionalCount("author_followers", Field("author_followers"), FieldRules.MaxFollowers),
+                AuthorVerified = FieldRules.Boolean("author_verified", Field("author_verified")),
+            };
+            return ParsedRow.Valid(where, video);
+        }
+        catch (RowException e)
+        {
+            return ParsedRow.Invalid(where, e.Message);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using ViralityDashboard.Core.Videos;
+
+namespace ViralityDashboard.Data.Import;
+
+/// <summary>The validation every import format shares: what a plausible scraped value is.</summary>
+internal static class FieldRules
+{
+    /// <summary>No video has been viewed more often than this; a larger count is a corrupt cell.</summary>
+    public const long MaxCount = 1_000_000_000_000;
+    public const long MaxFollowers = 10_000_000_000;
+    /// <summary>TikTok's longest uploads are 60 minutes; ten hours is certainly wrong.</summary>
+    public const double MaxDurationSeconds = 36_000;
+    public const int MaxIdLength = 64;
+    public const int MaxTextLength = 20_000;
+    public const int MaxHashtags = 200;
+    /// <summary>musical.ly, TikTok's predecessor, launched in 2014.</summary>
+    public static readonly DateTimeOffset EarliestPost = new(2014, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Clocks of scrapers and servers disagree a little; a day ahead is the limit.</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
+
+    public static string VideoId(string? raw)
+    {
+        var id = Clean(raw)?.Trim();
+        if (string.IsNullOrEmpty(id))
+            throw new RowException("video id is missing");
+        if (id.Length > MaxIdLength)
+            throw new RowException($"video id is {id.Length} characters long (at most {MaxIdLength})");
+        if (id.Any(char.IsControl))
+            throw new RowException("video id contains control characters");
+        return id;
+    }
+
+    public static long Count(string field, string? raw, long max = MaxCount)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            throw new RowException($"{field} is missing");
+        return Count(field, ParseLong(field, raw), max);
+    }
+
+    public static long Count(string field, long value, long max = MaxCount)
+    {
+        if (value < 0)
+            throw new RowException($"{field} is negative ({value.ToString(CultureInfo.InvariantCulture)})");
+        if (value > max)
+            throw new RowException($"{field} is impossibly large ({value.ToString(CultureInfo.InvariantCulture)}, at most {max.ToString(CultureInfo.InvariantCulture)})");
+        return value;
+    }
+
+    public static long? OptionalCount(string field, string? raw, long max = MaxCount) =>
+        string.IsNullOrWhiteSpace(raw) ? null : Count(field, raw, max);
+
+    public static long ParseLong(string field, string raw)
+    {
+        var s = raw.Trim();
+        if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+            return v;
+        // Some dumps write counts as 1.2E5 or 120000.0; accept whole numbers only.
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) < 9e18)
+            return (long)d;
+        throw new RowException($"{field} '{Shorten(s)}' is not a whole number");
+    }
+
+    public static double? Duration(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return null;
+        if (!double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
+            throw new RowException($"duration_seconds '{Shorten(raw.Trim())}' is not a number");
+        return Duration(d);
+    }
+
+    public static double Duration(double seconds)
+    {
+        if (seconds < 0)
+            throw new RowException($"duration_seconds is negative ({seconds.ToString(CultureInfo.InvariantCulture)})");
+        if (seconds > MaxDurationSeconds)
+            throw new RowException($"duration_seconds is impossibly long ({seconds.ToString(CultureInfo.InvariantCulture)} s, at most {MaxDurationSeconds} s)");
+        return seconds;
+    }
+
+    public static DateTimeOffset? PostedAt(string? raw, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return null;
+        if (!DateTimeOffset.TryParse(raw.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            throw new RowException($"created_at '{Shorten(raw.Trim())}' is not a date (expected ISO 8601, e.g. 2025-02-12T14:57:40Z)");
+        return PostedAt(at, now);
+    }
+
+    public static DateTimeOffset PostedAt(DateTimeOffset at, DateTimeOffset now)
+    {
+        if (at > now + FutureTolerance)
+            throw new RowException($"created_at {at:yyyy-MM-dd HH:mm:ss}Z is in the future");
+        if (at < EarliestPost)
+            throw new RowException($"created_at {at:yyyy-MM-dd} is before TikTok existed");
+        return at.ToUniversalTime();
+    }
+
+    public static DateTimeOffset UnixSeconds(long seconds, DateTimeOffset now)
+    {
+        if (seconds is < 0 or > 253_402_300_799)
+            throw new RowException($"createTime {seconds} is not a valid unix time");
+        return PostedAt(DateTimeOffset.FromUnixTimeSeconds(seconds), now);
+    }
+
+    public static bool? Boolean(string field, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return null;
+        return raw.Trim().ToLowerInvariant() switch
+        {
+            "true" or "1" or "yes" => true,
+            "false" or "0" or "no" => false,
+            var other => throw new RowException($"{field} '{Shorten(other)}' is not true or false"),
+        };
+    }
+
+    /// <summary>PostgreSQL text cannot hold NUL; other characters, however hostile, are kept as data.</summary>
+    public static string? Clean(string? raw)
+    {
+        if (raw is null)
+            return null;
+        var s = raw.Contains('\0') ? raw.Replace("\0", "", StringComparison.Ordinal) : raw;
+        return s.IsNormalized() ? s : s.Normalize();
+    }
+
+    public static string? Text(string field, string? raw)
+    {
+        var s = Clean(raw);
+        if (string.IsNullOrEmpty(s))
+            return null;
+        if (s.Length > MaxTextLength)
+            throw new RowException($"{field} is {s.Length} characters long (at most {MaxTextLength})");
+        return s;
+    }
+
+    public static string[] Hashtags(IEnumerable<string?> raw)
+    {
+        var tags = raw.Select(t => Clean(t)?.Trim().TrimStart('#'))
+            .Where(t => !string.IsNullOrEmpty(t))
+            .Select(t => t!)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        if (tags.Length > MaxHashtags)
+            throw new RowException($"{tags.Length} hashtags (at most {MaxHashtags})");
+        if (tags.Any(t => t.Length > 500))
+            throw new RowException("a hashtag is longer than 500 characters");
+        return tags;
+    }
+
+    public static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ViralityDashboard.Data.Import;
+
+/// <summary>The three import formats, told apart by the file's content, not its name.</summary>
+internal static class ImportFormat
+{
+    public const string Csv = "csv";
+    public const string ScraperJson = "tiktok-scraper";
+    public const string WebItems = "tiktok-web-items";
+
+    private const int SniffBytes = 4096;
+
+    /// <summary>Reads the start of the stream, decides the format, and returns the rows of the whole stream.</summary>
+    public static async Task<(string Format, IAsyncEnumerable<ParsedRow> Rows)> OpenAsync(Stream stream, DateTimeOffset now, CancellationToken ct)
+    {
+        var head = new byte[SniffBytes];
+        var length = 0;
+        int read;
+        while (length < head.Length && (read = await stream.ReadAsync(head.AsMemory(length), ct)) > 0)
+            length += read;
+        var replay = new ReplayStream(head.AsMemory(0, length), stream);
+        var sniff = head.AsSpan(0, length);
+
+        var nul = sniff.IndexOf((byte)0);
+        if (nul >= 0 || !IsUtf8(sniff, complete: length < head.Length))
+            throw new ImportFormatException($"the file is not text (binary data near byte {(nul >= 0 ? nul : 0) + 1}); expected CSV or JSON");
+        var first = FirstSignificantByte(sniff);
+        return first switch
+        {
+            -1 => throw new ImportFormatException("the file is empty"),
+            (byte)'{' => (ScraperJson, JsonRows(replay, "collector", now, ct)),
+            (byte)'[' => await JsonArrayRowsAsync(replay, now, ct),
+            _ => (Csv, CsvVideoReader.ReadAsync(new StreamReader(replay, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct)),
+        };
+    }
+
+    /// <summary>A bare array holds either scraper items or web items; the first item decides.</summary>
+    private static async Task<(string, IAsyncEnumerable<ParsedRow>)> JsonArrayRowsAsync(Stream stream, DateTimeOffset now, CancellationToken ct)
+    {
+        var items = JsonItemStream.ReadAsync(stream, null, ct).GetAsyncEnumerator(ct);
+        var hasFirst = await items.MoveNextAsync();
+        var web = !hasFirst || TikTokJsonMapper.IsWebItem(items.Current);
+        return (web ? WebItems : ScraperJson, MapAll(items, hasFirst, web, now));
+    }
+
+    private static async IAsyncEnumerable<ParsedRow> JsonRows(Stream stream, string property, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        long index = 0;
+        await foreach (var item in JsonItemStream.ReadAsync(stream, property, ct))
+            yield return TikTokJsonMapper.Map(item, index++, webItem: false, now);
+    }
+
+    private static async IAsyncEnumerable<ParsedRow> MapAll(IAsyncEnumerator<JsonElement> items, bool hasFirst, bool web, DateTimeOffset now)
+    {
+        await using (items)
+        {
+            long index = 0;
+            if (!hasFirst)
+                yield break;
+            do
+            {
+                yield return TikTokJsonMapper.Map(items.Current, index++, web, now);
+            }
+            while (await items.MoveNextAsync());
+        }
+    }
+
+    private static int FirstSignificantByte(ReadOnlySpan<byte> data)
+    {
+        if (data.StartsWith("\uFEFF"u8))
+            data = data[3..];
+        foreach (var b in data)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                return b;
+        }
+        return -1;
+    }
+
+    private static bool IsUtf8(ReadOnlySpan<byte> data, bool complete)
+    {
+        // The sniff may cut a multi-byte character in two: allow an incomplete one at the very end.
+        for (var trim = 0; trim <= (complete ? 0 : 3) && trim <= data.Length; trim++)
+        {
+            if (System.Text.Unicode.Utf8.IsValid(data[..^trim]))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Gives back the sniffed bytes, then the rest of the inner stream.</summary>
+    private sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream inner) : Stream
+    {
+        private ReadOnlyMemory<byte> _head = head;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (_head.IsEmpty)
+                return await inner.ReadAsync(buffer, ct);
+            var n = Math.Min(buffer.Length, _head.Length);
+            _head[..n].CopyTo(buffer);
+            _head = _head[n..];
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_head.IsEmpty)
+                return inner.Read(buffer, offset, count);
+            var n = Math.Min(count, _head.Length);
+            _head[..n].Span.CopyTo(buffer.AsSpan(offset));
+            _head = _head[n..];
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using ViralityDashboard.Core.Videos;
+
+namespace ViralityDashboard.Data.Import;
+
+/// <summary>Maps tiktok-scraper items and TikTok web items (field names in the data README) to videos.</summary>
+internal static class TikTokJsonMapper
+{
+    /// <summary>Web items nest their counters under stats; scraper items carry them at the top.</summary>
+    public static bool IsWebItem(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && (item.TryGetProperty("stats", out _) || item.TryGetProperty("statsV2", out _) || item.TryGetProperty("desc", out _));
+
+    public static ParsedRow Map(JsonElement item, long index, bool webItem, DateTimeOffset now)
+    {
+        var where = $"item {index}";
+        if (item.ValueKind != JsonValueKind.Object)
+            return ParsedRow.Invalid(where, $"expected an object, found {item.ValueKind.ToString().ToLowerInvariant()}");
+        try
+        {
+            return ParsedRow.Valid(where, webItem ? MapWebItem(item, now) : MapScraperItem(item, now));
+        }
+        catch (RowException e)
+        {
+            return ParsedRow.Invalid(where, e.Message);
+        }
+    }
+
+    private static ScrapedVideoRecord MapScraperItem(JsonElement item, DateTimeOffset now)
+    {
+        var author = Child(item, "authorMeta");
+        var music = Child(item, "musicMeta");
+        return new ScrapedVideoRecord
+        {
+            VideoId = FieldRules.VideoId(Str(item, "id")),
+            Views = RequiredCount(item, "playCount"),
+            Likes = RequiredCount(item, "diggCount"),
+            Shares = RequiredCount(item, "shareCount"),
+            Comments = RequiredCount(item, "commentCount"),
+            Saves = null, // tiktok-scraper does not report saves
+            DurationSeconds = Number(Child(item, "videoMeta"), "duration") is double d ? FieldRules.Duration(d) : null,
+            Hashtags = FieldRules.Hashtags(Array(item, "hashtags").Select(h => Str(h, "name"))),
+            SoundName = FieldRules.Text("musicMeta.musicName", Str(music, "musicName")),
+            SoundOriginal = Bool(music, "musicOriginal"),
+            Description = FieldRules.Text("text", Str(item, "text")),
+            CreatedAt = Long(item, "createTime") is long t ? FieldRules.UnixSeconds(t, now) : null,
+            AuthorHandle = FieldRules.Text("authorMeta.name", Str(author, "name")),
+            AuthorVerified = Bool(author, "verified"),
+            AuthorFollowers = Long(author, "fans") is long f ? FieldRules.Count("authorMeta.fans", f, FieldRules.MaxFollowers) : null,
+        };
+    }
+
+    private static ScrapedVideoRecord MapWebItem(JsonElement item, DateTimeOffset now)
+    {
+        // Some dumps keep numbers in stats, others strings in statsV2.
+        var stats = Child(item, "stats") ?? Child(item, "statsV2");
+        var statsV2 = Child(item, "statsV2");
+        long Stat(string name) => Long(stats, name) ?? Long(statsV2, name)
+            ?? throw new RowException($"stats.{name} is missing");
+        var video = Child(item, "video");
+        var isPhotoPost = item.TryGetProperty("imagePost", out _);
+        var hashtags = Array(item, "textExtra").Select(t => Str(t, "hashtagName")).Where(t => !string.IsNullOrEmpty(t)).ToList();
+        if (hashtags.Count == 0)
+            hashtags = Array(item, "challenges").Select(c => Str(c, "title")).ToList();
+        var music = Child(item, "music");
+        var author = Child(item, "author");
+        var saves = Long(stats, "collectCount") ?? Long(statsV2, "collectCount");
+        return new ScrapedVideoRecord
+        {
+            VideoId = FieldRules.VideoId(Str(item, "id")),
+            Views = FieldRules.Count("stats.playCount", Stat("playCount")),
+            Likes = FieldRules.Count("stats.diggCount", Stat("diggCount")),
+            Shares = FieldRules.Count("stats.shareCount", Stat("shareCount")),
+            Comments = FieldRules.Count("stats.commentCount", Stat("commentCount")),
+            Saves = saves is long s ? FieldRules.Count("stats.collectCount", s) : null,
+            // Photo posts report a duration of 0: they have none.
+            DurationSeconds = isPhotoPost ? null : Number(video, "duration") is double d ? FieldRules.Duration(d) : null,
+            Hashtags = FieldRules.Hashtags(hashtags),
+            SoundName = FieldRules.Text("music.title", Str(music, "title")),
+            SoundOriginal = Bool(music, "original"),
+            Description = FieldRules.Text("desc", Str(item, "desc")),
+            CreatedAt = Long(item, "createTime") is long t ? FieldRules.UnixSeconds(t, now) : null,
+            AuthorHandle = FieldRules.Text("author.uniqueId", Str(author, "uniqueId")),
+            AuthorVerified = Bool(author, "verified"),
+            AuthorFollowers = Long(Child(item, "authorStats"), "followerCount") is long f
+                ? FieldRules.Count("authorStats.followerCount", f, FieldRules.MaxFollowers) : null,
+        };
+    }
+
+    private static long RequiredCount(JsonElement item, string name) =>
+        FieldRules.Count(name, Long(item, name) ?? throw new RowException($"{name} is missing"));
+
+    private static JsonElement? Child(JsonElement? parent, string name) =>
+        parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out var c) && c.ValueKind == JsonValueKind.Object ? c : null;
+
+    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+
+    private static string? Str(JsonElement? parent, string name)
+    {
+        if (parent is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v))
+            return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number => v.GetRawText(),
+            JsonValueKind.Null => null,
+            _ => throw new RowException($"{name} is a {v.ValueKind.ToString().ToLowerInvariant()}, not text"),
+        };
+    }
+
+    private static long? Long(JsonElement? parent, string name)
+    {
+        if (parent is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v))
+            return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.Number when v.TryGetInt64(out var l) => l,
+            JsonValueKind.Number => FieldRules.ParseLong(name, v.GetRawText()),
+            JsonValueKind.String => string.IsNullOrWhiteSpace(v.GetString()) ? null : FieldRules.ParseLong(name, v.GetString()!),
+            JsonValueKind.Null => null,
+            _ => throw new RowException($"{name} is a {v.ValueKind.ToString().ToLowerInvariant()}, not a number"),
+        };
+    }
+
+    private static double? Number(JsonElement? parent, string name)
+    {
+        if (parent is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v))
+            return null;
+        if (v.ValueKind == JsonValueKind.Number)
+            return v.GetDouble();
+        if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+            return d;
+        if (v.ValueKind == JsonValueKind.Null)
+            return null;
+        throw new RowException($"{name} '{FieldRules.Shorten(v.GetRawText())}' is not a number");
+    }
+
+    private static bool? Bool(JsonElement? parent, string name)
+    {
+        if (parent is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v))
+            return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Null => null,
+            JsonValueKind.String => FieldRules.Boolean(name, v.GetString()),
+            JsonValueKind.Number => v.GetRawText() != "0",
+            _ => throw new RowException($"{name} is not true or false"),
+        };
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Data.Entities;
+
+namespace ViralityDashboard.Data;
+
+/// <remarks>
+/// Migrations live in Data/Migrations. Add one with
+/// <c>dotnet ef migrations add Name --project src/ViralityDashboard.Data --output-dir Migrations</c>;
+/// the design-time factory below means no web host is booted for that.
+/// </remarks>
+public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> options) : DbContext(options)
+{
+    public DbSet<ScrapedVideo> ScrapedVideos => Set<ScrapedVideo>();
+    public DbSet<AnalyzedVideo> AnalyzedVideos => Set<AnalyzedVideo>();
+    public DbSet<VideoRating> VideoRatings => Set<VideoRating>();
+    public DbSet<CalibrationBaseline> CalibrationBaselines => Set<CalibrationBaseline>();
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+    public DbSet<ModelActivation> ModelActivations => Set<ModelActivation>();
+    public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ViralityDbContext).Assembly);
+
+    /// <summary>The one place the provider and naming convention are chosen.</summary>
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+}
