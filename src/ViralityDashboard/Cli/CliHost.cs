@@ -1,0 +1,55 @@
+using ViralityDashboard.Data;
+using ViralityDashboard.Data.Embedded;
+using ViralityDashboard.Training;
+
+namespace ViralityDashboard.Cli;
+
+/// <summary>The services a verb needs: the same database resolution and registrations as the web app, without the web.</summary>
+internal sealed class CliHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly EmbeddedPostgres? _database;
+
+    private CliHost(IHost host, EmbeddedPostgres? database)
+    {
+        _host = host;
+        _database = database;
+    }
+
+    public IServiceProvider Services => _host.Services;
+    public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
+
+    public static async Task<CliHost> StartAsync(string? dataDir, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        if (!string.IsNullOrWhiteSpace(dataDir))
+            builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.DataDir)}"] = dataDir;
+        // Verbs print their own output; the framework's information logs would bury it.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        using var loggerFactory = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Warning));
+        var database = await builder.StartDatabaseAsync(loggerFactory.CreateLogger("Database"), ct);
+        try
+        {
+            builder.AddDataServices();
+            builder.AddTrainingServices();
+            var host = builder.Build();
+            await host.Services.MigrateDatabaseAsync(ct);
+            return new CliHost(host, database);
+        }
+        catch
+        {
+            if (database is not null)
+                await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+}

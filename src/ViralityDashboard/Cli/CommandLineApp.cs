@@ -1,0 +1,47 @@
+using System.CommandLine;
+using ViralityDashboard.Data.Embedded;
+using ViralityDashboard.Data.Import;
+
+namespace ViralityDashboard.Cli;
+
+/// <summary>
+/// The verbs of the one executable. <c>dashboard VERB …</c> runs a verb; no verb (or only options such as
+/// <c>--urls</c> and <c>--data-dir</c>) starts the web app.
+/// </summary>
+internal static class CommandLineApp
+{
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?" or "--version");
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("ViralityDashboard: rate short videos, calibrate tiers, train and serve virality models. Run without a verb to start the web app.");
+        root.Options.Add(Common.DataDir);
+        root.Subcommands.Add(ImportVerb.Create());
+        root.Subcommands.Add(SeedDemoVerb.Create());
+        root.Subcommands.Add(StatsVerb.Create());
+        root.Subcommands.Add(BenchImportVerb.Create());
+        var parsed = root.Parse(args);
+        try
+        {
+            return await parsed.InvokeAsync();
+        }
+        catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}
+
+/// <summary>Options every verb shares.</summary>
+internal static class Common
+{
+    public static readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "Folder of the embedded PostgreSQL cluster (ignored when ConnectionStrings__Virality is set)",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object as the last line of output" };
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Spectre.Console;
+using ViralityDashboard.Data.Import;
+
+namespace ViralityDashboard.Cli;
+
+internal static class ImportVerb
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "Normalized CSV, tiktok-scraper JSON or TikTok web items JSON (detected from content)" };
+        var strict = new Option<bool>("--strict") { Description = "Abort on the first invalid row, writing nothing" };
+        var json = Common.Json();
+        var command = new Command("import", "Import scraped videos; re-importing updates stats and never duplicates a video") { file, strict, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+                throw new FileNotFoundException($"{path.FullName} does not exist");
+            await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            await using var stream = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            var asJson = parse.GetValue(json);
+            var progress = asJson || Console.IsErrorRedirected ? null : new Progress<long>(n => Console.Error.Write($"\r{n:N0} rows read…"));
+            var report = await host.Get<VideoImporter>().ImportAsync(stream, new ImportOptions { Strict = parse.GetValue(strict), Progress = progress }, ct);
+            if (progress is not null)
+                Console.Error.Write("\r");
+            Print(path.Name, report, asJson);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(string name, ImportReport report, bool asJson)
+    {
+        if (asJson)
+        {
+            CliOutput.WriteJson(new
+            {
+                report.Format,
+                report.Read,
+                report.Inserted,
+                report.Updated,
+                report.Rejected,
+                report.Flagged,
+                Errors = report.Errors.Select(e => new { e.Where, e.Reason }),
+            });
+            return;
+        }
+        AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/] ({report.Format}): {report.Read:N0} read, [green]{report.Inserted:N0} inserted[/], {report.Updated:N0} updated, [red]{report.Rejected:N0} rejected[/], [yellow]{report.Flagged:N0} flagged[/]");
+        if (report.Errors.Count == 0)
+            return;
+        var table = new Table().AddColumn("where").AddColumn("reason");
+        foreach (var e in report.Errors.Take(50))
+            table.AddRow(Markup.Escape(e.Where), Markup.Escape(e.Reason));
+        AnsiConsole.Write(table);
+        if (report.Errors.Count > 50)
+            AnsiConsole.MarkupLineInterpolated($"… and {report.Errors.Count - 50:N0} more (use --json for all)");
+    }
+}
