@@ -1,27 +1,27 @@
-using ViralityDashboard.Components;
+using ViralityDashboard;
+using ViralityDashboard.Cli;
+using ViralityDashboard.Data;
+using ViralityDashboard.Training;
+
+// One executable: a verb runs the command line, anything else starts the dashboard.
+if (CommandLineApp.IsCommand(args))
+    return await CommandLineApp.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddDataDirArgument(args);
+await using var database = await builder.StartDatabaseOrExitAsync();
+if (database.Failed)
+    return 2;
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddDataServices();
+builder.AddTrainingServices();
+builder.AddWebServices();
 
 var app = builder.Build();
+await app.PrepareDatabaseAsync();
+app.UseWebPipeline();
+await app.RunAsync();
+return 0;
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+/// <summary>Visible to the test project's WebApplicationFactory.</summary>
+public partial class Program;

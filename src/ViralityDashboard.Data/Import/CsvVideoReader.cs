@@ -53,11 +53,12 @@ internal static class CsvVideoReader
         }
     }
 
-    private static async Task<bool> ReadAsync(CsvReader csv)
+    // Synchronous on purpose: CsvHelper's async read costs a task per record, and the file is local.
+    private static Task<bool> ReadAsync(CsvReader csv)
     {
         try
         {
-            return await csv.ReadAsync();
+            return Task.FromResult(csv.Read());
         }
         catch (CsvHelperException e) when (e is not BadDataException)
         {

@@ -369,12 +369,6 @@ namespace ViralityDashboard.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_scraped_videos");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_scraped_videos_created_at");
-
-                    b.HasIndex("Views")
-                        .HasDatabaseName("ix_scraped_videos_views");
-
                     b.HasIndex("Platform", "PlatformVideoId")
                         .IsUnique()
                         .HasDatabaseName("ix_scraped_videos_platform_platform_video_id");

@@ -263,20 +263,10 @@ namespace ViralityDashboard.Data.Migrations
                 filter: "is_active");
 
             migrationBuilder.CreateIndex(
-                name: "ix_scraped_videos_created_at",
-                table: "scraped_videos",
-                column: "created_at");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_scraped_videos_platform_platform_video_id",
                 table: "scraped_videos",
                 columns: new[] { "platform", "platform_video_id" },
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_scraped_videos_views",
-                table: "scraped_videos",
-                column: "views");
 
             migrationBuilder.CreateIndex(
                 name: "ix_training_runs_kind_started_at",

@@ -12,7 +12,7 @@ using ViralityDashboard.Data;
 namespace ViralityDashboard.Data.Migrations
 {
     [DbContext(typeof(ViralityDbContext))]
-    [Migration("20261124090600_InitialSchema")]
+    [Migration("20261124091642_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -371,12 +371,6 @@ namespace ViralityDashboard.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_scraped_videos");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_scraped_videos_created_at");
-
-                    b.HasIndex("Views")
-                        .HasDatabaseName("ix_scraped_videos_views");
 
                     b.HasIndex("Platform", "PlatformVideoId")
                         .IsUnique()

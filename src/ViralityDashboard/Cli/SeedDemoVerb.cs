@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Spectre.Console;
+using ViralityDashboard.Core.Demo;
+using ViralityDashboard.Data;
+
+namespace ViralityDashboard.Cli;
+
+internal static class SeedDemoVerb
+{
+    public static Command Create()
+    {
+        var videos = new Option<int>("--videos") { Description = "Scraped videos to generate", DefaultValueFactory = _ => 5_000 };
+        var analyzed = new Option<int>("--analyzed") { Description = "Of those, videos with a visual analysis and an owner rating", DefaultValueFactory = _ => 300 };
+        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same data", DefaultValueFactory = _ => 42 };
+        var json = Common.Json();
+        var command = new Command("seed-demo", "Generate deterministic demo data (videos, analyses, owner ratings) and store it") { videos, analyzed, seed, json };
+        command.Validators.Add(r =>
+        {
+            var v = r.GetValue(videos);
+            var a = r.GetValue(analyzed);
+            if (v < 0 || a < 0)
+                r.AddError("--videos and --analyzed cannot be negative");
+            else if (a > v)
+                r.AddError($"--analyzed ({a}) cannot exceed --videos ({v})");
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            var report = await DemoData.SeedAsync(host.Services, new DemoDataOptions
+            {
+                Videos = parse.GetValue(videos),
+                Analyzed = parse.GetValue(analyzed),
+                Seed = parse.GetValue(seed),
+                Now = host.Get<TimeProvider>().GetUtcNow(),
+            }, ct);
+            if (parse.GetValue(json))
+                CliOutput.WriteJson(new { Videos = report.Videos.Read, report.Videos.Inserted, report.Videos.Updated, report.AnalysesAdded, report.RatingsAdded });
+            else
+                AnsiConsole.MarkupLineInterpolated($"Demo data: {report.Videos.Read:N0} videos ({report.Videos.Inserted:N0} new, {report.Videos.Updated:N0} updated), {report.AnalysesAdded:N0} analyses and {report.RatingsAdded:N0} ratings added");
+            return 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>Generates demo data and stores it: used by seed-demo and by the first start on an empty embedded database.</summary>
+internal static class DemoData
+{
+    public static Task<SeedReport> SeedAsync(IServiceProvider services, DemoDataOptions options, CancellationToken ct)
+    {
+        var set = DemoDataGenerator.Generate(options);
+        return services.GetRequiredService<DemoSeeder>().StoreAsync(set.Videos, set.AnalyzedVideos, set.Ratings, ct: ct);
+    }
+}

@@ -1,0 +1,65 @@
+using ViralityDashboard.Cli;
+using ViralityDashboard.Components;
+using ViralityDashboard.Core.Demo;
+using ViralityDashboard.Data;
+using ViralityDashboard.Data.Embedded;
+
+namespace ViralityDashboard;
+
+public static class DependencyInjection
+{
+    public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
+    }
+
+    /// <summary><c>--data-dir DIR</c> on the command line is the <c>Virality:DataDir</c> setting.</summary>
+    public static void AddDataDirArgument(this IConfigurationBuilder configuration, string[] args) =>
+        configuration.AddCommandLine(args, new Dictionary<string, string> { ["--data-dir"] = $"{DataOptions.Section}:{nameof(DataOptions.DataDir)}" });
+
+    /// <summary>Starts the embedded database when no server is configured; on failure prints one clear message.</summary>
+    public static async Task<DatabaseLease> StartDatabaseOrExitAsync(this WebApplicationBuilder builder)
+    {
+        using var loggerFactory = LoggerFactory.Create(l => l.AddConsole());
+        try
+        {
+            return new DatabaseLease(await builder.StartDatabaseAsync(loggerFactory.CreateLogger("Database")), Failed: false);
+        }
+        catch (EmbeddedPostgresException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return new DatabaseLease(null, Failed: true);
+        }
+    }
+
+    /// <summary>Migrations, then demo data on the first start of an empty embedded database.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await app.Services.MigrateDatabaseAsync();
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataOptions>>().Value;
+        var seeder = app.Services.GetRequiredService<DemoSeeder>();
+        if (options.SeedDemoData && app.Configuration.UsesEmbeddedDatabase() && await seeder.IsDatabaseEmptyAsync())
+        {
+            app.Logger.LogInformation("Empty database: adding demo data (5,000 videos, 300 analyzed and rated); set Virality__SeedDemoData=false to skip");
+            var report = await DemoData.SeedAsync(app.Services, new DemoDataOptions { Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);
+            app.Logger.LogInformation("Demo data added: {Videos} videos, {Analyses} analyses, {Ratings} ratings", report.Videos.Inserted, report.AnalysesAdded, report.RatingsAdded);
+        }
+    }
+
+    public static void UseWebPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
+
+/// <summary>The embedded database, if this process uses one; disposing it stops the cluster when no one else uses it.</summary>
+public sealed record DatabaseLease(EmbeddedPostgres? Server, bool Failed) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Server?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
