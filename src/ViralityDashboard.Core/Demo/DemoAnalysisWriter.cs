@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ViralityDashboard.Core.Preference;
@@ -20,14 +21,15 @@ internal static class DemoAnalysisWriter
     public static Analysis Write(ScrapedVideoRecord video, Niche niche, DemoRandom random)
     {
         var duration = video.DurationSeconds is > 0 and { } d ? d : 15;
-        var simplicity = random.NextGaussian();
+        bool? premadeSound = video.SoundOriginal is { } original ? !original : null;
+        // Videos built on a trending sound are more often tied to that trend and harder to transplant.
+        var simplicity = random.NextGaussian() + (premadeSound == true ? -0.35 : premadeSound == false ? 0.15 : 0);
         var craft = random.NextGaussian();
         var effort = 0.45 * -simplicity + 0.9 * random.NextGaussian();
         // Meme-driven and looks-driven videos tend to be the ones that are hard to remake elsewhere.
         var looks = -0.5 * simplicity + 0.85 * random.NextGaussian();
         var quality = random.NextGaussian();
-        bool? premadeSound = video.SoundOriginal is { } original ? !original : null;
-        var trend = -0.5 * simplicity + 0.85 * random.NextGaussian() + (premadeSound == true ? 0.5 : premadeSound == false ? -0.4 : 0);
+        var trend = -0.5 * simplicity + 0.85 * random.NextGaussian() + (premadeSound == true ? 0.8 : premadeSound == false ? -0.4 : 0);
 
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer))
@@ -124,7 +126,7 @@ internal static class DemoAnalysisWriter
             w.WriteStartObject("flexibility");
             {
                 w.WriteBoolean("swappableCore", random.Chance(Sigmoid(0.1 + 1.2 * simplicity - 0.5 * looks)));
-                w.WriteBoolean("industryLock", random.Chance(Sigmoid(-1.3 - 0.8 * simplicity + 0.2 * effort)));
+                w.WriteBoolean("industryLock", random.Chance(Sigmoid(-1.3 - 1.1 * simplicity + 0.2 * effort)));
                 var adaptable = Math.Clamp((int)Math.Round(1.5 + simplicity + random.NextGaussian(0, 0.7)), 0, 5);
                 WriteStrings(w, "adaptableNiches", random, NicheNames, adaptable, 5);
                 w.WriteNumber("localizationEase", Score(random, 6 + simplicity - 0.6 * trend, 1.4));
@@ -297,7 +299,7 @@ internal static class DemoAnalysisWriter
             w.WriteEndObject();
 
             // Free text, which feature typing classifies as text and skips.
-            w.WriteString("summary", $"A {duration:0}-second {format} in a {random.Pick(Settings)} with {castSize} on screen; {random.Pick(niche.Topics)}.");
+            w.WriteString("summary", string.Create(CultureInfo.InvariantCulture, $"A {duration:0}-second {format} in a {random.Pick(Settings)} with {castSize} on screen; {random.Pick(niche.Topics)}."));
 
             w.WriteEndObject();
         }

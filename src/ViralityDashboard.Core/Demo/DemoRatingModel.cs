@@ -15,19 +15,19 @@ public static class DemoRatingModel
 
     public static IReadOnlyList<Term> OverallTerms { get; } =
     [
-        new("script.replicability.score", 0.26, 10, 0.55),
+        new("script.replicability.score", 0.18, 10, 0.55),
         new("script.humor.comedyTiming", 0.20, 10, 0.60),
-        new("script.structure.payoffStrength", 0.16, 10, 0.56),
-        new("standalone.worksWithoutContext", 0.05, 1, 0.62),
-        new("comedyStyle.contrastMechanism.present", 0.07, 1, 0.55),
-        new("flexibility.swappableCore", 0.04, 1, 0.52),
-        new("trends.memeDependent", -0.08, 1, 0.37),
-        new("trends.usesPremadeSound", -0.06, 1, 0.35),
-        new("casting.actingSkillRequired", -0.12, 10, 0.46),
-        new("production.shotComplexity", -0.12, 10, 0.45),
-        new("audio.soundEffects_count", -0.025, 1, 1.2),
-        new("flexibility.industryLock", -0.05, 1, 0.28),
-        new("casting.attractivenessDependency", -0.14, 10, 0.37),
+        new("script.structure.payoffStrength", 0.12, 10, 0.56),
+        new("standalone.worksWithoutContext", 0.035, 1, 0.60),
+        new("comedyStyle.contrastMechanism.present", 0.06, 1, 0.54),
+        new("flexibility.swappableCore", 0.03, 1, 0.50),
+        new("trends.memeDependent", -0.055, 1, 0.40),
+        new("trends.usesPremadeSound", -0.065, 1, 0.33),
+        new("casting.actingSkillRequired", -0.085, 10, 0.44),
+        new("production.shotComplexity", -0.085, 10, 0.45),
+        new("audio.soundEffects_count", -0.03, 1, 1.2),
+        new("flexibility.industryLock", -0.055, 1, 0.28),
+        new("casting.attractivenessDependency", -0.10, 10, 0.36),
     ];
 
     /// <summary>Spread of the owner's taste that no feature explains.</summary>
