@@ -138,6 +138,14 @@ public sealed class TierModel
             p[c] /= sum;
     }
 
+    /// <summary>ML.NET's own prediction, bypassing the linear fast path; tests compare the two.</summary>
+    internal float[] PredictProbabilitiesWithMlNet(ReadOnlySpan<float> features)
+    {
+        var result = new float[TierCount];
+        PredictWithEngine(features, result);
+        return result;
+    }
+
     private void PredictWithEngine(ReadOnlySpan<float> features, Span<float> probabilities)
     {
         if (!_engines.TryTake(out var slot))
