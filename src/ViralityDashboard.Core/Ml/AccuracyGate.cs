@@ -27,22 +27,22 @@ public static class AccuracyGate
 
         var a = input.CandidateAccuracy;
         if (a >= options.MinimumAccuracy)
-            passed.Add($"Test accuracy {a:P1} meets the {options.MinimumAccuracy:P1} gate.");
+            passed.Add($"Test accuracy {Percent.Of(a)} meets the {Percent.Of(options.MinimumAccuracy)} gate.");
         else
-            failed.Add($"Test accuracy {a:P1} is below the {options.MinimumAccuracy:P1} gate.");
+            failed.Add($"Test accuracy {Percent.Of(a)} is below the {Percent.Of(options.MinimumAccuracy)} gate.");
 
         if (a > input.MajorityBaselineAccuracy)
-            passed.Add($"Beats the majority-class baseline ({input.MajorityBaselineAccuracy:P1}).");
+            passed.Add($"Beats the majority-class baseline ({Percent.Of(input.MajorityBaselineAccuracy)}).");
         else
-            failed.Add($"Does not beat the majority-class baseline ({a:P1} vs {input.MajorityBaselineAccuracy:P1}).");
+            failed.Add($"Does not beat the majority-class baseline ({Percent.Of(a)} vs {Percent.Of(input.MajorityBaselineAccuracy)}).");
 
         if (input.ActiveAccuracyOnSameRows is { } active)
         {
             var name = input.ActiveVersion is null ? "the active version" : $"active version {input.ActiveVersion}";
             if (a >= active - options.MaximumRegression)
-                passed.Add($"Not worse than {name} ({active:P1} on the same test rows) by more than {options.MaximumRegression:P1}.");
+                passed.Add($"Not worse than {name} ({Percent.Of(active)} on the same test rows) by more than {Percent.Of(options.MaximumRegression)}.");
             else
-                failed.Add($"Worse than {name} on the same test rows: {a:P1} vs {active:P1}, more than the allowed {options.MaximumRegression:P1}.");
+                failed.Add($"Worse than {name} on the same test rows: {Percent.Of(a)} vs {Percent.Of(active)}, more than the allowed {Percent.Of(options.MaximumRegression)}.");
         }
         else
         {

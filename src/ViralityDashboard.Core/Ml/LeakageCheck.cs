@@ -38,9 +38,9 @@ public static class LeakageCheck
             var strong = accuracy - baseline >= options.StrongLift;
             string? warning = (overlap, strong) switch
             {
-                (true, true) => $"{feature.Name} is computed from the label's source ({labelSources & feature.Sources}) and alone reaches {accuracy:P1} against a {baseline:P1} baseline: likely label leakage.",
+                (true, true) => $"{feature.Name} is computed from the label's source ({labelSources & feature.Sources}) and alone reaches {Percent.Of(accuracy)} against a {Percent.Of(baseline)} baseline: likely label leakage.",
                 (true, false) => $"{feature.Name} is computed from the label's source ({labelSources & feature.Sources}): possible label leakage.",
-                (false, true) => $"{feature.Name} alone reaches {accuracy:P1} against a {baseline:P1} baseline: check it for leakage.",
+                (false, true) => $"{feature.Name} alone reaches {Percent.Of(accuracy)} against a {Percent.Of(baseline)} baseline: check it for leakage.",
                 _ => null,
             };
             result.Add(new FeatureLeakage(feature.Name, accuracy, baseline, overlap, strong, warning));

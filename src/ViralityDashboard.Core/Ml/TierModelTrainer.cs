@@ -30,8 +30,8 @@ public static class TierModelTrainer
                 throw new ArgumentException($"Row {i} has {features[i].Length} features, expected {featureCount}.");
             if (labels[i] is < 1 or > TierModel.TierCount)
                 throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Row {i}: tiers lie in 1..{TierModel.TierCount}.");
-            // Key values are 1-based (0 means missing), so tier t is key t and class index t − 1.
-            rows[i] = new TrainingExample { Features = features[i], Label = (uint)labels[i], Weight = weights?[labels[i] - 1] ?? 1f };
+            // Loading from objects, a key column takes 0-based values: tier t is class index t − 1.
+            rows[i] = new TrainingExample { Features = features[i], Label = (uint)(labels[i] - 1), Weight = weights?[labels[i] - 1] ?? 1f };
         }
 
         var ml = new MLContext(options.Seed);

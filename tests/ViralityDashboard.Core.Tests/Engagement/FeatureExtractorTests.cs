@@ -68,7 +68,7 @@ public class FeatureExtractorTests
     {
         var video = Example with
         {
-            Views = 10, Likes = 50, Shares = 400, Comments = 300, DurationSeconds = 900,
+            Views = 100, Likes = 500, Shares = 4000, Comments = 3000, DurationSeconds = 900,
             Hashtags = Enumerable.Range(0, 45).Select(i => $"t{i}").ToArray(), Description = new string('y', 5000),
             AuthorFollowers = 1,
         };
