@@ -160,11 +160,13 @@ public static class Baselines
     {
         var prior = Prior(trainLabels, tierCount);
         var random = new Random(seed);
+        // Rounding can leave u above the float cumulative sum: fall back to a tier that occurs.
+        var lastPresent = Array.FindLastIndex(prior, p => p > 0) + 1;
         var predicted = new int[testLabels.Count];
         for (var i = 0; i < predicted.Length; i++)
         {
             var u = random.NextDouble();
-            var tier = tierCount;
+            var tier = lastPresent;
             double cumulative = 0;
             for (var c = 0; c < tierCount; c++)
             {

@@ -60,6 +60,7 @@ public static class TierModelTrainer
             ExampleWeightColumnName = WeightColumn,
             L2Regularization = o.L2Regularization,
             L1Regularization = 0f,
+            OptimizationTolerance = o.OptimizationTolerance,
             NumberOfThreads = 1,
         }),
         TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
