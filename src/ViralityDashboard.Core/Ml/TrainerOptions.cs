@@ -1,0 +1,46 @@
+namespace ViralityDashboard.Core.Ml;
+
+public enum TrainerKind
+{
+    /// <summary>Multinomial logistic regression, ML.NET LbfgsMaximumEntropy with L2.</summary>
+    Lbfgs,
+    /// <summary>LightGBM multiclass (softmax).</summary>
+    LightGbm,
+    /// <summary>FastForest random forests, one versus all, calibrated.</summary>
+    FastForest,
+}
+
+/// <summary>
+/// How one model is fitted. Every trainer runs on one thread with a fixed seed, so the same data and
+/// options give the same model.
+/// </summary>
+/// <param name="L2Regularization">
+/// λ of the logistic regression. ML.NET minimises (Σ wᵢ·lossᵢ + λ/2·‖W‖²) / Σ wᵢ, so λ = 1 (ML.NET's
+/// default) is the same objective as scikit-learn's LogisticRegression default C = 1/λ = 1.
+/// </param>
+/// <param name="OptimizationTolerance">
+/// L-BFGS stopping tolerance. 1e-6 instead of ML.NET's 1e-7: measured on 8,000 synthetic rows it fits
+/// about 5× faster with test accuracy within 0.001 of the fully converged model.
+/// </param>
+/// <param name="BalancedClassWeights">
+/// Example weights n / (k · count of the row's tier), scikit-learn's class_weight='balanced'
+/// (k = tiers present in the training rows).
+/// </param>
+public sealed record TrainerOptions(
+    TrainerKind Kind = TrainerKind.Lbfgs,
+    int Seed = 42,
+    float L2Regularization = 1f,
+    float OptimizationTolerance = 1e-6f,
+    bool BalancedClassWeights = true,
+    int LightGbmIterations = 100,
+    int ForestTrees = 100,
+    int ForestLeaves = 20)
+{
+    public static TrainerKind ParseKind(string name) => name.ToLowerInvariant() switch
+    {
+        "lbfgs" or "logistic" => TrainerKind.Lbfgs,
+        "lightgbm" => TrainerKind.LightGbm,
+        "forest" or "fastforest" => TrainerKind.FastForest,
+        _ => throw new ArgumentException($"Unknown trainer '{name}'. Known: lbfgs, lightgbm, forest.", nameof(name)),
+    };
+}

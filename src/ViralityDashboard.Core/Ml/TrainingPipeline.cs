@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using ViralityDashboard.Core.Engagement;
+
+namespace ViralityDashboard.Core.Ml;
+
+/// <summary>Options of one training run. Cross-project contract: the Training layer builds it from its options.</summary>
+/// <param name="Seed">Seeds the split, the folds, the random baseline and the trainer.</param>
+/// <param name="CrossValidationFolds">k of the stratified k-fold over all rows; below 2 skips it.</param>
+public sealed record TrainingOptions(
+    TrainerKind Trainer = TrainerKind.Lbfgs,
+    SplitKind Split = SplitKind.Stratified,
+    double TestFraction = 0.2,
+    int Seed = 42,
+    int CrossValidationFolds = 5,
+    bool CheckLeakage = true,
+    GateOptions? Gate = null,
+    LeakageOptions? Leakage = null,
+    TrainerOptions? TrainerOverrides = null)
+{
+    internal TrainerOptions EffectiveTrainer => (TrainerOverrides ?? new TrainerOptions()) with { Kind = Trainer, Seed = Seed };
+}
+
+/// <summary>What a run trains on.</summary>
+/// <param name="Scheme">How the labels were made; drives the leakage flag. Null: no source flag.</param>
+/// <param name="Thresholds">Echoed into the result, as the run's record of how tiers were cut.</param>
+public sealed record TrainingInput(
+    IReadOnlyList<TrainingRow> Rows,
+    FeatureSet FeatureSet,
+    TierScheme? Scheme = null,
+    TierThresholds? Thresholds = null);
+
+/// <summary>The currently active model, to compare with on the candidate's test rows.</summary>
+public sealed record ActiveModel(string Version, TierModel Model);
+
+public sealed record StepTiming(string Step, double Milliseconds);
+
+public sealed record CrossValidationSummary(
+    int Folds, double AccuracyMean, double AccuracyStd, double MacroF1Mean, double MacroF1Std, IReadOnlyList<double> FoldAccuracies);
+
+/// <summary>Per-tier, per-feature weights of a linear model, with the feature names, as stored JSON.</summary>
+public sealed record FeatureWeights(IReadOnlyList<string> FeatureNames, float[][] Weights, float[] Biases);
+
+/// <summary>
+/// Everything a run produced. Serializable with System.Text.Json (stored as jsonb); the model itself and
+/// its bytes are excluded from JSON and stored separately.
+/// </summary>
+public sealed record TrainingResult(
+    TrainerKind Trainer,
+    string FeatureSet,
+    IReadOnlyList<string> FeatureNames,
+    SplitKind Split,
+    int Seed,
+    int RowCount,
+    int TrainCount,
+    int TestCount,
+    TierThresholds? Thresholds,
+    int[] TierDistribution,
+    int[] TrainTierDistribution,
+    int[] TestTierDistribution,
+    ClassificationMetrics Test,
+    double TrainAccuracy,
+    ClassificationMetrics MajorityBaseline,
+    ClassificationMetrics StratifiedRandomBaseline,
+    CrossValidationSummary? CrossValidation,
+    IReadOnlyList<FeatureLeakage> Leakage,
+    IReadOnlyList<string> Warnings,
+    double? ActiveAccuracyOnTestRows,
+    GateDecision Gate,
+    FeatureWeights? Weights,
+    IReadOnlyList<StepTiming> Timings)
+{
+    [JsonIgnore] public TierModel? Model { get; init; }
+    [JsonIgnore] public byte[] ModelBytes { get; init; } = [];
+}
+
+/// <summary>
+/// One training run without I/O: split, fit, evaluate against baselines, cross-validate, check leakage,
+/// apply the gate. Deterministic for the same rows and options (timings aside).
+/// </summary>
+public static class TrainingPipeline
+{
+    public static TrainingResult Run(TrainingInput input, TrainingOptions? options = null, ActiveModel? active = null)
+    {
+        options ??= new TrainingOptions();
+        var rows = input.Rows;
+        if (rows.Count == 0)
+            throw new ArgumentException("A run needs rows.", nameof(input));
+        if (rows.Any(r => r.Features.Length != input.FeatureSet.Count))
+            throw new ArgumentException($"Every row needs the {input.FeatureSet.Count} features of set '{input.FeatureSet.Name}'.", nameof(input));
+
+        var timings = new List<StepTiming>();
+        var warnings = new List<string>();
+        var clock = Stopwatch.StartNew();
+        void Lap(string step)
+        {
+            timings.Add(new StepTiming(step, clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+        }
+
+        var labels = rows.Select(r => r.Label).ToArray();
+        var split = SplitRows(rows, labels, options);
+        if (split.Train.Length == 0 || split.Test.Length == 0)
+            throw new InvalidOperationException($"The {options.Split} split left an empty side ({split.Train.Length} train, {split.Test.Length} test).");
+        var trainX = split.Train.Select(i => rows[i].Features).ToArray();
+        var trainY = split.Train.Select(i => labels[i]).ToArray();
+        var testX = split.Test.Select(i => rows[i].Features).ToArray();
+        var testY = split.Test.Select(i => labels[i]).ToArray();
+        Lap("split");
+
+        var model = TierModelTrainer.Train(trainX, trainY, options.EffectiveTrainer);
+        Lap("fit");
+
+        var testProbabilities = testX.Select(x => model.PredictProbabilities(x)).ToArray();
+        var test = Metrics.Evaluate(testY, testProbabilities.Select(p => Metrics.ArgMaxTier(p)).ToArray(), testProbabilities);
+        var trainAccuracy = Accuracy(model, trainX, trainY);
+        var majority = Baselines.Majority(trainY, testY);
+        var stratifiedRandom = Baselines.StratifiedRandom(trainY, testY, options.Seed);
+        Lap("evaluate");
+
+        CrossValidationSummary? cv = null;
+        if (options.CrossValidationFolds >= 2)
+        {
+            cv = CrossValidate(rows, labels, options);
+            Lap("cross-validate");
+        }
+
+        IReadOnlyList<FeatureLeakage> leakage = [];
+        if (options.CheckLeakage)
+        {
+            leakage = LeakageCheck.Run(input.FeatureSet, input.Scheme?.LabelSources ?? FeatureSource.None, trainX, trainY, testX, testY, options.Leakage);
+            warnings.AddRange(leakage.Where(l => l.Warning is not null).Select(l => l.Warning!));
+            Lap("leakage");
+        }
+
+        double? activeAccuracy = null;
+        if (active is not null)
+        {
+            if (active.Model.FeatureCount == input.FeatureSet.Count)
+                activeAccuracy = Accuracy(active.Model, testX, testY);
+            else
+                warnings.Add($"Active version {active.Version} takes {active.Model.FeatureCount} features, this run {input.FeatureSet.Count}: not compared.");
+        }
+        var gate = AccuracyGate.Evaluate(new GateInput(test.Accuracy, majority.Accuracy, activeAccuracy, active?.Version), options.Gate);
+        var bytes = model.ToBytes();
+        Lap("gate-and-save");
+
+        var weights = model.LinearWeights is { } lw ? new FeatureWeights(input.FeatureSet.FeatureNames, lw.Weights, lw.Biases) : null;
+        return new TrainingResult(
+            options.Trainer, input.FeatureSet.Name, input.FeatureSet.FeatureNames, options.Split, options.Seed,
+            rows.Count, trainY.Length, testY.Length, input.Thresholds,
+            TierThresholds.Distribution(labels), TierThresholds.Distribution(trainY), TierThresholds.Distribution(testY),
+            test, trainAccuracy, majority, stratifiedRandom, cv, leakage, warnings, activeAccuracy, gate, weights, timings)
+        {
+            Model = model,
+            ModelBytes = bytes,
+        };
+    }
+
+    /// <summary>The split a run with these options uses; exposed so an export writes exactly the same rows.</summary>
+    public static SplitIndices SplitRows(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options) => options.Split switch
+    {
+        SplitKind.Stratified => Splits.Stratified(labels, options.TestFraction, options.Seed),
+        SplitKind.Hash => Splits.Hash(rows.Select(r => r.Id).ToArray(), options.TestFraction, options.Seed),
+        SplitKind.Time => Splits.Time(rows.Select(r => r.PostedAt).ToArray(), options.TestFraction),
+        SplitKind.Predefined => new SplitIndices(
+            Enumerable.Range(0, rows.Count).Where(i => rows[i].IsTest != true).ToArray(),
+            Enumerable.Range(0, rows.Count).Where(i => rows[i].IsTest == true).ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Split, "Unknown split."),
+    };
+
+    /// <summary>Stratified k-fold over all rows (train and test), as the peer script does.</summary>
+    public static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options)
+    {
+        var k = options.CrossValidationFolds;
+        var folds = Splits.StratifiedFolds(labels, k, options.Seed);
+        var accuracies = new double[k];
+        var f1s = new double[k];
+        for (var f = 0; f < k; f++)
+        {
+            var s = Splits.Fold(folds, f);
+            var model = TierModelTrainer.Train(s.Train.Select(i => rows[i].Features).ToArray(), s.Train.Select(i => labels[i]).ToArray(), options.EffectiveTrainer);
+            var actual = s.Test.Select(i => labels[i]).ToArray();
+            var predicted = s.Test.Select(i => model.PredictTier(rows[i].Features)).ToArray();
+            var m = Metrics.Evaluate(actual, predicted);
+            accuracies[f] = m.Accuracy;
+            f1s[f] = m.MacroF1;
+        }
+        // Population standard deviation, as numpy's std in the peer script.
+        return new CrossValidationSummary(k, accuracies.Average(), Std(accuracies), f1s.Average(), Std(f1s), accuracies);
+    }
+
+    public static double Accuracy(TierModel model, IReadOnlyList<float[]> x, IReadOnlyList<int> y)
+    {
+        var correct = 0;
+        for (var i = 0; i < x.Count; i++)
+            if (model.PredictTier(x[i]) == y[i])
+                correct++;
+        return x.Count == 0 ? 0 : (double)correct / x.Count;
+    }
+
+    private static double Std(double[] values)
+    {
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+    }
+}
