@@ -6,6 +6,9 @@ namespace ViralityDashboard.Data.Configurations;
 
 internal sealed class ScrapedVideoConfiguration : IEntityTypeConfiguration<ScrapedVideo>
 {
+    /// <summary>The (platform, video id) key; the importer rebuilds it by name after a bulk load.</summary>
+    public const string PlatformVideoIndex = "ix_scraped_videos_platform_platform_video_id";
+
     public void Configure(EntityTypeBuilder<ScrapedVideo> b)
     {
         b.ToTable("scraped_videos", t =>
@@ -16,7 +19,7 @@ internal sealed class ScrapedVideoConfiguration : IEntityTypeConfiguration<Scrap
         });
         b.Property(v => v.Platform).HasMaxLength(32);
         b.Property(v => v.PlatformVideoId).HasMaxLength(64);
-        b.HasIndex(v => new { v.Platform, v.PlatformVideoId }).IsUnique();
+        b.HasIndex(v => new { v.Platform, v.PlatformVideoId }).IsUnique().HasDatabaseName(PlatformVideoIndex);
         b.Property(v => v.QualityFlags).HasConversion<int>();
         // No secondary indexes on purpose: each one slows a million-row import by a fifth, and the
         // queries that would use them (newest N, percentiles) scan the table anyway.

@@ -83,6 +83,9 @@ internal static class FieldRules
     {
         if (string.IsNullOrWhiteSpace(raw))
             return null;
+        // The normalized CSV's own form first: exact parsing is several times faster than the general parser.
+        if (DateTimeOffset.TryParseExact(raw, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var exact))
+            return PostedAt(exact, now);
         if (!DateTimeOffset.TryParse(raw.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
             throw new RowException($"created_at '{Shorten(raw.Trim())}' is not a date (expected ISO 8601, e.g. 2025-02-12T14:57:40Z)");
         return PostedAt(at, now);
@@ -121,6 +124,8 @@ internal static class FieldRules
     {
         if (raw is null)
             return null;
+        if (System.Text.Ascii.IsValid(raw) && !raw.Contains('\0'))
+            return raw; // the common case, and already normalized
         var s = raw.Contains('\0') ? raw.Replace("\0", "", StringComparison.Ordinal) : raw;
         return s.IsNormalized() ? s : s.Normalize();
     }
@@ -137,6 +142,8 @@ internal static class FieldRules
 
     public static string[] Hashtags(IEnumerable<string?> raw)
     {
+        if (raw is string?[] { Length: 1 } single && string.IsNullOrEmpty(single[0]))
+            return [];
         var tags = raw.Select(t => Clean(t)?.Trim().TrimStart('#'))
             .Where(t => !string.IsNullOrEmpty(t))
             .Select(t => t!)

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Core.Demo;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Import;
@@ -130,5 +131,22 @@ public sealed class VideoImporterTests(PostgresFixture postgres)
 
         Assert.Equal(1, report.Inserted);
         Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE platform_video_id = $$'); DROP TABLE scraped_videos; --$$"));
+    }
+
+    [Fact]
+    public async Task BulkLoadRebuildsTheKeyIndexAndStillUpserts()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var importer = db.Get<VideoImporter>();
+        var videos = DemoDataGenerator.GenerateVideos(new DemoDataOptions { Videos = 25_000, Analyzed = 0, Now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) }).ToList();
+
+        var first = await importer.ImportAsync(videos, new ImportOptions());
+        var second = await importer.ImportAsync(videos.Take(30), new ImportOptions());
+
+        Assert.Equal((25_000L, 0L), (first.Inserted, first.Updated));
+        Assert.Equal((0L, 30L), (second.Inserted, second.Updated));
+        Assert.Equal(1, await db.ScalarAsync(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_scraped_videos_platform_platform_video_id' AND indexdef LIKE 'CREATE UNIQUE INDEX%'"));
+        Assert.Equal(25_000, await db.ScalarAsync("SELECT count(DISTINCT platform_video_id) FROM scraped_videos"));
     }
 }

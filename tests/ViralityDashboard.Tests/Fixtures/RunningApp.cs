@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ViralityDashboard.Tests.Fixtures;
+
+/// <summary>
+/// The real app, started as a user starts it: its own process, no connection string, a fresh data
+/// directory, so it creates and starts its embedded PostgreSQL and seeds demo data. Stopped with SIGTERM,
+/// as Ctrl+C would, so its shutdown path runs too.
+/// </summary>
+public sealed class RunningApp : IAsyncLifetime
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"virality-app-{Guid.NewGuid():N}");
+    public Uri BaseAddress { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(AppAssembly());
+        psi.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["Virality__DataDir"] = DataDirectory;
+        psi.Environment.Remove("ConnectionStrings__Virality");
+        psi.WorkingDirectory = Path.GetDirectoryName(AppAssembly())!;
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await Http.GetAsync("/");
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The app did not answer within 3 minutes:\n{Output}");
+    }
+
+    /// <summary>Ctrl+C: the app stops, and with it the PostgreSQL cluster it started.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null || _process.HasExited)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            if (_process is { HasExited: false })
+                _process.Kill(entireProcessTree: true);
+            _process?.Dispose();
+        }
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a leftover temp folder is harmless
+        }
+    }
+
+    /// <summary>The app's own build output (same configuration as this test build), where its static web assets manifest lives.</summary>
+    private static string AppAssembly()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/ViralityDashboard.Tests/bin/<Configuration>/net10.0/
+        var configuration = testBin.Parent!.Name;
+        var framework = testBin.Name;
+        for (var dir = testBin; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "ViralityDashboard", "bin", configuration, framework, "ViralityDashboard.dll");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new FileNotFoundException("The app's build output was not found; build the solution first.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RunningAppCollection : ICollectionFixture<RunningApp>
+{
+    public const string Name = "running app";
+}

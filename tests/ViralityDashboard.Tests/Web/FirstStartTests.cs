@@ -1,0 +1,38 @@
+using ViralityDashboard.Tests.Fixtures;
+
+namespace ViralityDashboard.Tests.Web;
+
+[Collection(RunningAppCollection.Name)]
+public sealed class FirstStartTests(RunningApp app)
+{
+    [Fact]
+    public async Task FreshStartWithoutConfigurationCreatesItsDatabaseAndShowsDemoData()
+    {
+        var html = await app.Http.GetStringAsync("/");
+
+        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "pgdata", "PG_VERSION")), "the embedded cluster was created under the data directory");
+        Assert.Contains("<td data-testid=\"videos\">5,000</td>", html);
+    }
+
+    [Fact]
+    public async Task ServesStaticFilesFromTheTopLevelWwwroot()
+    {
+        var expected = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "wwwroot", "app.css"));
+
+        using var response = await app.Http.GetAsync("/app.css");
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ViralityDashboard.sln")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("ViralityDashboard.sln not found above the test output");
+    }
+}

@@ -1,0 +1,24 @@
+using ViralityDashboard.Tests.Fixtures;
+
+namespace ViralityDashboard.Tests.Web;
+
+/// <summary>Its own app instance: stopping it must not disturb the shared one.</summary>
+public sealed class ShutdownTests : IAsyncLifetime
+{
+    private readonly RunningApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+
+    public Task DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task StoppingTheAppStopsTheEmbeddedPostgres()
+    {
+        var pidFile = Path.Combine(_app.DataDirectory, "pgdata", "postmaster.pid");
+        Assert.True(File.Exists(pidFile), "PostgreSQL runs while the app runs");
+
+        await _app.StopAsync();
+
+        Assert.False(File.Exists(pidFile), $"PostgreSQL was left running after the app stopped:\n{_app.Output}");
+    }
+}
