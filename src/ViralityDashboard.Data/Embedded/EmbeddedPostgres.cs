@@ -21,7 +21,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly ProcessRunner _runner;
     private readonly PostgresBinaries _binaries;
     private readonly ILogger _logger;
+    /// <summary>Held open for the life of this process: other processes see it and leave the cluster running.</summary>
+    private NpgsqlConnection? _lease;
     private bool _disposed;
+    private const string LeaseApplicationName = "virality-lease";
 
     private EmbeddedPostgres(string dataDirectory, ProcessRunner runner, PostgresBinaries binaries, ILogger logger)
     {
@@ -88,6 +91,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Database = "postgres",
         };
         await EnsureDatabaseAsync(builder.ConnectionString, ct);
+        _lease = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            Pooling = false,
+            ApplicationName = LeaseApplicationName,
+            KeepAlive = 30,
+        }.ConnectionString);
+        await _lease.OpenAsync(ct);
         builder.Database = DatabaseName;
         ConnectionString = builder.ConnectionString;
     }
@@ -157,7 +167,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the cluster unless another process is still connected to it.</summary>
+    /// <summary>Stops the cluster unless another process still holds a lease on it.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -166,7 +176,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         try
         {
-            if (await OtherClientsConnectedAsync())
+            if (await OtherLeasesAsync())
             {
                 _logger.LogInformation("PostgreSQL in {Dir} left running: another process is still using it", ClusterDirectory);
                 return;
@@ -181,14 +191,19 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    private async Task<bool> OtherClientsConnectedAsync()
+    private async Task<bool> OtherLeasesAsync()
     {
-        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
-        await using var conn = new NpgsqlConnection(builder.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()", conn);
-        return (long)(await cmd.ExecuteScalarAsync())! > 0;
+        if (_lease is null)
+            return false;
+        await using (_lease)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", _lease)
+            {
+                Parameters = { new() { Value = LeaseApplicationName } },
+            };
+            return (long)(await cmd.ExecuteScalarAsync())! > 0;
+        }
     }
 
     private sealed record Credentials(string User, string Password);

@@ -24,7 +24,8 @@ internal static class CommandLineApp
         var parsed = root.Parse(args);
         try
         {
-            return await parsed.InvokeAsync();
+            // Our own handler below turns expected failures into one line; anything else still shows its stack.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException)
         {
