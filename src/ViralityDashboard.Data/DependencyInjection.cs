@@ -18,7 +18,7 @@ public static class DependencyInjection
         builder.Services.AddPooledDbContextFactory<ViralityDbContext>(o => ViralityDbContext.Configure(o, connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<VideoImporter>();
-        builder.Services.AddSingleton<StatsQueries>();
+        builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
         builder.Services.AddSingleton<DemoSeeder>();
         return builder;
     }

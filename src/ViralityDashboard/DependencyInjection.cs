@@ -1,5 +1,7 @@
 using ViralityDashboard.Cli;
+using MudBlazor.Services;
 using ViralityDashboard.Components;
+using ViralityDashboard.Components.Layout;
 using ViralityDashboard.Core.Demo;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Embedded;
@@ -11,6 +13,8 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddScoped<ThemePreference>();
         return builder;
     }
 

@@ -5,7 +5,13 @@ namespace ViralityDashboard.Data.Queries;
 
 public sealed record DatabaseCounts(long Videos, long FlaggedVideos, long AnalyzedVideos, long Ratings, long ModelVersions, long TrainingRuns);
 
-public sealed class StatsQueries(IDbContextFactory<ViralityDbContext> contexts)
+/// <summary>Counts for the overview and the stats verb.</summary>
+public interface IStatsQueries
+{
+    Task<DatabaseCounts> GetCountsAsync(CancellationToken ct = default);
+}
+
+public sealed class StatsQueries(IDbContextFactory<ViralityDbContext> contexts) : IStatsQueries
 {
     public async Task<DatabaseCounts> GetCountsAsync(CancellationToken ct = default)
     {

@@ -13,7 +13,7 @@ internal static class StatsVerb
         command.SetAction(async (parse, ct) =>
         {
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
-            var counts = await host.Get<StatsQueries>().GetCountsAsync(ct);
+            var counts = await host.Get<IStatsQueries>().GetCountsAsync(ct);
             if (parse.GetValue(json))
             {
                 CliOutput.WriteJson(counts);
