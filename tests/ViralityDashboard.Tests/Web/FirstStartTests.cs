@@ -24,6 +24,8 @@ public sealed class FirstStartTests(RunningApp app)
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+        using var mud = await app.Http.GetAsync("/_content/MudBlazor/MudBlazor.min.css");
+        mud.EnsureSuccessStatusCode();
     }
 
     private static string RepositoryRoot()
