@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,8 @@ public static class DependencyInjection
         builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
         // A factory, not a scoped context: Blazor circuits and jobs outlive a unit of work.
         builder.Services.AddPooledDbContextFactory<ViralityDbContext>(o => ViralityDbContext.Configure(o, connectionString));
+        // Identity's stores want a scoped context; it comes from the same pool.
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ViralityDbContext>>().CreateDbContext());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<VideoImporter>();
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Data.Identity;
 using ViralityDashboard.Data.Entities;
 
 namespace ViralityDashboard.Data;
@@ -8,7 +10,7 @@ namespace ViralityDashboard.Data;
 /// <c>dotnet ef migrations add Name --project src/ViralityDashboard.Data --output-dir Migrations</c>;
 /// the design-time factory below means no web host is booted for that.
 /// </remarks>
-public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> options) : DbContext(options)
+public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<ScrapedVideo> ScrapedVideos => Set<ScrapedVideo>();
     public DbSet<AnalyzedVideo> AnalyzedVideos => Set<AnalyzedVideo>();
@@ -18,8 +20,11 @@ public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> option
     public DbSet<ModelActivation> ModelActivations => Set<ModelActivation>();
     public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder); // ASP.NET Core Identity's tables (sign-in, roles)
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ViralityDbContext).Assembly);
+    }
 
     /// <summary>The one place the provider and naming convention are chosen.</summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>

@@ -1,5 +1,8 @@
 using ViralityDashboard.Cli;
+using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
+using ViralityDashboard.Account;
+using ViralityDashboard.Data.Identity;
 using ViralityDashboard.Components;
 using ViralityDashboard.Components.Layout;
 using ViralityDashboard.Core.Demo;
@@ -8,14 +11,49 @@ using ViralityDashboard.Data.Embedded;
 
 namespace ViralityDashboard;
 
+/// <summary>Authorization policy names.</summary>
+public static class Policies
+{
+    /// <summary>Mutating actions: only the owner may take them.</summary>
+    public const string Owner = "Owner";
+}
+
 public static class DependencyInjection
 {
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
         return builder;
+    }
+
+    /// <summary>Sign-in with ASP.NET Core Identity in PostgreSQL; two roles, Owner and Viewer.</summary>
+    private static void AddAccounts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OwnerOptions>().BindConfiguration(OwnerOptions.Section).ValidateOnStart();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/login";
+            o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            o.SlidingExpiration = true;
+        });
+        builder.Services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ViralityDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner));
     }
 
     /// <summary><c>--data-dir DIR</c> on the command line is the <c>Virality:DataDir</c> setting.</summary>
@@ -37,10 +75,11 @@ public static class DependencyInjection
         }
     }
 
-    /// <summary>Migrations, then demo data on the first start of an empty embedded database.</summary>
+    /// <summary>Migrations, the owner account, then demo data on the first start of an empty embedded database.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         await app.Services.MigrateDatabaseAsync();
+        await OwnerAccount.EnsureAsync(app.Services, app.Logger);
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataOptions>>().Value;
         var seeder = app.Services.GetRequiredService<DemoSeeder>();
         if (options.SeedDemoData && app.Configuration.UsesEmbeddedDatabase() && await seeder.IsDatabaseEmptyAsync())
@@ -56,8 +95,11 @@ public static class DependencyInjection
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -58,6 +58,26 @@ public sealed class RunningApp : IAsyncLifetime
         throw new TimeoutException($"The app did not answer within 3 minutes:\n{Output}");
     }
 
+    /// <summary>The owner password the app printed once on its first start.</summary>
+    public string OwnerPassword =>
+        System.Text.RegularExpressions.Regex.Match(Output, "Sign in as 'owner' with password: (\\S+)") is { Success: true } m
+            ? m.Groups[1].Value
+            : throw new InvalidOperationException($"The app printed no owner password:\n{Output}");
+
+    /// <summary>Signs in through the real form (antiforgery token included), as a browser would.</summary>
+    public async Task<HttpResponseMessage> SignInAsync(HttpClient http, string userName, string password)
+    {
+        var form = await http.GetStringAsync("/account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        return await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        }));
+    }
+
     /// <summary>Ctrl+C: the app stops, and with it the PostgreSQL cluster it started.</summary>
     public async Task StopAsync()
     {

@@ -6,12 +6,30 @@ namespace ViralityDashboard.Tests.Web;
 public sealed class FirstStartTests(RunningApp app)
 {
     [Fact]
-    public async Task FreshStartWithoutConfigurationCreatesItsDatabaseAndShowsDemoData()
+    public async Task FreshStartWithoutConfigurationCreatesItsDatabaseAndShowsDemoDataToTheSignedInOwner()
     {
-        var html = await app.Http.GetStringAsync("/");
+        using var browser = new HttpClient { BaseAddress = app.BaseAddress };
+        var anonymous = await browser.GetAsync("/");
+        Assert.EndsWith("/account/login", anonymous.RequestMessage!.RequestUri!.AbsolutePath);
+
+        var signIn = await app.SignInAsync(browser, "owner", app.OwnerPassword);
+        signIn.EnsureSuccessStatusCode();
+        var html = await browser.GetStringAsync("/");
 
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "pgdata", "PG_VERSION")), "the embedded cluster was created under the data directory");
         Assert.Matches("data-testid=\"videos\"[^>]*>5,000<", html);
+    }
+
+    [Fact]
+    public async Task AWrongPasswordIsRefusedWithAMessage()
+    {
+        using var browser = new HttpClient { BaseAddress = app.BaseAddress };
+
+        var response = await app.SignInAsync(browser, "owner", "not-the-password");
+
+        Assert.Contains("Wrong user name or password.", await response.Content.ReadAsStringAsync());
+        var home = await browser.GetAsync("/");
+        Assert.EndsWith("/account/login", home.RequestMessage!.RequestUri!.AbsolutePath);
     }
 
     [Fact]
