@@ -52,6 +52,7 @@ public static class DependencyInjection
             .AddEntityFrameworkStores<ViralityDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        builder.Services.AddScoped<OwnerGuard>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner));
     }
