@@ -18,14 +18,20 @@ public sealed record FeatureDrift(string Feature, double Psi);
 /// Population stability index, PSI = Σ (aᵢ − eᵢ) · ln(aᵢ / eᵢ) over a feature's bins, e the training
 /// share and a the recent share. Bins: a feature with at most <c>binCount</c> distinct training values
 /// (booleans, one-hot columns, small counts) gets one bin per value; any other feature gets the
-/// training quantiles at 1/binCount, 2/binCount, … (R7, duplicates merged) as edges. An empty bin's
+/// training quantiles at 1/binCount, 2/binCount, … (R7, duplicates merged; quintiles by default) as edges. An empty bin's
 /// share is raised to <see cref="Epsilon"/> (10⁻⁴) so the logarithm stays finite: a decile that empties
 /// adds 0.1 · ln(0.1/ε) ≈ 0.69, while recent values piling into a bin the training data never reached
 /// add far more (0.9 of them: ≈ 8.2), so a feature moving out of its training range stands out.
 /// </summary>
 public static class PopulationStability
 {
-    public const int DefaultBinCount = 10;
+    /// <summary>
+    /// Quintiles rather than the customary deciles: PSI grows with sampling noise roughly as
+    /// (bins − 1)·(1/n + 1/N). Measured on demo data (300 training rows, 114 features, no drift), the next
+    /// 50 rows scored a mean PSI of 0.121 with 10 bins (a false trigger) and 0.054 with 5; the next 100
+    /// rows 0.047 and 0.025.
+    /// </summary>
+    public const int DefaultBinCount = 5;
     public const double Epsilon = 1e-4;
 
     public static DriftReference Reference(IReadOnlyList<double[]> trainingVectors, IReadOnlyList<string> featureNames, int binCount = DefaultBinCount)

@@ -89,7 +89,7 @@ public sealed record ModelEvaluation(
     IReadOnlyList<FeatureWeight> Weights,
     ErrorAnalysis Errors);
 
-public sealed record DimensionEvaluation(string Dimension, int RowCount, ModelEvaluation Evaluation)
+public sealed record DimensionEvaluation(string Dimension, int RowCount, ModelEvaluation Evaluation, NormalizationConfig Normalization)
 {
     [JsonIgnore] public PreferenceModel? Model { get; init; }
     [JsonIgnore] public byte[] ModelBytes { get; init; } = [];
@@ -201,7 +201,7 @@ public static class PreferenceTrainingPipeline
         var gate = Gate(best.Evaluation, comparison, options.Gate ?? new PreferenceGateOptions());
 
         var drift = PopulationStability.Reference(split.Train.Select(i => vectors[i]).ToArray(), config.FeatureNames, options.DriftBins);
-        var dimensions = Dimensions(sorted, fullConfig, best.Evaluation.Kind, options);
+        var dimensions = Dimensions(sorted, fullConfig, best.Evaluation.Kind, plan.PruneFeatures, options);
 
         return result with
         {
@@ -322,7 +322,7 @@ public static class PreferenceTrainingPipeline
         return new PreferenceGateDecision(failed.Count == 0, [.. failed, .. passed]);
     }
 
-    private static IReadOnlyList<DimensionEvaluation> Dimensions(PreferenceRow[] rows, NormalizationConfig config, PreferenceModelKind kind, PreferenceTrainingOptions options)
+    private static IReadOnlyList<DimensionEvaluation> Dimensions(PreferenceRow[] rows, NormalizationConfig fullConfig, PreferenceModelKind kind, bool prune, PreferenceTrainingOptions options)
     {
         var minimum = options.DimensionMinimumRows ?? (options.Milestones ?? new MilestoneThresholds()).FirstModel;
         var result = new List<DimensionEvaluation>();
@@ -334,11 +334,24 @@ public static class PreferenceTrainingPipeline
             var split = Split(carrying, options);
             if (split.Train.Length < 2 || split.Test.Length == 0)
                 continue;
-            // Dimensions use the unpruned columns: pruning judged features against the overall score only.
+            // Each dimension starts from all columns and, where the milestone prunes, keeps those with
+            // |r| ≥ PruneBelow against that dimension on its own training rows.
+            var config = fullConfig;
             var vectors = carrying.Select(r => FeatureNormalizer.Vectorize(config, r.Features)).ToArray();
             var target = carrying.Select(r => r.Dimensions!.Get(name)!.Value).ToArray();
+            if (prune)
+            {
+                var kept = CorrelationAnalysis.Analyze(split.Train.Select(i => vectors[i]).ToArray(), split.Train.Select(i => target[i]).ToArray(), config.FeatureNames)
+                    .Where(c => Math.Abs(c.R) >= options.PruneBelow).Select(c => c.Feature).ToArray();
+                if (kept.Length > 0)
+                {
+                    config = config.Keep(kept);
+                    vectors = carrying.Select(r => FeatureNormalizer.Vectorize(config, r.Features)).ToArray();
+                }
+            }
+
             var fitted = Fit(kind, vectors, target, carrying.Select(r => r.Id).ToArray(), split, config.FeatureNames, options);
-            result.Add(new DimensionEvaluation(name, carrying.Length, fitted.Evaluation) { Model = fitted.Model, ModelBytes = fitted.Model.ToBytes() });
+            result.Add(new DimensionEvaluation(name, carrying.Length, fitted.Evaluation, config) { Model = fitted.Model, ModelBytes = fitted.Model.ToBytes() });
         }
 
         return result;
