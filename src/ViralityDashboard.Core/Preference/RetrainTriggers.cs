@@ -91,7 +91,8 @@ public static class RetrainTriggers
 
         var live = PreferenceMetrics.Evaluate(actual, predicted).Mae;
         var increase = live - activeTestMae;
-        var fired = increase >= options.MaeDegradation;
+        // A hair of tolerance: 0.65 − 0.5 − 0.10 is 0.04999… in binary floating point.
+        var fired = increase >= options.MaeDegradation - 1e-12;
         return new TriggerOutcome(RetrainTriggerKind.PerformanceDegradation, fired, increase, options.MaeDegradation, count,
             FormattableString.Invariant(
                 $"MAE {live:0.000} on {count} newer ratings vs test MAE {activeTestMae:0.000}: {(increase >= 0 ? "+" : "")}{increase:0.000} (threshold +{options.MaeDegradation:0.000})."));
