@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace ViralityDashboard.Core.Preference;
+
+[JsonConverter(typeof(JsonStringEnumConverter<PreferenceModelKind>))]
+public enum PreferenceModelKind
+{
+    /// <summary>L2-regularised least squares solved exactly (seed 003 §5.1's initial model).</summary>
+    Ridge,
+    /// <summary>ML.NET FastForest regression (seed 003 §5.1's advanced model).</summary>
+    RandomForest,
+    /// <summary>ML.NET LightGBM regression (gradient boosting).</summary>
+    LightGbm,
+}
+
+/// <summary>A ridge model: score = intercept + Σ coefficientᵢ · xᵢ over the normalized vector.</summary>
+public sealed record LinearPreferenceWeights(double Alpha, double Intercept, double[] Coefficients);
+
+/// <summary>
+/// A trained preference regressor over a normalized feature vector; predicts the 0–1 overall score.
+/// Thread-safe: ridge predicts with its own dot product, trees through a pool of ML.NET prediction
+/// engines (a PredictionEngine is not thread-safe). Ridge persists as JSON, trees as ML.NET's zip.
+/// </summary>
+public sealed class PreferenceModel
+{
+    private readonly MLContext? _ml;
+    private readonly ITransformer? _predictor;
+    private readonly ITransformer? _contributions;
+    private readonly DataViewSchema? _inputSchema;
+    private readonly ConcurrentBag<EngineSlot> _engines = [];
+
+    private PreferenceModel(PreferenceModelKind kind, int featureCount, LinearPreferenceWeights? linear, double[] importances,
+        MLContext? ml = null, ITransformer? predictor = null, ITransformer? contributions = null, DataViewSchema? inputSchema = null)
+    {
+        Kind = kind;
+        FeatureCount = featureCount;
+        Linear = linear;
+        Importances = importances;
+        _ml = ml;
+        _predictor = predictor;
+        _contributions = contributions;
+        _inputSchema = inputSchema;
+    }
+
+    public PreferenceModelKind Kind { get; }
+
+    public int FeatureCount { get; }
+
+    /// <summary>Set for ridge only.</summary>
+    public LinearPreferenceWeights? Linear { get; }
+
+    /// <summary>
+    /// One weight per feature, as stored with the version: ridge coefficients (signed), or for trees
+    /// ML.NET's split-gain importances (<c>GetFeatureWeights</c>, non-negative).
+    /// </summary>
+    public double[] Importances { get; }
+
+    public static PreferenceModel FromLinear(LinearPreferenceWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        return new PreferenceModel(PreferenceModelKind.Ridge, weights.Coefficients.Length, weights, weights.Coefficients);
+    }
+
+    internal static PreferenceModel FromTrees(PreferenceModelKind kind, MLContext ml, ITransformer predictor, DataViewSchema inputSchema, int featureCount)
+    {
+        var trees = ModelParameters(predictor) as TreeEnsembleModelParameters
+            ?? throw new InvalidDataException($"The model bytes do not hold a tree ensemble for {kind}.");
+        var buffer = default(VBuffer<float>);
+        trees.GetFeatureWeights(ref buffer);
+        var importances = new double[featureCount];
+        foreach (var (index, value) in buffer.Items())
+            importances[index] = value;
+
+        // Contributions come from ML.NET's own calculation (the change in the tree outputs along each
+        // example's decision path, attributed to the split feature), unnormalized so they are in score units.
+        var scorer = (ISingleFeaturePredictionTransformer<ICalculateFeatureContribution>)Unwrap(predictor);
+        var empty = ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), InputSchemaDefinition(featureCount));
+        var contributions = ml.Transforms
+            .CalculateFeatureContribution(scorer, numberOfPositiveContributions: featureCount, numberOfNegativeContributions: featureCount, normalize: false)
+            .Fit(empty);
+        return new PreferenceModel(kind, featureCount, null, importances, ml, predictor, contributions, inputSchema);
+    }
+
+    public double Predict(ReadOnlySpan<double> features)
+    {
+        CheckLength(features);
+        if (Linear is { } linear)
+        {
+            var s = linear.Intercept;
+            for (var i = 0; i < features.Length; i++)
+                s += linear.Coefficients[i] * features[i];
+            return s;
+        }
+
+        return RunEngine(features, contributions: null);
+    }
+
+    /// <summary>
+    /// Each feature's share of the prediction: value × weight for ridge (the intercept is not a factor);
+    /// ML.NET's feature contribution calculation for trees.
+    /// </summary>
+    public double[] Contributions(ReadOnlySpan<double> features)
+    {
+        CheckLength(features);
+        var result = new double[FeatureCount];
+        if (Linear is { } linear)
+        {
+            for (var i = 0; i < features.Length; i++)
+                result[i] = linear.Coefficients[i] * features[i];
+            return result;
+        }
+
+        RunEngine(features, result);
+        return result;
+    }
+
+    public byte[] ToBytes()
+    {
+        if (Linear is { } linear)
+            return JsonSerializer.SerializeToUtf8Bytes(linear, FeatureNormalizer.JsonOptions);
+        using var stream = new MemoryStream();
+        _ml!.Model.Save(_predictor, _inputSchema, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Loads what <see cref="ToBytes"/> wrote; the kind comes from the registry, as for the tier model.</summary>
+    public static PreferenceModel FromBytes(byte[] bytes, PreferenceModelKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (kind == PreferenceModelKind.Ridge)
+        {
+            var linear = JsonSerializer.Deserialize<LinearPreferenceWeights>(bytes, FeatureNormalizer.JsonOptions)
+                ?? throw new InvalidDataException("The ridge model bytes are empty.");
+            return FromLinear(linear);
+        }
+
+        var ml = new MLContext(seed: 0);
+        using var stream = new MemoryStream(bytes, writable: false);
+        var predictor = ml.Model.Load(stream, out var schema);
+        var featureCount = schema[PreferenceModelTrainer.FeaturesColumn].Type is VectorDataViewType { Size: > 0 } v
+            ? v.Size
+            : throw new InvalidDataException("The model's input schema has no fixed-size Features column.");
+        return FromTrees(kind, ml, predictor, schema, featureCount);
+    }
+
+    private static ITransformer Unwrap(ITransformer transformer) =>
+        transformer is TransformerChain<ITransformer> chain ? chain.LastTransformer : transformer;
+
+    private static object? ModelParameters(ITransformer transformer) =>
+        Unwrap(transformer) is ISingleFeaturePredictionTransformer<object> p ? p.Model : null;
+
+    private void CheckLength(ReadOnlySpan<double> features)
+    {
+        if (features.Length != FeatureCount)
+            throw new ArgumentException($"Expected {FeatureCount} features, got {features.Length}.", nameof(features));
+    }
+
+    private double RunEngine(ReadOnlySpan<double> features, double[]? contributions)
+    {
+        if (!_engines.TryTake(out var slot))
+            slot = new EngineSlot(
+                _ml!.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(_predictor!, ignoreMissingColumns: true, inputSchemaDefinition: InputSchemaDefinition(FeatureCount)),
+                _ml!.Model.CreatePredictionEngine<FeatureRow, ContributionRow>(_contributions!, ignoreMissingColumns: true, inputSchemaDefinition: InputSchemaDefinition(FeatureCount)),
+                FeatureCount);
+        try
+        {
+            for (var i = 0; i < features.Length; i++)
+                slot.Input.Features[i] = (float)features[i];
+            slot.Scorer.Predict(slot.Input, ref slot.Score);
+            if (contributions is not null)
+            {
+                slot.Explainer.Predict(slot.Input, ref slot.Contribution);
+                var values = slot.Contribution.FeatureContributions;
+                for (var i = 0; i < contributions.Length && i < values.Length; i++)
+                    contributions[i] = values[i];
+            }
+
+            return slot.Score.Score;
+        }
+        finally
+        {
+            _engines.Add(slot);
+        }
+    }
+
+    internal static SchemaDefinition InputSchemaDefinition(int featureCount)
+    {
+        var schema = SchemaDefinition.Create(typeof(FeatureRow));
+        schema[nameof(FeatureRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
+        return schema;
+    }
+
+    private sealed class EngineSlot(PredictionEngine<FeatureRow, ScoreRow> scorer, PredictionEngine<FeatureRow, ContributionRow> explainer, int featureCount)
+    {
+        public PredictionEngine<FeatureRow, ScoreRow> Scorer { get; } = scorer;
+        public PredictionEngine<FeatureRow, ContributionRow> Explainer { get; } = explainer;
+        public FeatureRow Input { get; } = new() { Features = new float[featureCount] };
+        public ScoreRow Score = new();
+        public ContributionRow Contribution = new();
+    }
+
+    internal sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+
+    internal sealed class ScoreRow
+    {
+        public float Score { get; set; }
+    }
+
+    internal sealed class ContributionRow
+    {
+        public float[] FeatureContributions { get; set; } = [];
+    }
+}
