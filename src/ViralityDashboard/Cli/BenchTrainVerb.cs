@@ -44,7 +44,9 @@ internal static class BenchTrainVerb
             try
             {
                 var builder = Host.CreateApplicationBuilder();
-                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                // The outcome is printed below; the service's per-run logs and EF's probe of the empty scratch
+                // database's history table would only bury it.
+                builder.Logging.ClearProviders();
                 builder.Configuration[$"ConnectionStrings:{DatabaseStartup.ConnectionStringName}"] = scratch;
                 builder.Configuration[$"{EngagementTrainingOptions.Section}:MaxVideos"] = n.ToString();
                 builder.Configuration[$"{EngagementTrainingOptions.Section}:TimeBudgetSeconds"] = "3600";
@@ -62,27 +64,38 @@ internal static class BenchTrainVerb
                     await bench.Services.GetRequiredService<VideoImporter>().ImportAsync(stream, new ImportOptions(), ct);
                 Log(asJson, $"Generated and imported {n:N0} videos in {prep.Elapsed.TotalSeconds:N1} s (not timed below)");
 
-                GC.Collect();
-                var clock = Stopwatch.StartNew();
-                var outcome = await bench.Services.GetRequiredService<EngagementTrainingService>().RunAsync(new TrainingRequest(), TrainingTriggers.Manual, ct);
-                var runSeconds = clock.Elapsed.TotalSeconds;
-                Log(asJson, $"run {outcome.RunId}: {outcome.Status} {outcome.VersionTag} on {outcome.VideoCount:N0} rows in {runSeconds:N2} s{(outcome.Error is null ? "" : $" — {outcome.Error}")}");
+                // Two identical runs: the first in a process pays ML.NET's JIT and assembly loading (a CLI
+                // launch), the second is what the long-running app's scheduled retrain costs.
+                var training = bench.Services.GetRequiredService<EngagementTrainingService>();
+                var runs = new List<(string Name, double Seconds, TrainingOutcome Outcome)>();
+                foreach (var label in new[] { "cold", "warm" })
+                {
+                    GC.Collect();
+                    var clock = Stopwatch.StartNew();
+                    var o = await training.RunAsync(new TrainingRequest(), TrainingTriggers.Manual, ct);
+                    runs.Add((label, clock.Elapsed.TotalSeconds, o));
+                    Log(asJson, $"{label} run {o.RunId}: {o.Status} {o.VersionTag} on {o.VideoCount:N0} rows in {clock.Elapsed.TotalSeconds:N2} s{(o.Error is null ? "" : $" — {o.Error}")}; steps (ms): {string.Join(", ", o.Timings.Select(t => $"{t.Step} {t.Milliseconds:N0}"))}");
+                }
+                var outcome = runs[^1].Outcome;
 
-                var model = await bench.Services.GetRequiredService<ActiveModelCache>().GetActiveAsync(ct);
+                // Prediction with the run's own model (the gate may have kept it inactive).
                 double? medianMicros = null;
-                if (model is not null)
+                if (outcome.Result?.Model is { } trained)
+                {
+                    var model = new LoadedModel(0, outcome.VersionTag ?? "candidate", TrainingRequest.Kind, trained.Kind, FeatureSet.Seed15, "views", trained);
                     medianMicros = MeasurePrediction(model, SyntheticVideos.Generate(1_000, 11).ToArray());
+                }
                 var peakMiB = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
                 if (asJson)
                     CliOutput.WriteJson(new
                     {
-                        Rows = n, outcome.Status, outcome.VersionTag, RunSeconds = runSeconds, outcome.Timings,
-                        Accuracy = outcome.Result?.Test.Accuracy, MacroF1 = outcome.Result?.Test.MacroF1,
+                        Rows = n,
+                        Runs = runs.Select(r => new { r.Name, Seconds = r.Seconds, r.Outcome.Status, r.Outcome.VersionTag, r.Outcome.Timings, Accuracy = r.Outcome.Result?.Test.Accuracy, MacroF1 = r.Outcome.Result?.Test.MacroF1 }),
                         PredictionMedianMicroseconds = medianMicros, PeakWorkingSetMiB = peakMiB, Cores = Environment.ProcessorCount,
                     });
                 else
                 {
-                    AnsiConsole.MarkupLineInterpolated($"[bold]whole run {runSeconds:N2} s[/] for {n:N0} videos; steps (ms): {string.Join(", ", outcome.Timings.Select(t => $"{t.Step} {t.Milliseconds:N0}"))}");
+                    AnsiConsole.MarkupLineInterpolated($"[bold]whole run {runs[0].Seconds:N2} s cold, {runs[1].Seconds:N2} s warm[/] for {n:N0} videos (DB read → features → fit → evaluate → stored version)");
                     AnsiConsole.MarkupLineInterpolated($"[bold]prediction median {medianMicros:N2} µs/call[/] (features + probabilities + score + contributions, after warm-up); peak working set {peakMiB:N0} MiB (includes generation and import)");
                 }
                 return outcome.Status == TrainingStatuses.Failed ? 1 : 0;
