@@ -71,15 +71,15 @@ internal static class TrainVerb
                 Console.Error.WriteLine("error: the run did not finish within 30 minutes");
                 return 1;
             }
-            Print(run, asJson);
+            var version = run.ModelVersionId is { } vid ? await host.Get<ViralityDashboard.Data.Registry.ModelRegistryStore>().FindAsync(vid, null, ct) : null;
+            Print(run, version?.VersionTag, asJson);
             return run.Status == TrainingStatuses.Failed ? 1 : 0;
         });
         return command;
     }
 
-    public static void Print(TrainingRun run, bool asJson)
+    public static void Print(TrainingRun run, string? versionTag, bool asJson)
     {
-        string? tag = null;
         if (asJson)
         {
             CliOutput.WriteJson(new
@@ -88,6 +88,7 @@ internal static class TrainVerb
                 run.Status,
                 run.Trigger,
                 VersionId = run.ModelVersionId,
+                VersionTag = versionTag,
                 run.VideoCount,
                 run.UsedFallbackData,
                 run.GateDecision,
@@ -104,7 +105,7 @@ internal static class TrainVerb
             return;
         }
         var color = run.Status switch { TrainingStatuses.Completed => "green", TrainingStatuses.SkippedByGate => "yellow", _ => "red" };
-        AnsiConsole.MarkupLineInterpolated($"Run {run.Id}: [{color}]{run.Status}[/] ({run.Trigger}), {run.VideoCount:N0} rows{(run.UsedFallbackData ? " from the bundled fallback set" : "")}, model version id {run.ModelVersionId?.ToString() ?? "-"} {tag}");
+        AnsiConsole.MarkupLineInterpolated($"Run {run.Id}: [{color}]{run.Status}[/] ({run.Trigger}), {run.VideoCount:N0} rows{(run.UsedFallbackData ? " from the bundled fallback set" : "")}, version {versionTag ?? "-"}");
         if (run.Error is not null)
             AnsiConsole.MarkupLineInterpolated($"[red]{run.Error}[/]");
         if (Parse(run.Metrics) is { } r)
