@@ -30,7 +30,8 @@ internal static class CommandLineApp
         var parsed = root.Parse(args);
         try
         {
-            return await parsed.InvokeAsync();
+            // Without this System.CommandLine prints its own "Unhandled exception" dump and the catch below never runs.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException or InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
         {
