@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ViralityDashboard.Data.Import;
 using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Data.Registry;
 
 namespace ViralityDashboard.Data;
 
@@ -22,6 +23,9 @@ public static class DependencyInjection
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<VideoImporter>();
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
+        builder.Services.AddSingleton<CalibrationQueries>();
+        builder.Services.AddSingleton<TrainingDataQueries>();
+        builder.Services.AddSingleton<ModelRegistryStore>();
         builder.Services.AddSingleton<DemoSeeder>();
         return builder;
     }

@@ -1,9 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Quartz;
+using ViralityDashboard.Data;
+using ViralityDashboard.Training.Jobs;
 
 namespace ViralityDashboard.Training;
 
 public static class DependencyInjection
 {
-    /// <summary>Training orchestration, the model registry and the Quartz jobs (engagement-model issue).</summary>
-    public static IHostApplicationBuilder AddTrainingServices(this IHostApplicationBuilder builder) => builder;
+    /// <summary>
+    /// Training orchestration, the model registry, prediction and the Quartz retrain job on a clustered
+    /// ADO store in the app's PostgreSQL database. Call after <c>AddDataServices</c>. The hosted service
+    /// starts the scheduler only when the host runs (the web app); CLI verbs start it themselves when needed.
+    /// </summary>
+    public static IHostApplicationBuilder AddTrainingServices(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)
+            ?? throw new InvalidOperationException("No database: call StartDatabaseAsync before AddTrainingServices.");
+        builder.Services.AddOptions<EngagementTrainingOptions>().BindConfiguration(EngagementTrainingOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EngagementTrainingOptions>, EngagementTrainingOptionsValidator>();
+        builder.Services.AddSingleton<ActiveModelCache>();
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<PredictionService>();
+        builder.Services.AddSingleton<EngagementTrainingService>();
+        builder.Services.AddSingleton<TrainingLauncher>();
+
+        builder.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceName = TrainingSchedule.SchedulerName);
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                // Two processes (web app, a CLI launch) share the store: clustering makes them take turns
+                // with database row locks, so one firing runs in exactly one of them.
+                store.UseClustering();
+                // The tables come from our EF migration; Quartz only checks them.
+                store.ConfigureStore(s =>
+                {
+                    s.TablePrefix = TrainingSchedule.TablePrefix;
+                    s.SchemaProvisioning = SchemaProvisioning.Validate;
+                });
+            });
+            q.AddJob<RetrainJob>(j => j.WithIdentity(TrainingSchedule.JobKey).StoreDurably().WithDescription("Retrain the engagement-tier model"));
+            q.AddTrigger((sp, t) => t
+                .WithIdentity(TrainingSchedule.CronTriggerKey)
+                .ForJob(TrainingSchedule.JobKey)
+                .WithCronSchedule(sp.GetRequiredService<IOptions<EngagementTrainingOptions>>().Value.Cron, c => c
+                    .InTimeZone(TimeZoneInfo.Utc)
+                    .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        });
+        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+}
+
+internal sealed class EngagementTrainingOptionsValidator : IValidateOptions<EngagementTrainingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EngagementTrainingOptions options)
+    {
+        var errors = EngagementTrainingOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{EngagementTrainingOptions.Section}: {e}"));
+    }
 }

@@ -20,5 +20,6 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
         b.Property(r => r.Metrics).HasColumnType("jsonb");
         b.Property(r => r.Timings).HasColumnType("jsonb");
         b.HasIndex(r => new { r.Kind, r.StartedAt });
+        b.HasIndex(r => r.RequestId);
     }
 }

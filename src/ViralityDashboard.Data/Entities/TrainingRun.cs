@@ -26,4 +26,6 @@ public sealed class TrainingRun
     public string? Timings { get; set; }
     public string? Error { get; set; }
     public long? ModelVersionId { get; set; }
+    /// <summary>Set by whoever launched the run (CLI, page) to find its outcome, whichever scheduler node ran it.</summary>
+    public Guid? RequestId { get; set; }
 }

@@ -591,6 +591,10 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("options");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
                     b.Property<DateTimeOffset>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -638,6 +642,9 @@ namespace ViralityDashboard.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_training_runs");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_training_runs_request_id");
 
                     b.HasIndex("Kind", "StartedAt")
                         .HasDatabaseName("ix_training_runs_kind_started_at");

@@ -33,6 +33,9 @@ internal sealed class CliHost : IAsyncDisposable
             builder.AddDataServices();
             builder.AddTrainingServices();
             var host = builder.Build();
+            // The host is never started, so run the options' ValidateOnStart checks here: a bad setting
+            // becomes one "error:" line instead of a failure deep inside the first service that reads it.
+            host.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             await host.Services.MigrateDatabaseAsync(ct);
             return new CliHost(host, database);
         }

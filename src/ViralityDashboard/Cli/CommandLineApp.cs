@@ -21,13 +21,19 @@ internal static class CommandLineApp
         root.Subcommands.Add(SeedDemoVerb.Create());
         root.Subcommands.Add(StatsVerb.Create());
         root.Subcommands.Add(BenchImportVerb.Create());
+        root.Subcommands.Add(CalibrateVerb.Create());
+        root.Subcommands.Add(TrainVerb.Create());
+        root.Subcommands.Add(ExportTrainingVerb.Create());
+        root.Subcommands.Add(ModelsVerb.Create());
+        root.Subcommands.Add(PredictVerb.Create());
+        root.Subcommands.Add(BenchTrainVerb.Create());
         var parsed = root.Parse(args);
         try
         {
-            // Our own handler below turns expected failures into one line; anything else still shows its stack.
+            // Without this System.CommandLine prints its own "Unhandled exception" dump and the catch below never runs.
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException)
+        catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException or InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Embedded;
+using ViralityDashboard.Training;
+using Microsoft.Extensions.Configuration;
 
 namespace ViralityDashboard.IntegrationTests.Fixtures;
 
@@ -41,14 +43,19 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A new, migrated, empty database with the app's data services wired to it.</summary>
-    public async Task<TestDatabase> CreateDatabaseAsync()
+    /// <summary>A new, migrated, empty database with the app's data and training services wired to it.</summary>
+    /// <param name="settings">Configuration for this host, e.g. <c>["Virality:Training:GateMinimumAccuracy"] = "0"</c>.</param>
+    public async Task<TestDatabase> CreateDatabaseAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var name = $"test_{Interlocked.Increment(ref _databases)}";
         await ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {Template}");
         var cs = ConnectionStringFor(name);
-        return new TestDatabase(cs, BuildHost(cs));
+        return new TestDatabase(cs, BuildHost(cs, settings));
     }
+
+    /// <summary>A second host (another "process") over an existing test database, with its own settings.</summary>
+    public TestDatabase Attach(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(database.ConnectionString, BuildHost(database.ConnectionString, settings));
 
     public string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Database = database }.ConnectionString;
@@ -62,12 +69,15 @@ public sealed class PostgresFixture : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private static IHost BuildHost(string connectionString)
+    private static IHost BuildHost(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration[$"ConnectionStrings:{DatabaseStartup.ConnectionStringName}"] = connectionString;
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging();
         builder.AddDataServices();
+        builder.AddTrainingServices();
         return builder.Build();
     }
 }

@@ -1,0 +1,153 @@
+using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Data.Entities;
+
+namespace ViralityDashboard.Data.Registry;
+
+/// <summary>A model version without its artifact, for lists and pages.</summary>
+public sealed record ModelVersionSummary(
+    long Id, string VersionTag, string Kind, string Status, bool IsActive, DateTimeOffset TrainedAt, int TrainingVideoCount,
+    string FeatureSet, string? TierScheme, string Trainer, string? Notes, long? TrainingRunId);
+
+/// <summary>One change of the active version of a kind, from the audit log.</summary>
+public sealed record ActivationChange(
+    long Id, string Kind, string Action, string? FromTag, string? ToTag, string ChangedBy, DateTimeOffset ChangedAt, string? Reason);
+
+public sealed class ModelRegistryException(string message) : Exception(message);
+
+/// <summary>
+/// Stores model versions and moves the active flag. Every change of the active version is one transaction
+/// that first deactivates the current one (the partial unique index allows one active per kind), then
+/// activates the new one, and writes the audit row; a transaction-scoped advisory lock per kind
+/// serializes concurrent activations instead of letting one fail on the index.
+/// </summary>
+public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock)
+{
+    public const string Active = "active", Inactive = "inactive", Rejected = "rejected";
+
+    /// <summary>Stores a new version; when <paramref name="activate"/>, it becomes the active one of its kind in the same transaction.</summary>
+    public async Task<ModelVersion> StoreAsync(ModelVersion version, bool activate, string changedBy, string? reason, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await LockKindAsync(db, version.Kind, ct);
+        version.IsActive = false;
+        if (version.Status == Active)
+            version.Status = Inactive;
+        db.ModelVersions.Add(version);
+        await db.SaveChangesAsync(ct);
+        if (activate)
+            await SwitchAsync(db, version, "activate", changedBy, reason, ct);
+        await tx.CommitAsync(ct);
+        return version;
+    }
+
+    /// <summary>Makes the version with this tag the active one of its kind. Rejected versions cannot be activated.</summary>
+    public async Task<ActivationChange> ActivateAsync(string tag, string changedBy, string? reason, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var target = await db.ModelVersions.SingleOrDefaultAsync(v => v.VersionTag == tag, ct)
+            ?? throw new ModelRegistryException($"No model version '{tag}'.");
+        await LockKindAsync(db, target.Kind, ct);
+        await db.Entry(target).ReloadAsync(ct);
+        if (target.Status == Rejected)
+            throw new ModelRegistryException($"Version '{tag}' was rejected by the gate and cannot be activated.");
+        if (target.IsActive)
+            throw new ModelRegistryException($"Version '{tag}' is already active.");
+        var change = await SwitchAsync(db, target, "activate", changedBy, reason, ct);
+        await tx.CommitAsync(ct);
+        return change;
+    }
+
+    /// <summary>
+    /// Re-activates the version that was active before the current one: the "from" of the audit row that
+    /// made the current version active.
+    /// </summary>
+    public async Task<ActivationChange> RollbackAsync(string kind, string changedBy, string? reason, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await LockKindAsync(db, kind, ct);
+        var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == kind && v.IsActive, ct)
+            ?? throw new ModelRegistryException($"No active {kind} version to roll back from.");
+        var previousId = await db.ModelActivations
+            .Where(a => a.Kind == kind && a.ToVersionId == current.Id)
+            .OrderByDescending(a => a.ChangedAt).ThenByDescending(a => a.Id)
+            .Select(a => a.FromVersionId)
+            .FirstOrDefaultAsync(ct)
+            ?? throw new ModelRegistryException($"{current.VersionTag} has no previously active {kind} version to roll back to.");
+        var previous = await db.ModelVersions.SingleAsync(v => v.Id == previousId, ct);
+        var change = await SwitchAsync(db, previous, "rollback", changedBy, reason, ct);
+        await tx.CommitAsync(ct);
+        return change;
+    }
+
+    public async Task<IReadOnlyList<ModelVersionSummary>> ListAsync(string? kind = null, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking()
+            .Where(v => kind == null || v.Kind == kind)
+            .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id)
+            .Select(v => new ModelVersionSummary(v.Id, v.VersionTag, v.Kind, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount,
+                v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, v.TrainingRunId))
+            .ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await (from a in db.ModelActivations.AsNoTracking()
+                      where a.Kind == kind
+                      join f in db.ModelVersions on a.FromVersionId equals f.Id into fs
+                      from f in fs.DefaultIfEmpty()
+                      join t in db.ModelVersions on a.ToVersionId equals t.Id into ts
+                      from t in ts.DefaultIfEmpty()
+                      orderby a.ChangedAt, a.Id
+                      select new ActivationChange(a.Id, a.Kind, a.Action, f.VersionTag, t.VersionTag, a.ChangedBy, a.ChangedAt, a.Reason))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The id of the active version of a kind: one indexed lookup, for caches to compare against.</summary>
+    public async Task<long?> ActiveIdAsync(string kind, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.Where(v => v.Kind == kind && v.IsActive).Select(v => (long?)v.Id).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>A version with its artifact, by id or by tag.</summary>
+    public async Task<ModelVersion?> FindAsync(long? id, string? tag, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => (id != null && v.Id == id) || (tag != null && v.VersionTag == tag), ct);
+    }
+
+    private async Task<ActivationChange> SwitchAsync(ViralityDbContext db, ModelVersion target, string action, string changedBy, string? reason, CancellationToken ct)
+    {
+        var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == target.Kind && v.IsActive, ct);
+        if (current is not null)
+        {
+            current.IsActive = false;
+            current.Status = Inactive;
+            // Flushed before the new one is set: the partial unique index is checked per statement.
+            await db.SaveChangesAsync(ct);
+        }
+        target.IsActive = true;
+        target.Status = Active;
+        var audit = new ModelActivation
+        {
+            Kind = target.Kind,
+            Action = action,
+            FromVersionId = current?.Id,
+            ToVersionId = target.Id,
+            ChangedBy = changedBy,
+            ChangedAt = clock.GetUtcNow(),
+            Reason = reason,
+        };
+        db.ModelActivations.Add(audit);
+        await db.SaveChangesAsync(ct);
+        return new ActivationChange(audit.Id, audit.Kind, action, current?.VersionTag, target.VersionTag, changedBy, audit.ChangedAt, reason);
+    }
+
+    private static Task LockKindAsync(ViralityDbContext db, string kind, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({"model-activation:" + kind}))", ct);
+}

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data.Entities;
+using ViralityDashboard.Data.Registry;
+
+namespace ViralityDashboard.Training;
+
+/// <summary>A registry version loaded for prediction. The model is thread-safe; share it.</summary>
+public sealed record LoadedModel(long VersionId, string VersionTag, string Kind, TrainerKind Trainer, FeatureSet FeatureSet, string? TierScheme, TierModel Model);
+
+/// <summary>
+/// Keeps loaded models in memory. The active one is re-checked against the database (one indexed
+/// lookup of the active id) at most every <see cref="EngagementTrainingOptions.ActiveModelRecheckSeconds"/>,
+/// so a version activated by another process (the CLI, a second node) is picked up within that time,
+/// while a prediction in between costs no round trip. Activations in this process invalidate at once.
+/// </summary>
+public sealed class ActiveModelCache(ModelRegistryStore store, IOptions<EngagementTrainingOptions> options, TimeProvider clock)
+{
+    private sealed record ActiveState(LoadedModel? Model, long CheckedAt);
+
+    private readonly ConcurrentDictionary<long, LoadedModel> _byId = new();
+    private volatile ActiveState? _active;
+
+    public async ValueTask<LoadedModel?> GetActiveAsync(CancellationToken ct = default)
+    {
+        var state = _active;
+        var now = clock.GetTimestamp();
+        if (state is not null && clock.GetElapsedTime(state.CheckedAt, now).TotalSeconds < options.Value.ActiveModelRecheckSeconds)
+            return state.Model;
+        var id = await store.ActiveIdAsync(TrainingRequest.Kind, ct);
+        var model = id is null ? null : await GetByIdAsync(id.Value, ct);
+        _active = new ActiveState(model, now);
+        return model;
+    }
+
+    public async Task<LoadedModel> GetByTagAsync(string tag, CancellationToken ct = default)
+    {
+        var hit = _byId.Values.FirstOrDefault(m => m.VersionTag == tag);
+        if (hit is not null)
+            return hit;
+        var version = await store.FindAsync(null, tag, ct) ?? throw new ModelRegistryException($"No model version '{tag}'.");
+        return _byId.GetOrAdd(version.Id, _ => Load(version));
+    }
+
+    /// <summary>Forget the active version so the next call asks the database.</summary>
+    public void Invalidate() => _active = null;
+
+    private async Task<LoadedModel> GetByIdAsync(long id, CancellationToken ct)
+    {
+        if (_byId.TryGetValue(id, out var hit))
+            return hit;
+        var version = await store.FindAsync(id, null, ct) ?? throw new ModelRegistryException($"Model version {id} disappeared.");
+        return _byId.GetOrAdd(id, _ => Load(version));
+    }
+
+    public static LoadedModel Load(ModelVersion v)
+    {
+        var kind = TrainerOptions.ParseKind(v.Trainer);
+        return new LoadedModel(v.Id, v.VersionTag, v.Kind, kind, FeatureSet.FromName(v.FeatureSet), v.TierScheme, TierModel.FromBytes(v.Artifact, kind));
+    }
+}

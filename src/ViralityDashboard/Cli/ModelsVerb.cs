@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Spectre.Console;
+using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training;
+
+namespace ViralityDashboard.Cli;
+
+internal static class ModelsVerb
+{
+    public static Command Create()
+    {
+        var command = new Command("models", "List, activate and roll back engagement model versions");
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Activate());
+        command.Subcommands.Add(Rollback());
+        return command;
+    }
+
+    private static string Who => $"cli:{Environment.UserName}";
+
+    private static Command List()
+    {
+        var json = Common.Json();
+        var audit = new Option<bool>("--audit") { Description = "Also show the activation audit log" };
+        var command = new Command("list", "Every stored version, newest first") { json, audit };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            var registry = host.Get<ModelRegistry>();
+            var versions = await registry.ListAsync(ct);
+            var changes = await registry.AuditAsync(ct);
+            if (parse.GetValue(json))
+            {
+                CliOutput.WriteJson(new { Versions = versions, Audit = changes });
+                return 0;
+            }
+            var table = new Table().AddColumn("tag").AddColumn("status").AddColumn("trained (UTC)").AddColumn("rows").AddColumn("features").AddColumn("tiers").AddColumn("trainer").AddColumn("notes");
+            foreach (var v in versions)
+                table.AddRow(Markup.Escape(v.VersionTag), v.IsActive ? "[green]active[/]" : v.Status == "rejected" ? "[red]rejected[/]" : v.Status,
+                    $"{v.TrainedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", $"{v.TrainingVideoCount:N0}", v.FeatureSet, v.TierScheme ?? "", v.Trainer, Markup.Escape(Shorten(v.Notes)));
+            AnsiConsole.Write(table);
+            if (parse.GetValue(audit))
+                PrintAudit(changes);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Activate()
+    {
+        var tag = new Argument<string>("TAG") { Description = "Version tag to activate" };
+        var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)" };
+        var command = new Command("activate", "Make a version the active one (one transaction, audited)") { tag, reason };
+        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.ActivateAsync(parse.GetValue(tag)!, Who, parse.GetValue(reason), ct)));
+        return command;
+    }
+
+    private static Command Rollback()
+    {
+        var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)" };
+        var command = new Command("rollback", "Re-activate the version that was active before the current one") { reason };
+        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.RollbackAsync(Who, parse.GetValue(reason), ct)));
+        return command;
+    }
+
+    private static async Task<int> Change(ParseResult parse, CancellationToken ct, Func<ModelRegistry, Task<ActivationChange>> change)
+    {
+        await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+        try
+        {
+            var c = await change(host.Get<ModelRegistry>());
+            AnsiConsole.MarkupLineInterpolated($"{c.Action}: {c.FromTag ?? "(none)"} → [green]{c.ToTag}[/] by {c.ChangedBy} at {c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(c.Reason is null ? "" : $" — {c.Reason}")}");
+            return 0;
+        }
+        catch (ModelRegistryException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void PrintAudit(IReadOnlyList<ActivationChange> changes)
+    {
+        var table = new Table().AddColumn("when (UTC)").AddColumn("action").AddColumn("from").AddColumn("to").AddColumn("by").AddColumn("why");
+        foreach (var c in changes)
+            table.AddRow($"{c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", c.Action, Markup.Escape(c.FromTag ?? "-"), Markup.Escape(c.ToTag ?? "-"), Markup.Escape(c.ChangedBy), Markup.Escape(c.Reason ?? ""));
+        AnsiConsole.Write(table);
+    }
+
+    private static string Shorten(string? s) => s is null ? "" : s.Length <= 60 ? s.ReplaceLineEndings(" ") : s[..57].ReplaceLineEndings(" ") + "…";
+}
