@@ -24,6 +24,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<VideoImporter>();
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
         builder.Services.AddSingleton<CalibrationQueries>();
+        builder.Services.AddSingleton<IRatingQueries, RatingQueries>();
         builder.Services.AddSingleton<TrainingDataQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();
         builder.Services.AddSingleton<DemoSeeder>();
