@@ -25,6 +25,8 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
         builder.Services.AddSingleton<CalibrationQueries>();
         builder.Services.AddSingleton<IRatingQueries, RatingQueries>();
+        builder.Services.AddSingleton<IVideoTableQueries, VideoTableQueries>();
+        builder.Services.AddSingleton<IVideoImportCommands, VideoImportCommands>();
         builder.Services.AddSingleton<TrainingDataQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();
         builder.Services.AddSingleton<DemoSeeder>();
