@@ -30,6 +30,13 @@ public sealed class ProgressStream(Stream inner, Action<long> progress) : Stream
     public override long Length => inner.Length;
     public override long Position { get => _read; set => throw new NotSupportedException(); }
     public override void Flush() { }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            inner.Dispose();
+        base.Dispose(disposing);
+    }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
