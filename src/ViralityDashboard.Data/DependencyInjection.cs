@@ -26,6 +26,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<CalibrationQueries>();
         builder.Services.AddSingleton<IRatingQueries, RatingQueries>();
         builder.Services.AddSingleton<IVideoTableQueries, VideoTableQueries>();
+        builder.Services.AddSingleton<ICalibrationPageQueries, CalibrationPageQueries>();
         builder.Services.AddSingleton<IVideoImportCommands, VideoImportCommands>();
         builder.Services.AddSingleton<TrainingDataQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();
