@@ -65,6 +65,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     {
         var page = await SignedInOwnerAsync();
         await page.GotoAsync("/data");
+        await page.GetByTestId("interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.GetByTestId("videos-table")).ToContainTextAsync("5,000");
         var csv = """
             video_id,views,likes,shares,comments,saves,duration_seconds,hashtags,sound_name,description,created_at,author_followers,author_verified
@@ -83,5 +84,23 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
         await page.GetByPlaceholder("Video id, @handle or caption").FillAsync("browser import");
         await Assertions.Expect(page.GetByTestId("videos-table")).ToContainTextAsync("browser import two");
         await BrowserSession.ScreenshotAsync(page, "data");
+    }
+
+    [Fact]
+    public async Task OwnerComputesABaselineAndSeesPercentilesAndCharts()
+    {
+        var page = await SignedInOwnerAsync();
+        await page.GotoAsync("/calibration");
+        await page.GetByTestId("interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await page.GetByTestId("compute-baseline").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("latest-baseline")).ToContainTextAsync("Latest baseline #", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("baseline-history").Locator("tbody tr")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("views-distribution").Locator(".main-svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("tier-share").Locator(".main-svg").First).ToBeVisibleAsync();
+        Assert.True(await ScalarAsync("SELECT count(*) FROM calibration_baselines") >= 1);
+        await page.WaitForTimeoutAsync(500); // let Plotly finish its transitions before the screenshot
+        await BrowserSession.ScreenshotAsync(page, "calibration");
     }
 }
