@@ -26,6 +26,7 @@ public static class DependencyInjection
         builder.Services.AddMudServices();
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
+        builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();
         return builder;
     }
 

@@ -21,6 +21,9 @@ public sealed record VideoPage(IReadOnlyList<VideoRow> Rows, long Total, bool To
 public interface IVideoTableQueries
 {
     Task<VideoPage> GetPageAsync(VideoPageRequest request, CancellationToken ct = default);
+
+    /// <summary>An imported video by its platform id, as the importer's record (for the predictor's prefill).</summary>
+    Task<ScrapedVideoRecord?> FindAsync(string platformVideoId, CancellationToken ct = default);
 }
 
 /// <summary>
@@ -68,6 +71,21 @@ public sealed class VideoTableQueries(IDbContextFactory<ViralityDbContext> conte
         return estimate < 100_000
             ? new VideoPage(rows, await q.LongCountAsync(ct), false)
             : new VideoPage(rows, estimate, true);
+    }
+
+    public async Task<ScrapedVideoRecord?> FindAsync(string platformVideoId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var id = platformVideoId.Trim();
+        return await db.ScrapedVideos.AsNoTracking().Where(v => v.PlatformVideoId == id)
+            .Select(v => new ScrapedVideoRecord
+            {
+                Platform = v.Platform, VideoId = v.PlatformVideoId, Views = v.Views, Likes = v.Likes, Shares = v.Shares, Comments = v.Comments,
+                Saves = v.Saves, DurationSeconds = v.DurationSeconds, Hashtags = v.Hashtags, SoundName = v.SoundName, SoundOriginal = v.SoundOriginal,
+                Description = v.Description, CreatedAt = v.CreatedAt, AuthorHandle = v.AuthorHandle, AuthorFollowers = v.AuthorFollowers,
+                AuthorVerified = v.AuthorVerified,
+            })
+            .FirstOrDefaultAsync(ct);
     }
 
     private static async Task<long> EstimateRowsAsync(ViralityDbContext db, CancellationToken ct)
