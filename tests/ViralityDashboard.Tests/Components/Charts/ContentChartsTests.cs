@@ -68,3 +68,18 @@ public sealed class ThresholdHistoryChartTests : DashboardTestContext
         Assert.Equal([900.0, 1_800.0], lines[0].Y.Cast<double>());
     }
 }
+
+public sealed class TierProbabilitiesChartTests : DashboardTestContext
+{
+    [Fact]
+    public void OneBarPerTierWithThePredictedTierHighlighted()
+    {
+        var cut = Render<TierProbabilitiesChart>(p => p.Add(c => c.Probabilities, [0.1f, 0.2f, 0.6f, 0.05f, 0.05f]).Add(c => c.PredictedTier, 3));
+
+        var bar = Assert.IsType<Bar>(Assert.Single(cut.FindComponent<PlotlyChart>().Instance.Data));
+        Assert.Equal(["tier 1", "tier 2", "tier 3", "tier 4", "tier 5"], bar.X.Cast<string>());
+        Assert.Equal(["10%", "20%", "60%", "5%", "5%"], bar.TextArray);
+        Assert.Equal(1, bar.Marker.ColorArray.Cast<string>().Count(c => c == "#7e57c2"));
+        Assert.Equal("#7e57c2", bar.Marker.ColorArray.Cast<string>().ElementAt(2));
+    }
+}

@@ -32,6 +32,8 @@ public sealed class DataPageTests : DashboardTestContext
                 .ToList();
             return Task.FromResult(new VideoPage(rows, request.Filter is null ? 1_000_000 : 3, request.Filter is null));
         }
+
+        public Task<ScrapedVideoRecord?> FindAsync(string platformVideoId, CancellationToken ct = default) => Task.FromResult<ScrapedVideoRecord?>(null);
     }
 
     private sealed class FakeImports : IVideoImportCommands

@@ -1,0 +1,132 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using ViralityDashboard.Components.Charts;
+using ViralityDashboard.Components.Pages.Predict;
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training;
+
+namespace ViralityDashboard.Tests.Components.Pages.Predict;
+
+public sealed class PredictPageTests : DashboardTestContext
+{
+    private readonly FakePredictor _predictor = new();
+    private readonly FakeVideos _videos = new();
+
+    public PredictPageTests()
+    {
+        Services.AddSingleton<IPredictor>(_predictor);
+        Services.AddSingleton<IVideoTableQueries>(_videos);
+        this.SignInAsViewer(); // predicting changes nothing: viewers may use it
+    }
+
+    private static ModelVersionSummary Version(long id, string tag, string features, bool active, string status = "active") =>
+        new(id, tag, "engagement", status, active, DateTimeOffset.Parse("2026-11-20T03:00:00Z").AddDays(id), 4_000, features, "views", "lbfgs", null, id);
+
+    private sealed class FakePredictor : IPredictor
+    {
+        public List<(ScrapedVideoRecord Video, string? Tag)> Calls { get; } = [];
+
+        public Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<ModelVersionSummary>>(
+            [
+                Version(3, "eng-20261123-030000-r3", FeatureSet.PrePostingName, active: false, status: "inactive"),
+                Version(2, "eng-20261122-030000-r2", FeatureSet.Seed15Name, active: true),
+            ]);
+
+        public Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default)
+        {
+            Calls.Add((video, versionTag));
+            return Task.FromResult(new PredictionOutcome(versionTag ?? "eng-20261122-030000-r2", FeatureSet.Seed15Name, 4,
+                [0.02f, 0.08f, 0.20f, 0.48f, 0.22f], 71.6,
+                [new("log_views", 4.4, 0.9, 3.96), new("like_rate", 0.084, 2.1, 0.176), new("duration_seconds", 24, -0.01, -0.24)],
+                new Dictionary<string, float>()));
+        }
+    }
+
+    private sealed class FakeVideos : IVideoTableQueries
+    {
+        public Task<VideoPage> GetPageAsync(VideoPageRequest request, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<ScrapedVideoRecord?> FindAsync(string platformVideoId, CancellationToken ct = default) =>
+            Task.FromResult(platformVideoId == "7301" ? new ScrapedVideoRecord
+            {
+                VideoId = "7301", Views = 1_250_000, Likes = 98_000, Shares = 3_400, Comments = 1_200, Saves = 5_100, DurationSeconds = 21,
+                Hashtags = ["fyp", "dance"], SoundName = "original sound - dance.daily", Description = "POV: the beat drops", AuthorFollowers = 250_000,
+            } : null);
+    }
+
+    [Fact]
+    public void PredictsWithTheActiveVersionAndShowsScoreTierChartAndFactors()
+    {
+        var cut = Render<PredictPage>();
+
+        cut.Find("[data-testid=predict]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("72", cut.Find("[data-testid=score]").TextContent));
+        Assert.Equal("tier 4", cut.Find("[data-testid=tier]").TextContent);
+        var (video, tag) = Assert.Single(_predictor.Calls);
+        Assert.Null(tag);
+        Assert.Equal((25_000L, 2_100L), (video.Views, video.Likes));
+        Assert.Equal(["fyp", "food", "recipe"], video.Hashtags);
+        var chart = cut.FindComponent<TierProbabilitiesChart>();
+        Assert.Equal(4, chart.Instance.PredictedTier);
+        var rows = cut.FindAll("[data-testid=contributions] tbody tr");
+        Assert.Equal("log_views", rows[0].Children[0].TextContent);
+        Assert.Equal("-0.240", rows[1].Children[2].TextContent); // ordered by size, sign kept
+    }
+
+    [Fact]
+    public void ANegativeCountIsAnErrorAsYouTypeAndBlocksPredicting()
+    {
+        var cut = Render<PredictPage>();
+
+        cut.Find("input[data-testid=views], [data-testid=views] input").Input("-5");
+
+        cut.WaitForAssertion(() => Assert.Contains("Views must not be negative", cut.Find("[data-testid=predict-error]").TextContent));
+        Assert.True(cut.Find("[data-testid=predict]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void MoreLikesThanViewsIsOnlyAWarning()
+    {
+        var cut = Render<PredictPage>();
+
+        cut.Find("input[data-testid=likes], [data-testid=likes] input").Input("30000");
+
+        cut.WaitForAssertion(() => Assert.Contains("More likes (30,000) than views (25,000)", cut.Find("[data-testid=predict-warning]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=predict-error]"));
+        Assert.False(cut.Find("[data-testid=predict]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void PrePostingHidesEngagementSendsZerosAndPicksAPrePostingVersion()
+    {
+        var cut = Render<PredictPage>();
+
+        cut.Find("input[data-testid=pre-posting], [data-testid=pre-posting] input").Change(true);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=engagement-fields]")));
+        cut.Find("[data-testid=predict]").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(_predictor.Calls));
+        var (video, tag) = _predictor.Calls[0];
+        Assert.Equal("eng-20261123-030000-r3", tag);
+        Assert.Equal((0L, 0L, 0L), (video.Views, video.Likes, video.Shares));
+        Assert.Equal(12_000, video.AuthorFollowers);
+    }
+
+    [Fact]
+    public void PrefillCopiesAnImportedVideosFields()
+    {
+        var cut = Render<PredictPage>();
+
+        cut.Find("input[data-testid=prefill-id], [data-testid=prefill-id] input").Change("7301");
+        cut.Find("[data-testid=prefill]").Click();
+        cut.Find("[data-testid=predict]").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(_predictor.Calls));
+        Assert.Equal((1_250_000L, "POV: the beat drops"), (_predictor.Calls[0].Video.Views, _predictor.Calls[0].Video.Description));
+    }
+}
