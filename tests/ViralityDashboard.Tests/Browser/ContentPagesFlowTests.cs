@@ -103,4 +103,54 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
         await page.WaitForTimeoutAsync(500); // let Plotly finish its transitions before the screenshot
         await BrowserSession.ScreenshotAsync(page, "calibration");
     }
+
+    [Fact]
+    public async Task OwnerPredictsWithTheActiveModelAndSeesAScore()
+    {
+        await TrainThroughTheCliAsync();
+        var page = await SignedInOwnerAsync();
+        await page.GotoAsync("/predict");
+        await page.GetByTestId("interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await page.GetByTestId("predict").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("score")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^\\d{1,3}$"), new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("tier")).ToContainTextAsync("tier ");
+        await Assertions.Expect(page.GetByTestId("contributions").Locator("tbody tr")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("tier-probabilities").Locator(".main-svg").First).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(500); // let Plotly finish drawing before the screenshot
+        await BrowserSession.ScreenshotAsync(page, "predict");
+    }
+
+    /// <summary>The demo data has no model: train one as a user would, with the CLI against the app's data directory.</summary>
+    private async Task TrainThroughTheCliAsync()
+    {
+        if (await ScalarAsync("SELECT count(*) FROM model_versions WHERE is_active") > 0)
+            return;
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(AppAssembly());
+        psi.ArgumentList.Add("train");
+        psi.ArgumentList.Add("--data-dir");
+        psi.ArgumentList.Add(app.DataDirectory);
+        psi.Environment.Remove("ConnectionStrings__Virality");
+        psi.Environment["Virality__Training__GateMinimumAccuracy"] = "0";
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"train failed ({process.ExitCode}):\n{await output}\n{await errors}");
+    }
+
+    private static string AppAssembly()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var dir = testBin; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "ViralityDashboard", "bin", testBin.Parent!.Name, testBin.Name, "ViralityDashboard.dll");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new FileNotFoundException("The app's build output was not found; build the solution first.");
+    }
 }
