@@ -32,6 +32,9 @@ public interface IRatingQueries
     Task<long> SaveAsync(RatingInput input, CancellationToken ct = default);
 
     Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long videoId, CancellationToken ct = default);
+
+    /// <summary>One video by its database id, rated or not; null when there is none.</summary>
+    Task<RatingQueueItem?> GetVideoAsync(long videoId, CancellationToken ct = default);
 }
 
 public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock) : IRatingQueries
@@ -81,6 +84,15 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
         row.SecondsSpent = Math.Max(0, input.SecondsSpent);
         await db.SaveChangesAsync(ct);
         return row.Id;
+    }
+
+    public async Task<RatingQueueItem?> GetVideoAsync(long videoId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ScrapedVideos.AsNoTracking().Where(v => v.Id == videoId)
+            .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
+                v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt))
+            .FirstOrDefaultAsync(ct);
     }
 
     public async Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long videoId, CancellationToken ct = default)

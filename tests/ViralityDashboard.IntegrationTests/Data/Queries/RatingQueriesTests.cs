@@ -59,6 +59,8 @@ public sealed class RatingQueriesTests(PostgresFixture postgres)
         await ratings.SaveAsync(new RatingInput(id, video.Id, "owner", 0.9, 0.7, 0.6, 1.0, null, 0.5, null, 20));
 
         Assert.DoesNotContain(await ratings.GetQueueAsync(null, 10), v => v.Id == video.Id);
+        Assert.Equal("new", (await ratings.GetVideoAsync(video.Id))?.PlatformVideoId); // the detail page still finds it
+        Assert.Null(await ratings.GetVideoAsync(-1));
         var stored = Assert.Single(await ratings.GetRatingsAsync(video.Id));
         Assert.Equal((id, 0.9, 0.6, 20.0, (string?)null), (stored.Id, stored.OverallScore, stored.Pacing, stored.SecondsSpent, stored.Notes));
         Assert.Equal(1, await db.ScalarAsync($"SELECT count(*) FROM video_ratings WHERE id = {id} AND rater = 'owner' AND rater_type = 'owner'"));

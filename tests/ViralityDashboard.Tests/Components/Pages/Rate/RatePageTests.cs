@@ -46,8 +46,13 @@ public sealed class RatePageTests : DashboardTestContext
             return Task.FromResult(input.RatingId ?? 100L + Saved.Count);
         }
 
+        public List<StoredRating> Stored { get; } = [];
+
         public Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long videoId, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<StoredRating>>([]);
+            Task.FromResult<IReadOnlyList<StoredRating>>(Stored.Where(r => r.VideoId == videoId).ToList());
+
+        public Task<RatingQueueItem?> GetVideoAsync(long videoId, CancellationToken ct = default) =>
+            Task.FromResult(Queue.FirstOrDefault(v => v.Id == videoId));
     }
 
     private static void Keys(IRenderedComponent<RatePage> cut, params string[] keys)
