@@ -23,8 +23,8 @@ public interface ICalibrationPageQueries
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<StoredBaseline>> ListBaselinesAsync(int limit, CancellationToken ct = default);
 
-    /// <summary>Views of trainable videos in equal-width bins of log10(views), counted by PostgreSQL.</summary>
-    Task<IReadOnlyList<HistogramBin>> GetViewsHistogramAsync(int bins, CancellationToken ct = default);
+    /// <summary>Views of trainable videos in equal-width bins of log10(views), counted by PostgreSQL; empty ends trimmed.</summary>
+    Task<IReadOnlyList<HistogramBin>> GetViewsHistogramAsync(int binsPerDecade, CancellationToken ct = default);
 
     /// <summary>Tier counts under both built-in schemes with the baseline's thresholds, in one scan.</summary>
     Task<IReadOnlyList<TierShare>> GetTierSharesAsync(StoredBaseline baseline, CancellationToken ct = default);
@@ -46,38 +46,40 @@ public sealed class CalibrationPageQueries(IDbContextFactory<ViralityDbContext> 
             JsonSerializer.Deserialize<WesWeights>(b.WesWeights) ?? WesWeights.Default))).ToList();
     }
 
-    // The top edge is the next power of ten above the largest count, so bins are stable between calls and
-    // the maximum itself (which width_bucket would put in bin n + 1) is clamped into the last bin.
+    // A fixed range, 1 to 10^10 views, so the query is a single scan (a data-dependent top edge needs max()
+    // first, a second scan); empty bins at either end are trimmed afterwards.
+    private const double TopDecade = 10;
+
     private const string HistogramSql = """
-        WITH t AS (SELECT log10(views::float8) AS x FROM scraped_videos WHERE views > 0 AND quality_flags = 0),
-             r AS (SELECT greatest(ceil(max(x)), 1) AS hi FROM t)
-        SELECT least(width_bucket(t.x, 0, r.hi, @bins), @bins) AS bin, r.hi, count(*)
-        FROM t, r
-        GROUP BY 1, 2
-        ORDER BY 1
+        SELECT least(greatest(width_bucket(log10(views::float8), 0, @top, @bins), 1), @bins) AS bin, count(*)
+        FROM scraped_videos
+        WHERE views > 0 AND quality_flags = 0
+        GROUP BY 1
         """;
 
-    public async Task<IReadOnlyList<HistogramBin>> GetViewsHistogramAsync(int bins, CancellationToken ct = default)
+    /// <param name="binsPerDecade">Bins per power of ten of views.</param>
+    public async Task<IReadOnlyList<HistogramBin>> GetViewsHistogramAsync(int binsPerDecade, CancellationToken ct = default)
     {
+        var bins = (int)(binsPerDecade * TopDecade);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(HistogramSql, conn);
         cmd.Parameters.AddWithValue("bins", bins);
+        cmd.Parameters.AddWithValue("top", TopDecade);
         var counts = new long[bins];
-        double hi = 0;
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
-            {
-                counts[reader.GetInt32(0) - 1] = reader.GetInt64(2);
-                hi = reader.GetDouble(1);
-            }
+                counts[reader.GetInt32(0) - 1] = reader.GetInt64(1);
         }
-        if (hi == 0)
+        var first = Array.FindIndex(counts, c => c > 0);
+        if (first < 0)
             return [];
-        var width = hi / bins;
-        return counts.Select((c, i) => new HistogramBin(Math.Pow(10, i * width), Math.Pow(10, (i + 1) * width), c)).ToList();
+        var last = Array.FindLastIndex(counts, c => c > 0);
+        var width = TopDecade / bins;
+        return Enumerable.Range(first, last - first + 1)
+            .Select(i => new HistogramBin(Math.Pow(10, i * width), Math.Pow(10, (i + 1) * width), counts[i])).ToList();
     }
 
     // Tier = 1 + the number of thresholds strictly below the value, as TierThresholds.Assign does.

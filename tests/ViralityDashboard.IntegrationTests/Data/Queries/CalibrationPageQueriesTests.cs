@@ -12,16 +12,16 @@ public sealed class CalibrationPageQueriesTests(PostgresFixture postgres)
     private static ScrapedVideoRecord Video(string id, long views, long likes = 0) => new() { VideoId = id, Views = views, Likes = likes, Saves = 0, DurationSeconds = 30 };
 
     [Fact]
-    public async Task HistogramCountsTrainableViewsInLog10BinsUpToTheNextPowerOfTen()
+    public async Task HistogramCountsTrainableViewsInLog10BinsTrimmedToTheOccupiedRange()
     {
         await using var db = await postgres.CreateDatabaseAsync();
         await db.Get<VideoImporter>().ImportAsync(
         [
-            Video("a", 5), Video("b", 50), Video("c", 60), Video("d", 500), Video("e", 1_000), // 1,000 = log 3 = the top edge
+            Video("a", 5), Video("b", 50), Video("c", 60), Video("d", 500), Video("e", 999),
             Video("zero", 0),
         ], new ImportOptions());
 
-        var bins = await db.Get<ICalibrationPageQueries>().GetViewsHistogramAsync(3);
+        var bins = await db.Get<ICalibrationPageQueries>().GetViewsHistogramAsync(1);
 
         Assert.Equal([(1.0, 10.0, 1L), (10.0, 100.0, 2L), (100.0, 1_000.0, 2L)], bins.Select(b => (Math.Round(b.From), Math.Round(b.To), b.Count)));
     }
