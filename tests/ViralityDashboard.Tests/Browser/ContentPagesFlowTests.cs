@@ -50,6 +50,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
             if (i == 0)
             {
                 await Assertions.Expect(page.GetByTestId("step-value").Nth(4)).ToHaveTextAsync("10/10");
+                await page.WaitForTimeoutAsync(400); // the buttons' colour transition, for a readable screenshot
                 await BrowserSession.ScreenshotAsync(page, "rate");
             }
             await page.Keyboard.PressAsync("Enter");
