@@ -44,7 +44,7 @@ public static class DependencyInjection
         builder.Services.AddOptions<OwnerOptions>().BindConfiguration(OwnerOptions.Section).ValidateOnStart();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.Scheme, null);
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
         builder.Services.AddAuthentication().AddIdentityCookies();
         builder.Services.ConfigureApplicationCookie(o =>
         {
@@ -70,7 +70,7 @@ public static class DependencyInjection
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner))
             .AddPolicy(ApiEndpoints.ApiUserPolicy, p => p
-                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyHandler.Scheme)
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyHandler.SchemeName)
                 .RequireAuthenticatedUser());
     }
 

@@ -25,13 +25,13 @@ public static class CronPreview
             return "Enter a Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. 0 0 3 * * ?";
         try
         {
-            CronExpression.ValidateExpression(cron.Trim());
+            CronExpression.Parse(cron.Trim());
+            return null;
         }
         catch (FormatException e)
         {
             return e.Message;
         }
-        return CronExpression.IsValidExpression(cron.Trim()) ? null : "Not a valid Quartz cron expression.";
     }
 
     /// <summary>The next <paramref name="count"/> fire times in UTC after <paramref name="from"/>; empty when invalid.</summary>
@@ -39,7 +39,7 @@ public static class CronPreview
     {
         if (Validate(cron) is not null)
             return [];
-        var expression = new CronExpression(cron!.Trim()) { TimeZone = TimeZoneInfo.Utc };
+        var expression = new CronExpression(cron!.Trim(), TimeZoneInfo.Utc);
         var times = new List<DateTimeOffset>();
         var at = from;
         while (times.Count < count && expression.GetNextValidTimeAfter(at) is { } next)
@@ -59,7 +59,7 @@ public sealed class RetrainSchedule(ISchedulerFactory schedulers) : IRetrainSche
         if (await scheduler.GetTrigger(TrainingSchedule.CronTriggerKey, ct) is not ICronTrigger trigger)
             return null;
         var state = await scheduler.GetTriggerState(TrainingSchedule.CronTriggerKey, ct);
-        return new ScheduleInfo(trigger.CronExpressionString ?? "", trigger.GetNextFireTimeUtc(), state.ToString());
+        return new ScheduleInfo(trigger.CronExpressionString ?? "", trigger.NextFireTimeUtc, state.ToString());
     }
 
     public async Task<ScheduleInfo> RescheduleAsync(string cron, CancellationToken ct = default)
@@ -73,7 +73,7 @@ public sealed class RetrainSchedule(ISchedulerFactory schedulers) : IRetrainSche
             .WithCronSchedule(cron.Trim(), c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
             .Build();
         if (await scheduler.GetTrigger(TrainingSchedule.CronTriggerKey, ct) is null)
-            await scheduler.ScheduleJob(trigger, ct);
+            await scheduler.ScheduleJob(trigger, cancellationToken: ct);
         else
             await scheduler.RescheduleJob(TrainingSchedule.CronTriggerKey, trigger, ct);
         return (await GetAsync(ct))!;

@@ -6,9 +6,9 @@ namespace ViralityDashboard.Components.Charts;
 /// <summary>What every chart shares: transparent background (follows the theme), small margins, no Plotly logo.</summary>
 internal static class ChartDefaults
 {
-    public static Config Config => new() { Responsive = true, DisplayLogo = false, DisplayModeBar = DisplayModeBarEnum.Hover };
+    public static Config Config => new() { Responsive = true, DisplayLogo = false };
 
-    public static Layout Layout(string? title, int height = 320) => new()
+    public static Plotly.Blazor.Layout Layout(string? title, int height = 320) => new()
     {
         Title = title is null ? null : new Title { Text = title },
         Height = height,
