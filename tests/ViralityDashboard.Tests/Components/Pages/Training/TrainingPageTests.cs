@@ -42,12 +42,12 @@ public sealed class TrainingPageTests : DashboardTestContext
 
         var request = Assert.Single(_training.Launched);
         Assert.Equal(("seed15", "views", "lbfgs", "stratified", "owner"), (request.FeatureSet, request.TierScheme, request.Trainer, request.Split, request.RequestedBy));
-        cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress-text]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
         _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = "running", FinishedAt = null };
-        cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress-text]").TextContent), TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
         _training.LaunchedRun = _training.Runs[1] with { Id = 4 };
-        cut.WaitForAssertion(() => Assert.Contains("run #4", cut.Find("[data-testid=progress-text]").TextContent), TimeSpan.FromSeconds(5));
-        Assert.Contains("completed", cut.Find("[data-testid=progress-text]").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("run #4", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Contains("completed", cut.Find("[data-testid=progress]").TextContent);
     }
 
     [Fact]
@@ -56,11 +56,11 @@ public sealed class TrainingPageTests : DashboardTestContext
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
         var cut = Render<TrainingPage>();
 
-        cut.Find("[data-testid=cron] input").Input("0 0 61 * * ?");
+        cut.Find("input[data-testid=cron], [data-testid=cron] input").Input("0 0 61 * * ?");
         cut.WaitForAssertion(() => Assert.Contains("mud-input-error", cut.Find("[data-testid=cron]").OuterHtml + cut.Markup));
         Assert.Empty(cut.FindAll("[data-testid=cron-preview]"));
 
-        cut.Find("[data-testid=cron] input").Input("0 30 4 ? * MON");
+        cut.Find("input[data-testid=cron], [data-testid=cron] input").Input("0 30 4 ? * MON");
         cut.WaitForAssertion(() => Assert.Contains("04:30:00 UTC", cut.Find("[data-testid=cron-preview]").TextContent));
         cut.Find("[data-testid=save-schedule]").Click();
 
