@@ -15,6 +15,9 @@ public sealed class RunningApp : IAsyncLifetime
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    /// <summary>The owner's API key the app is started with (header X-Api-Key).</summary>
+    public string ApiKey { get; } = $"test-key-{Guid.NewGuid():N}";
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"virality-app-{Guid.NewGuid():N}");
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -29,6 +32,7 @@ public sealed class RunningApp : IAsyncLifetime
         psi.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["Virality__DataDir"] = DataDirectory;
+        psi.Environment["Virality__ApiKey"] = ApiKey;
         psi.Environment.Remove("ConnectionStrings__Virality");
         psi.WorkingDirectory = Path.GetDirectoryName(AppAssembly())!;
         _process = Process.Start(psi)!;
