@@ -22,6 +22,7 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
     {
         await page.GetByTestId("launch").ClickAsync();
         await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("run #", new() { Timeout = 180_000 });
+        await BrowserSession.ScreenshotAsync(page, "training-last-launch");
         await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("completed");
     }
 
