@@ -25,6 +25,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
         builder.Services.AddSingleton<CalibrationQueries>();
         builder.Services.AddSingleton<TrainingDataQueries>();
+        builder.Services.AddSingleton<ITrainingQueries, TrainingQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();
         builder.Services.AddSingleton<DemoSeeder>();
         return builder;
