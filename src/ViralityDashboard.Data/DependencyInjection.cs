@@ -24,6 +24,10 @@ public static class DependencyInjection
         builder.Services.AddSingleton<VideoImporter>();
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
         builder.Services.AddSingleton<CalibrationQueries>();
+        builder.Services.AddSingleton<IRatingQueries, RatingQueries>();
+        builder.Services.AddSingleton<IVideoTableQueries, VideoTableQueries>();
+        builder.Services.AddSingleton<ICalibrationPageQueries, CalibrationPageQueries>();
+        builder.Services.AddSingleton<IVideoImportCommands, VideoImportCommands>();
         builder.Services.AddSingleton<TrainingDataQueries>();
         builder.Services.AddSingleton<ITrainingQueries, TrainingQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();

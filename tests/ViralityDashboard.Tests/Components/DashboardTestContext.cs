@@ -8,10 +8,11 @@ namespace ViralityDashboard.Tests.Components;
 /// <summary>bUnit context as MudBlazor's own suite sets it up: loose JS interop, Mud services, no transitions.</summary>
 public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 {
-    // Some MudBlazor services (MudSelect's PointerEventsNoneService) are IAsyncDisposable only: xunit must dispose asynchronously.
+    // Some MudBlazor 9 services (KeyInterceptorService, PointerEventsNoneService) are only IAsyncDisposable: xunit must dispose the context asynchronously
+    // (it does for IAsyncLifetime), or the synchronous Dispose throws once a component has used it.
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     protected DashboardTestContext()
     {

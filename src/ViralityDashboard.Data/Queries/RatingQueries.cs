@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data.Entities;
+
+namespace ViralityDashboard.Data.Queries;
+
+/// <summary>A video waiting for (or shown with) a rating, with what a rater needs to judge it.</summary>
+public sealed record RatingQueueItem(
+    long Id, string PlatformVideoId, string? AuthorHandle, string? Description, IReadOnlyList<string> Hashtags,
+    string? SoundName, long Views, long Likes, long Comments, long Shares, long? Saves, double? DurationSeconds,
+    DateTimeOffset? CreatedAt)
+{
+    public string TikTokUrl => $"https://www.tiktok.com/@{AuthorHandle ?? "_"}/video/{PlatformVideoId}";
+}
+
+/// <summary>What the rate page saves; scores on 0–1, dimensions optional. <paramref name="RatingId"/> set = edit that rating.</summary>
+public sealed record RatingInput(
+    long? RatingId, long VideoId, string Rater, double OverallScore, double? Hook, double? Pacing, double? Payoff,
+    double? Originality, double? Rewatchable, string? Notes, double SecondsSpent);
+
+/// <summary>A stored rating as the pages show it.</summary>
+public sealed record StoredRating(
+    long Id, long VideoId, string Rater, double OverallScore, double? Hook, double? Pacing, double? Payoff,
+    double? Originality, double? Rewatchable, string? Notes, DateTimeOffset RatedAt, double SecondsSpent);
+
+public interface IRatingQueries
+{
+    /// <summary>Unrated videos, newest posted first; <paramref name="filter"/> matches caption, handle, sound or a hashtag.</summary>
+    Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, CancellationToken ct = default);
+
+    /// <summary>Inserts a rating, or updates the one named by <see cref="RatingInput.RatingId"/>; returns its id.</summary>
+    Task<long> SaveAsync(RatingInput input, CancellationToken ct = default);
+
+    Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long videoId, CancellationToken ct = default);
+}
+
+public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock) : IRatingQueries
+{
+    public async Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var q = db.ScrapedVideos.AsNoTracking().Where(v => !v.Ratings.Any());
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            var f = filter.Trim();
+            var like = $"%{f.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+            var tag = f.TrimStart('#').ToLowerInvariant();
+            q = q.Where(v => EF.Functions.ILike(v.Description ?? "", like) || EF.Functions.ILike(v.AuthorHandle ?? "", like)
+                || EF.Functions.ILike(v.SoundName ?? "", like) || v.Hashtags.Contains(tag));
+        }
+        return await q.OrderByDescending(v => v.CreatedAt.HasValue).ThenByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
+            .Take(limit)
+            .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
+                v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt))
+            .ToListAsync(ct);
+    }
+
+    public async Task<long> SaveAsync(RatingInput input, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        VideoRating row;
+        if (input.RatingId is { } id)
+        {
+            row = await db.VideoRatings.SingleOrDefaultAsync(r => r.Id == id, ct)
+                ?? throw new InvalidOperationException($"Rating {id} no longer exists.");
+        }
+        else
+        {
+            row = new VideoRating { VideoId = input.VideoId, RatedAt = clock.GetUtcNow() };
+            db.VideoRatings.Add(row);
+        }
+        row.Rater = input.Rater;
+        row.RaterType = RaterType.Owner;
+        row.OverallScore = input.OverallScore;
+        row.Hook = input.Hook;
+        row.Pacing = input.Pacing;
+        row.Payoff = input.Payoff;
+        row.Originality = input.Originality;
+        row.Rewatchable = input.Rewatchable;
+        row.Notes = string.IsNullOrWhiteSpace(input.Notes) ? null : input.Notes.Trim();
+        row.SecondsSpent = Math.Max(0, input.SecondsSpent);
+        await db.SaveChangesAsync(ct);
+        return row.Id;
+    }
+
+    public async Task<IReadOnlyList<StoredRating>> GetRatingsAsync(long videoId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.VideoRatings.AsNoTracking().Where(r => r.VideoId == videoId).OrderByDescending(r => r.RatedAt)
+            .Select(r => new StoredRating(r.Id, r.VideoId, r.Rater, r.OverallScore, r.Hook, r.Pacing, r.Payoff, r.Originality,
+                r.Rewatchable, r.Notes, r.RatedAt, r.SecondsSpent))
+            .ToListAsync(ct);
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
+using ViralityDashboard.Account;
+using ViralityDashboard.Data.Queries;
+
+namespace ViralityDashboard.Components.Pages.Rate;
+
+public sealed partial class RatePage
+{
+    private const int BatchSize = 50;
+
+    [Inject] private IRatingQueries Ratings { get; set; } = null!;
+    [Inject] private OwnerGuard Guard { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private TimeProvider Clock { get; set; } = null!;
+
+    private RatingSession? _session;
+    private string? _filter;
+    private bool _saving;
+    private bool _focusPanel;
+    private ElementReference _panel;
+    private long _shownAt;
+
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    private async Task FilterChangedAsync(string? value)
+    {
+        _filter = value;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _session = new RatingSession(await Ratings.GetQueueAsync(_filter, BatchSize));
+        Shown();
+    }
+
+    private void Shown()
+    {
+        _shownAt = Clock.GetTimestamp();
+        _focusPanel = true;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_focusPanel && _panel.Context is not null)
+        {
+            _focusPanel = false;
+            await _panel.FocusAsync();
+        }
+    }
+
+    private async Task OnKeyAsync(KeyboardEventArgs e)
+    {
+        if (_session is null)
+            return;
+        switch (e.Key)
+        {
+            case [var c] when char.IsAsciiDigit(c):
+                _session.SetDigit(c - '0');
+                break;
+            case "Tab":
+                _session.MoveFocus(e.ShiftKey ? -1 : 1);
+                break;
+            case "ArrowDown":
+                _session.MoveFocus(1);
+                break;
+            case "ArrowUp":
+                _session.MoveFocus(-1);
+                break;
+            case "Enter":
+                await SaveAsync();
+                break;
+            case "s" or "S":
+                Skip();
+                break;
+            case "Backspace" or "ArrowLeft":
+                Back();
+                break;
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_session?.Current is not { } entry || _saving)
+            return;
+        if (!_session.CanSave)
+        {
+            Snackbar.Add("Set the overall score first (a digit key).", Severity.Warning);
+            return;
+        }
+        _saving = true;
+        try
+        {
+            var rater = await Guard.EnsureOwnerAsync("rate videos");
+            var seconds = entry.SecondsBefore + Clock.GetElapsedTime(_shownAt).TotalSeconds;
+            entry.SavedRatingId = await Ratings.SaveAsync(_session.ToInput(rater, seconds));
+            entry.SecondsBefore = seconds;
+            Snackbar.Add($"Rating saved for video {entry.Video.PlatformVideoId}.", Severity.Success);
+            Next();
+        }
+        catch (NotOwnerException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The input stays on screen: nothing is lost, the owner can retry.
+            Snackbar.Add($"The rating was not saved: {ex.Message}", Severity.Error);
+        }
+        finally
+        {
+            _saving = false;
+            _focusPanel = true;
+        }
+    }
+
+    private void Skip() => Next();
+
+    private void Next()
+    {
+        if (_session is null)
+            return;
+        if (_session.Current is { } entry && entry.SavedRatingId is null)
+            entry.SecondsBefore += Clock.GetElapsedTime(_shownAt).TotalSeconds;
+        _session.Next();
+        Shown();
+    }
+
+    private void Back()
+    {
+        if (_session?.Back() == true)
+            Shown();
+    }
+}

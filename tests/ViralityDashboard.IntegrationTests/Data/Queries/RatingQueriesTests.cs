@@ -1,0 +1,77 @@
+using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data.Import;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.IntegrationTests.Fixtures;
+
+namespace ViralityDashboard.IntegrationTests.Data.Queries;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RatingQueriesTests(PostgresFixture postgres)
+{
+    private static readonly DateTimeOffset Day = DateTimeOffset.Parse("2026-11-01T12:00:00Z");
+
+    private static ScrapedVideoRecord Video(string id, int daysAgo, string caption, params string[] tags) =>
+        new() { VideoId = id, Views = 1_000, Likes = 100, Description = caption, Hashtags = tags, AuthorHandle = "mia", CreatedAt = Day.AddDays(-daysAgo) };
+
+    private static async Task<TestDatabase> SeededAsync(PostgresFixture postgres)
+    {
+        var db = await postgres.CreateDatabaseAsync();
+        await db.Get<VideoImporter>().ImportAsync(
+        [
+            Video("old", 9, "garlic noodles", "food"),
+            Video("new", 1, "beat drop dance", "dance"),
+            Video("mid", 5, "iphone tips", "tech"),
+            new() { VideoId = "undated", Views = 5, Description = "no date" },
+        ], new ImportOptions());
+        return db;
+    }
+
+    [Fact]
+    public async Task QueueListsUnratedVideosNewestPostedFirstAndUndatedLast()
+    {
+        await using var db = await SeededAsync(postgres);
+
+        var queue = await db.Get<IRatingQueries>().GetQueueAsync(null, 10);
+
+        Assert.Equal(["new", "mid", "old", "undated"], queue.Select(v => v.PlatformVideoId));
+        Assert.Equal("https://www.tiktok.com/@mia/video/new", queue[0].TikTokUrl);
+        Assert.Equal(["dance"], queue[0].Hashtags);
+    }
+
+    [Fact]
+    public async Task FilterMatchesCaptionOrHashtag()
+    {
+        await using var db = await SeededAsync(postgres);
+        var ratings = db.Get<IRatingQueries>();
+
+        Assert.Equal(["old"], (await ratings.GetQueueAsync("NOODLES", 10)).Select(v => v.PlatformVideoId));
+        Assert.Equal(["mid"], (await ratings.GetQueueAsync("#tech", 10)).Select(v => v.PlatformVideoId));
+    }
+
+    [Fact]
+    public async Task ASavedRatingIsStoredAsTheOwnersAndLeavesTheQueueAndAnEditUpdatesIt()
+    {
+        await using var db = await SeededAsync(postgres);
+        var ratings = db.Get<IRatingQueries>();
+        var video = (await ratings.GetQueueAsync(null, 1))[0];
+
+        var id = await ratings.SaveAsync(new RatingInput(null, video.Id, "owner", 0.8, 0.7, null, 1.0, null, 0.5, " loops well ", 12.5));
+        await ratings.SaveAsync(new RatingInput(id, video.Id, "owner", 0.9, 0.7, 0.6, 1.0, null, 0.5, null, 20));
+
+        Assert.DoesNotContain(await ratings.GetQueueAsync(null, 10), v => v.Id == video.Id);
+        var stored = Assert.Single(await ratings.GetRatingsAsync(video.Id));
+        Assert.Equal((id, 0.9, 0.6, 20.0, (string?)null), (stored.Id, stored.OverallScore, stored.Pacing, stored.SecondsSpent, stored.Notes));
+        Assert.Equal(1, await db.ScalarAsync($"SELECT count(*) FROM video_ratings WHERE id = {id} AND rater = 'owner' AND rater_type = 'owner'"));
+    }
+
+    [Fact]
+    public async Task AScoreOutsideZeroToOneIsRefusedByTheDatabase()
+    {
+        await using var db = await SeededAsync(postgres);
+        var ratings = db.Get<IRatingQueries>();
+        var video = (await ratings.GetQueueAsync(null, 1))[0];
+
+        await Assert.ThrowsAnyAsync<Exception>(() => ratings.SaveAsync(new RatingInput(null, video.Id, "owner", 1.5, null, null, null, null, null, null, 1)));
+        Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM video_ratings"));
+    }
+}
