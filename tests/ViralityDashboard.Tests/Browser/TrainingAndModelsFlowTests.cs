@@ -21,7 +21,7 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
     private static async Task LaunchAndWaitAsync(IPage page)
     {
         await page.GetByTestId("launch").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("run #", new() { Timeout = 180_000 });
+        await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("run #", new() { Timeout = 300_000 });
         await BrowserSession.ScreenshotAsync(page, "training-last-launch");
         await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("completed");
     }
