@@ -37,8 +37,12 @@ public static class DatabaseStartup
     {
         if (!services.GetRequiredService<IOptions<DataOptions>>().Value.ApplyMigrations)
             return;
-        var factory = services.GetRequiredService<IDbContextFactory<ViralityDbContext>>();
-        await using var db = await factory.CreateDbContextAsync(ct);
+        // Its own quiet context: on an empty database EF Core reads the history table before creating it and
+        // logs that expected failure as an error, which would greet every new user.
+        var options = new DbContextOptionsBuilder<ViralityDbContext>();
+        ViralityDbContext.Configure(options, services.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)!);
+        options.UseLoggerFactory(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await using var db = new ViralityDbContext(options.Options);
         await db.Database.MigrateAsync(ct);
     }
 }

@@ -8,6 +8,11 @@ using ViralityDashboard.Components.Layout;
 using ViralityDashboard.Core.Demo;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Embedded;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ViralityDashboard.Api;
+using ViralityDashboard.Training;
 
 namespace ViralityDashboard;
 
@@ -26,6 +31,10 @@ public static class DependencyInjection
         builder.Services.AddMudServices();
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
+        builder.Services.AddSingleton<ITrainingCommands, TrainingCommands>();
+        builder.Services.AddSingleton<IRetrainSchedule, RetrainSchedule>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();
         return builder;
     }
@@ -35,13 +44,18 @@ public static class DependencyInjection
     {
         builder.Services.AddOptions<OwnerOptions>().BindConfiguration(OwnerOptions.Section).ValidateOnStart();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        builder.Services.AddAuthentication().AddIdentityCookies();
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
             o.AccessDeniedPath = "/account/login";
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.SlidingExpiration = true;
+            // Scripts calling the API get status codes, not the sign-in page.
+            o.Events.OnRedirectToLogin = c => ApiOr(c, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = c => ApiOr(c, StatusCodes.Status403Forbidden);
         });
         builder.Services.AddIdentityCore<ApplicationUser>(o =>
             {
@@ -55,7 +69,19 @@ public static class DependencyInjection
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<OwnerGuard>();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner));
+            .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner))
+            .AddPolicy(ApiEndpoints.ApiUserPolicy, p => p
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyHandler.SchemeName)
+                .RequireAuthenticatedUser());
+    }
+
+    private static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+            context.Response.StatusCode = status;
+        else
+            context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary><c>--data-dir DIR</c> on the command line is the <c>Virality:DataDir</c> setting.</summary>
@@ -96,13 +122,25 @@ public static class DependencyInjection
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
+            b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapApiEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}
+
+/// <summary>/health: the database answers.</summary>
+internal sealed class DatabaseHealthCheck(IDbContextFactory<ViralityDbContext> contexts) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The database does not answer.");
     }
 }
 

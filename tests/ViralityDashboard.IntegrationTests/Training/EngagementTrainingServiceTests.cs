@@ -51,6 +51,24 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task PreparedRowsAndSplitAreExactlyWhatTheRunTrainsAndTestsOn()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 650);
+        var request = new TrainingRequest(Split: "hash");
+        var training = db.Get<EngagementTrainingService>();
+
+        var prepared = await training.PrepareAsync(request);
+        var split = prepared.Split();
+        var outcome = await training.RunAsync(request, TrainingTriggers.Manual);
+
+        var result = outcome.Result!;
+        Assert.Equal((prepared.Rows.Count, split.Train.Length, split.Test.Length), (result.RowCount, result.TrainCount, result.TestCount));
+        Assert.Equal(TierThresholds.Distribution(split.Test.Select(i => prepared.Rows[i].Label)), result.TestTierDistribution);
+        Assert.Equal(prepared.Thresholds!.Values, result.Thresholds!.Values);
+    }
+
+    [Fact]
     public async Task ARunBelowTheGateIsSkippedStoredRejectedWithReasonsAndLeavesTheActiveVersion()
     {
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());

@@ -8,7 +8,7 @@ namespace ViralityDashboard.Tests.Components;
 /// <summary>bUnit context as MudBlazor's own suite sets it up: loose JS interop, Mud services, no transitions.</summary>
 public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 {
-    // MudBlazor 9's KeyInterceptorService is only IAsyncDisposable: xunit must dispose the context asynchronously
+    // Some MudBlazor 9 services (KeyInterceptorService, PointerEventsNoneService) are only IAsyncDisposable: xunit must dispose the context asynchronously
     // (it does for IAsyncLifetime), or the synchronous Dispose throws once a component has used it.
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

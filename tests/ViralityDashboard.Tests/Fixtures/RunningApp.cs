@@ -15,6 +15,9 @@ public sealed class RunningApp : IAsyncLifetime
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    /// <summary>The owner's API key the app is started with (header X-Api-Key).</summary>
+    public string ApiKey { get; } = $"test-key-{Guid.NewGuid():N}";
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"virality-app-{Guid.NewGuid():N}");
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -29,6 +32,9 @@ public sealed class RunningApp : IAsyncLifetime
         psi.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["Virality__DataDir"] = DataDirectory;
+        psi.Environment["Virality__ApiKey"] = ApiKey;
+        // The demo data reaches ~56 % test accuracy; a lower gate lets the browser tests produce accepted versions to activate and roll back.
+        psi.Environment["Virality__Training__GateMinimumAccuracy"] = "0.5";
         psi.Environment.Remove("ConnectionStrings__Virality");
         psi.WorkingDirectory = Path.GetDirectoryName(AppAssembly())!;
         _process = Process.Start(psi)!;

@@ -17,7 +17,10 @@ public sealed class FirstStartTests(RunningApp app)
         var html = await browser.GetStringAsync("/");
 
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "pgdata", "PG_VERSION")), "the embedded cluster was created under the data directory");
-        Assert.Matches("data-testid=\"videos\"[^>]*>5,000<", html);
+        // Other tests in the collection import into the same app, so the demo's 5,000 are a floor.
+        var count = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"videos\"[^>]*>([0-9,]+)<");
+        Assert.True(count.Success, $"no video count on the overview:\n{html[..Math.Min(html.Length, 3000)]}");
+        Assert.True(long.Parse(count.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) >= 5_000);
     }
 
     [Fact]

@@ -2,7 +2,11 @@ using ViralityDashboard.Tests.Fixtures;
 
 namespace ViralityDashboard.Tests.Web;
 
-/// <summary>Its own app instance: stopping it must not disturb the shared one.</summary>
+/// <summary>
+/// Its own app instance (stopping it must not disturb the shared one), but in the shared collection so the
+/// two apps never start side by side on two cores.
+/// </summary>
+[Collection(RunningAppCollection.Name)]
 public sealed class ShutdownTests : IAsyncLifetime
 {
     private readonly RunningApp _app = new();

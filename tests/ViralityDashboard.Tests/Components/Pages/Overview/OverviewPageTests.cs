@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using ViralityDashboard.Components.Charts;
 using ViralityDashboard.Components.Pages.Overview;
 using ViralityDashboard.Data.Queries;
 
@@ -7,20 +8,43 @@ namespace ViralityDashboard.Tests.Components.Pages.Overview;
 
 public sealed class OverviewPageTests : DashboardTestContext
 {
+    private readonly FakeTraining _training = new();
+
     private sealed class FixedCounts(DatabaseCounts counts) : IStatsQueries
     {
         public Task<DatabaseCounts> GetCountsAsync(CancellationToken ct = default) => Task.FromResult(counts);
     }
 
+    public OverviewPageTests()
+    {
+        _training.Register(Services);
+        Services.AddSingleton<IStatsQueries>(new FixedCounts(new DatabaseCounts(1_234_567, 30, 300, 299, 4, 7)));
+        AddAuthorization().SetAuthorized("viewer");
+    }
+
     [Fact]
     public void ShowsEachCountFormatted()
     {
-        Services.AddSingleton<IStatsQueries>(new FixedCounts(new DatabaseCounts(1_234_567, 30, 300, 299, 4, 7)));
-
         var cut = Render<OverviewPage>();
 
         cut.WaitForAssertion(() => Assert.Equal("1,234,567", cut.Find("[data-testid=videos]").TextContent));
         Assert.Contains("Ratings", cut.Markup);
         Assert.Contains(">299<", cut.Markup);
+    }
+
+    [Fact]
+    public void ShowsTheActiveModelLastRunsNextRunWarningsAndTheChart()
+    {
+        var cut = Render<OverviewPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("eng-20261121-030000-r2", cut.Find("[data-testid=active-model]").TextContent));
+        Assert.Contains("0.710", cut.Markup);
+        Assert.Equal(2, cut.FindAll("[data-testid=last-run]").Count);
+        Assert.Contains("2026-11-25 03:00:00 UTC", cut.Find("[data-testid=next-run]").TextContent);
+        var warnings = cut.FindAll("[data-testid=warning]").Select(w => w.TextContent).ToList();
+        Assert.Contains(warnings, w => w.Contains("rejected by the gate"));
+        Assert.Contains(warnings, w => w.Contains("Leakage"));
+        Assert.Contains(warnings, w => w.Contains("days old"));
+        Assert.Equal(3, cut.FindComponent<MetricsOverVersionsChart>().Instance.Series["accuracy"].Count);
     }
 }

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data.Entities;
+using ViralityDashboard.Data.Registry;
+
+namespace ViralityDashboard.Data.Queries;
+
+/// <summary>One training run as the run-history table shows it.</summary>
+public sealed record TrainingRunRow(
+    long Id, string Trigger, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int VideoCount,
+    string? GateDecision, IReadOnlyList<string> GateReasons, double? Accuracy, double? MacroF1, string? VersionTag, string? Error)
+{
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+}
+
+/// <summary>The parts of a run's stored result (training_runs.metrics) the detail view shows.</summary>
+public sealed record RunMetrics(
+    string? Trainer, string? FeatureSet, string? Split, int RowCount, int TrainCount, int TestCount,
+    ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline,
+    CrossValidationSummary? CrossValidation, IReadOnlyList<FeatureLeakage>? Leakage, double? ActiveAccuracyOnTestRows);
+
+/// <summary>Tier counts of all rows, the training part and the test part.</summary>
+public sealed record TierDistribution(int[] All, int[] Train, int[] Test);
+
+public sealed record TrainingRunDetail(
+    TrainingRunRow Run, IReadOnlyList<string> Warnings, RunMetrics? Metrics, TierDistribution? Tiers, IReadOnlyList<StepTiming> Timings);
+
+/// <summary>A registry version with its headline metrics.</summary>
+public sealed record ModelVersionRow(
+    long Id, string Kind, string Tag, string Status, bool IsActive, DateTimeOffset TrainedAt, int Rows, string FeatureSet,
+    string? TierScheme, string Trainer, string? Notes, double? Accuracy, double? MacroF1, double? Kappa);
+
+/// <summary>What a version's stored metrics (model_versions.metrics) hold.</summary>
+public sealed record VersionMetrics(
+    ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline, CrossValidationSummary? CrossValidation,
+    GateDecision? Gate, double? ActiveAccuracyOnTestRows);
+
+public sealed record ModelVersionDetail(ModelVersionRow Version, VersionMetrics? Metrics, FeatureWeights? Weights);
+
+/// <summary>The latest calibration baseline's age, for the stale-baseline warning.</summary>
+public sealed record BaselineAge(DateTimeOffset? ComputedAt, int VideoCount, long VideosNow);
+
+/// <summary>Read side of training runs and the model registry for pages and the API.</summary>
+public interface ITrainingQueries
+{
+    Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, CancellationToken ct = default);
+    Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default);
+    Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default);
+    /// <summary>All versions of every kind, newest first.</summary>
+    Task<IReadOnlyList<ModelVersionRow>> VersionsAsync(CancellationToken ct = default);
+    Task<ModelVersionDetail?> VersionAsync(string tag, CancellationToken ct = default);
+    Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default);
+    Task<BaselineAge> BaselineAgeAsync(CancellationToken ct = default);
+}
+
+public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> contexts, ModelRegistryStore registry) : ITrainingQueries
+{
+    // As TrainingJson writes them (the Training project is not referenced from here): web defaults, enums as camelCase strings.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public async Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var runs = await db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
+        var tags = await TagsAsync(db, runs, ct);
+        return runs.Select(r => Row(r, tags)).ToList();
+    }
+
+    public async Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var run = await db.TrainingRuns.AsNoTracking().Where(r => r.RequestId == requestId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+        return run is null ? null : Row(run, await TagsAsync(db, [run], ct));
+    }
+
+    public async Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var run = await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (run is null)
+            return null;
+        return new TrainingRunDetail(
+            Row(run, await TagsAsync(db, [run], ct)),
+            run.Warnings,
+            Parse<RunMetrics>(run.Metrics),
+            Parse<TierDistribution>(run.TierDistribution),
+            Parse<List<StepTiming>>(run.Timings) ?? []);
+    }
+
+    public async Task<IReadOnlyList<ModelVersionRow>> VersionsAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var versions = await db.ModelVersions.AsNoTracking()
+            .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id)
+            .Select(v => new { v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, v.Metrics })
+            .ToListAsync(ct);
+        return versions.Select(v => VersionRow(v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, Parse<VersionMetrics>(v.Metrics))).ToList();
+    }
+
+    public async Task<ModelVersionDetail?> VersionAsync(string tag, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var v = await db.ModelVersions.AsNoTracking().Where(m => m.VersionTag == tag)
+            .Select(m => new { m.Id, m.Kind, m.VersionTag, m.Status, m.IsActive, m.TrainedAt, m.TrainingVideoCount, m.FeatureSet, m.TierScheme, m.Trainer, m.Notes, m.Metrics, m.FeatureWeights })
+            .SingleOrDefaultAsync(ct);
+        if (v is null)
+            return null;
+        var metrics = Parse<VersionMetrics>(v.Metrics);
+        var weights = Parse<FeatureWeights>(v.FeatureWeights);
+        return new ModelVersionDetail(
+            VersionRow(v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, metrics),
+            metrics,
+            weights is { FeatureNames: not null, Weights: not null } ? weights : null);
+    }
+
+    public Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default) => registry.AuditAsync(kind, ct);
+
+    public async Task<BaselineAge> BaselineAgeAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var latest = await db.CalibrationBaselines.AsNoTracking().OrderByDescending(b => b.ComputedAt)
+            .Select(b => new { b.ComputedAt, b.VideoCount }).FirstOrDefaultAsync(ct);
+        var videos = await db.ScrapedVideos.LongCountAsync(ct);
+        return new BaselineAge(latest?.ComputedAt, latest?.VideoCount ?? 0, videos);
+    }
+
+    private static ModelVersionRow VersionRow(long id, string kind, string tag, string status, bool active, DateTimeOffset trainedAt, int rows,
+        string featureSet, string? scheme, string trainer, string? notes, VersionMetrics? m) =>
+        new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, m?.Test.Accuracy, m?.Test.MacroF1, m?.Test.QuadraticWeightedKappa);
+
+    private static async Task<Dictionary<long, string>> TagsAsync(ViralityDbContext db, IEnumerable<TrainingRun> runs, CancellationToken ct)
+    {
+        var ids = runs.Where(r => r.ModelVersionId != null).Select(r => r.ModelVersionId!.Value).ToList();
+        return ids.Count == 0 ? [] : await db.ModelVersions.Where(v => ids.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.VersionTag, ct);
+    }
+
+    private static TrainingRunRow Row(TrainingRun r, Dictionary<long, string> tags)
+    {
+        var test = Parse<RunTestOnly>(r.Metrics)?.Test;
+        return new TrainingRunRow(r.Id, r.Trigger, r.Status, r.StartedAt, r.FinishedAt, r.VideoCount, r.GateDecision, r.GateReasons,
+            test?.Accuracy, test?.MacroF1, r.ModelVersionId is { } v && tags.TryGetValue(v, out var tag) ? tag : null, r.Error);
+    }
+
+    private sealed record RunTestOnly(TestFigures? Test);
+    private sealed record TestFigures(double Accuracy, double MacroF1);
+
+    /// <summary>Stored JSON that does not fit (an older shape) reads as missing rather than breaking a page.</summary>
+    private static T? Parse<T>(string? json) where T : class
+    {
+        if (string.IsNullOrWhiteSpace(json) || json == "{}")
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

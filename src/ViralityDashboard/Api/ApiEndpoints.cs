@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training;
+
+namespace ViralityDashboard.Api;
+
+public sealed record PredictRequest(
+    long? Views, long? Likes, long? Shares, long? Comments, long? Saves, double? DurationSeconds, IReadOnlyList<string>? Hashtags,
+    string? SoundName, bool? SoundOriginal, string? Description, long? AuthorFollowers, bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
+
+public sealed record ReasonRequest(string? Reason);
+
+public sealed record RetrainRequest(string? FeatureSet, string? TierScheme, string? Trainer, string? Split);
+
+public sealed record RetrainAccepted(Guid RequestId, string Status);
+
+/// <summary>JSON API for scripts: cookie or X-Api-Key; mutations need the Owner policy; bad input is a 400 naming the field.</summary>
+public static class ApiEndpoints
+{
+    /// <summary>Cookie or API key, whichever the caller sent.</summary>
+    public const string ApiUserPolicy = "ApiUser";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void MapApiEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health").AllowAnonymous();
+
+        var api = app.MapGroup("/api").RequireAuthorization(ApiUserPolicy).DisableAntiforgery();
+        api.MapPost("/predict", PredictAsync);
+        api.MapGet("/models", async (ITrainingQueries q, CancellationToken ct) => Results.Ok(await q.VersionsAsync(ct)));
+        api.MapPost("/models/{tag}/activate", ActivateAsync).RequireAuthorization(Policies.Owner);
+        api.MapPost("/models/rollback", RollbackAsync).RequireAuthorization(Policies.Owner);
+        api.MapPost("/retrain", RetrainAsync).RequireAuthorization(Policies.Owner);
+        api.MapGet("/runs/{id}", RunAsync);
+    }
+
+    private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync<PredictRequest>(http, ct);
+        if (error is not null)
+            return error;
+        var errors = new Dictionary<string, string[]>();
+        void NonNegative(string field, double? value, bool required = false)
+        {
+            if (value is null && required)
+                errors[field] = [$"'{field}' is required."];
+            else if (value < 0)
+                errors[field] = [$"'{field}' must be 0 or more."];
+        }
+        NonNegative("views", body!.Views, required: true);
+        NonNegative("likes", body.Likes, required: true);
+        NonNegative("shares", body.Shares, required: true);
+        NonNegative("comments", body.Comments, required: true);
+        NonNegative("saves", body.Saves);
+        NonNegative("durationSeconds", body.DurationSeconds);
+        NonNegative("authorFollowers", body.AuthorFollowers);
+        if (body.DurationSeconds > 36_000)
+            errors["durationSeconds"] = ["'durationSeconds' must be at most 36000 (10 hours)."];
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors);
+        var video = new ScrapedVideoRecord
+        {
+            VideoId = "api",
+            Views = body.Views!.Value, Likes = body.Likes!.Value, Shares = body.Shares!.Value, Comments = body.Comments!.Value, Saves = body.Saves,
+            DurationSeconds = body.DurationSeconds, Hashtags = body.Hashtags ?? [], SoundName = body.SoundName, SoundOriginal = body.SoundOriginal,
+            Description = body.Description, AuthorFollowers = body.AuthorFollowers, AuthorVerified = body.AuthorVerified, CreatedAt = body.PostedAt,
+        };
+        try
+        {
+            return Results.Ok(await predictions.PredictAsync(video, body.Version, ct));
+        }
+        catch (ModelRegistryException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
+
+    private static async Task<IResult> ActivateAsync(string tag, HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
+        if (error is not null)
+            return error;
+        if (string.IsNullOrWhiteSpace(body!.Reason))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
+        try
+        {
+            return Results.Ok(await commands.ActivateAsync(tag, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+        }
+        catch (ModelRegistryException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
+
+    private static async Task<IResult> RollbackAsync(HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
+        if (error is not null)
+            return error;
+        if (string.IsNullOrWhiteSpace(body!.Reason))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
+        try
+        {
+            return Results.Ok(await commands.RollbackAsync(context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+        }
+        catch (ModelRegistryException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
+
+    private static async Task<IResult> RetrainAsync(HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
+    {
+        RetrainRequest? body = new(null, null, null, null);
+        if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
+        {
+            (body, var error) = await ReadAsync<RetrainRequest>(http, ct);
+            if (error is not null)
+                return error;
+        }
+        var errors = new Dictionary<string, string[]>();
+        void OneOf(string field, string? value, IReadOnlyList<string> allowed)
+        {
+            if (value is not null && !allowed.Contains(value))
+                errors[field] = [$"'{field}' must be one of {string.Join(", ", allowed)}."];
+        }
+        OneOf("featureSet", body!.FeatureSet, LaunchChoices.FeatureSets);
+        OneOf("tierScheme", body.TierScheme, LaunchChoices.TierSchemes);
+        OneOf("trainer", body.Trainer, LaunchChoices.Trainers);
+        OneOf("split", body.Split, LaunchChoices.Splits);
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors);
+        var id = await commands.LaunchAsync(new TrainingRequest(body.FeatureSet, body.TierScheme, body.Trainer, body.Split, RequestedBy: context.User.Identity?.Name), ct);
+        return Results.Accepted($"/api/runs/{id}", new RetrainAccepted(id, "queued"));
+    }
+
+    /// <summary>By run id, or by the request id a retrain returned.</summary>
+    private static async Task<IResult> RunAsync(string id, ITrainingQueries queries, CancellationToken ct)
+    {
+        if (Guid.TryParse(id, out var requestId))
+        {
+            var row = await queries.RunByRequestAsync(requestId, ct);
+            return row is null ? Results.Ok(new RetrainAccepted(requestId, "queued")) : Results.Ok(await queries.RunAsync(row.Id, ct));
+        }
+        if (!long.TryParse(id, out var runId) || runId <= 0)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["'id' must be a run id (a positive number) or a request id (a GUID)."] });
+        return await queries.RunAsync(runId, ct) is { } run ? Results.Ok(run) : Results.Problem($"No training run {runId}.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>Reads the body as JSON; malformed JSON or a wrong type becomes a 400 naming the field from the JSON path.</summary>
+    private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest http, CancellationToken ct) where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(http.Body, Json, ct);
+            return value is null
+                ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] }))
+                : (value, null);
+        }
+        catch (JsonException e)
+        {
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Invalid JSON at '{field}': {FirstSentence(e.Message)}"] }));
+        }
+    }
+
+    private static string FirstSentence(string message) => message.Split(" Path:")[0];
+}

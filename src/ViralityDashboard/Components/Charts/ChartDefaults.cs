@@ -1,0 +1,20 @@
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+
+namespace ViralityDashboard.Components.Charts;
+
+/// <summary>What every chart shares: transparent background (follows the theme), small margins, no Plotly logo.</summary>
+internal static class ChartDefaults
+{
+    public static Config Config => new() { Responsive = true, DisplayLogo = false };
+
+    public static Plotly.Blazor.Layout Layout(string? title, int height = 320) => new()
+    {
+        Title = title is null ? null : new Title { Text = title },
+        Height = height,
+        Margin = new Margin { L = 60, R = 20, T = title is null ? 20 : 40, B = 60 },
+        PaperBgColor = "rgba(0,0,0,0)",
+        PlotBgColor = "rgba(0,0,0,0)",
+        Font = new Font { Color = "#888" },
+    };
+}

@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+using ViralityDashboard.Tests.Fixtures;
+
+namespace ViralityDashboard.Tests.Browser;
+
+[Collection(RunningAppCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession browser) : IClassFixture<BrowserSession>
+{
+    private async Task<IPage> SignInAsync()
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#username", "owner");
+        await page.FillAsync("#password", app.OwnerPassword);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        return page;
+    }
+
+    private static async Task LaunchAndWaitAsync(IPage page)
+    {
+        await page.GetByTestId("launch").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("run #", new() { Timeout = 300_000 });
+        await BrowserSession.ScreenshotAsync(page, "training-last-launch");
+        await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("completed");
+    }
+
+    [Fact]
+    public async Task OwnerRetrainsTwiceThenRollsBackAndReactivatesWithAuditRows()
+    {
+        var page = await SignInAsync();
+
+        await page.GotoAsync("/training");
+        await Assertions.Expect(page.GetByTestId("schedule")).ToContainTextAsync("0 0 3 * * ?");
+        await LaunchAndWaitAsync(page);
+        await LaunchAndWaitAsync(page);
+        await Assertions.Expect(page.GetByTestId("run-detail")).ToContainTextAsync("Gate accepted");
+        await BrowserSession.ScreenshotAsync(page, "training");
+
+        await page.GotoAsync("/models");
+        await Assertions.Expect(page.Locator("[data-testid=registry] tbody tr")).ToHaveCountAsync(2);
+        await page.GetByTestId("rollback").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("from-to")).ToContainTextAsync("→");
+        await page.Locator(".mud-dialog input").FillAsync("browser test: roll back");
+        await page.GetByTestId("confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("audit-action").First).ToHaveTextAsync("rollback");
+
+        await page.GetByTestId("activate").ClickAsync();
+        await page.Locator(".mud-dialog input").FillAsync("browser test: activate again");
+        await page.GetByTestId("confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("audit-action").First).ToHaveTextAsync("activate");
+        await Assertions.Expect(page.GetByTestId("audit-action")).ToHaveCountAsync(4);
+        await page.WaitForTimeoutAsync(1500); // let Plotly draw
+        await BrowserSession.ScreenshotAsync(page, "models");
+
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.GetByTestId("active-model")).ToContainTextAsync("eng-");
+        await page.WaitForTimeoutAsync(1500);
+        await BrowserSession.ScreenshotAsync(page, "overview-with-models");
+    }
+}

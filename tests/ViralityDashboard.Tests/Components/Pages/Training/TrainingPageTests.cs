@@ -1,0 +1,93 @@
+using Bunit;
+using ViralityDashboard.Account;
+using ViralityDashboard.Components.Charts;
+using ViralityDashboard.Components.Pages.Training;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ViralityDashboard.Tests.Components.Pages.Training;
+
+public sealed class TrainingPageTests : DashboardTestContext
+{
+    private readonly FakeTraining _training = new();
+
+    public TrainingPageTests() => _training.Register(Services);
+
+    [Fact]
+    public void ShowsRunHistoryAndTheLatestRunsDetail()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+
+        var cut = Render<TrainingPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=run-history] tbody tr").Count));
+        Assert.Contains("skipped by gate", cut.Markup);
+        Assert.Contains("14.0 s", cut.Markup);
+        var detail = cut.Find("[data-testid=run-detail]");
+        Assert.Contains("Test accuracy 58.0% is below the gate", detail.TextContent);
+        Assert.Equal(5, cut.FindAll("[data-testid=per-class] tbody tr").Count);
+        Assert.Contains("5-fold cross-validation", cut.Find("[data-testid=cv]").TextContent);
+        Assert.Contains("like_rate", cut.Find("[data-testid=leakage]").TextContent);
+        Assert.Contains("cross-validate", cut.Find("[data-testid=timings]").TextContent);
+        Assert.Equal(960, cut.FindComponent<ConfusionMatrixHeatmap>().Instance.Total);
+        Assert.Contains("0 0 3 * * ?", cut.Find("[data-testid=schedule]").TextContent);
+    }
+
+    [Fact]
+    public void OwnerLaunchesARetrainAndSeesItFinish()
+    {
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var cut = Render<TrainingPage>();
+
+        cut.Find("[data-testid=launch]").Click();
+
+        var request = Assert.Single(_training.Launched);
+        Assert.Equal(("seed15", "views", "lbfgs", "stratified", "owner"), (request.FeatureSet, request.TierScheme, request.Trainer, request.Split, request.RequestedBy));
+        cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = "running", FinishedAt = null };
+        cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4 };
+        cut.WaitForAssertion(() => Assert.Contains("run #4", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Contains("completed", cut.Find("[data-testid=progress]").TextContent);
+    }
+
+    [Fact]
+    public void OwnerSeesCronValidationAndPreviewAndSavesTheSchedule()
+    {
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var cut = Render<TrainingPage>();
+
+        cut.Find("input[data-testid=cron], [data-testid=cron] input").Input("0 0 61 * * ?");
+        cut.WaitForAssertion(() => Assert.Contains("mud-input-error", cut.Find("[data-testid=cron]").OuterHtml + cut.Markup));
+        Assert.Empty(cut.FindAll("[data-testid=cron-preview]"));
+
+        cut.Find("input[data-testid=cron], [data-testid=cron] input").Input("0 30 4 ? * MON");
+        cut.WaitForAssertion(() => Assert.Contains("04:30:00 UTC", cut.Find("[data-testid=cron-preview]").TextContent));
+        cut.Find("[data-testid=save-schedule]").Click();
+
+        Assert.Equal(["0 30 4 ? * MON"], _training.Rescheduled);
+    }
+
+    [Fact]
+    public void ViewerSeesNoLaunchOrScheduleControls()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+
+        var cut = Render<TrainingPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Only the owner can launch retrains", cut.Markup));
+        Assert.Empty(cut.FindAll("[data-testid=launch]"));
+        Assert.Empty(cut.FindAll("[data-testid=save-schedule]"));
+    }
+
+    [Fact]
+    public async Task GuardRefusesAViewerWhoReachesTheLaunchButtonAnyway()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+        var panel = Render<LaunchPanel>();
+
+        panel.Find("[data-testid=launch]").Click();
+
+        Assert.Empty(_training.Launched);
+        await Assert.ThrowsAsync<NotOwnerException>(() => Services.GetRequiredService<OwnerGuard>().EnsureOwnerAsync("launch a retrain"));
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.DependencyInjection;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training;
+
+namespace ViralityDashboard.Tests.Components;
+
+/// <summary>Realistic registry and run data, and fakes of the page-facing services that record what pages ask of them.</summary>
+public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrainSchedule
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 20, 3, 0, 0, TimeSpan.Zero);
+
+    public List<ModelVersionRow> Versions { get; } =
+    [
+        new(3, "engagement", "eng-20261122-030000-r3", "rejected", false, T0.AddDays(2), 4812, "seed15", "views", "forest", "Rejected by the gate", 0.58, 0.55, 0.71),
+        new(2, "engagement", "eng-20261121-030000-r2", "active", true, T0.AddDays(1), 4800, "seed15", "views", "lbfgs", null, 0.71, 0.69, 0.86),
+        new(1, "engagement", "eng-20261120-030000-r1", "inactive", false, T0, 4790, "seed15", "views", "lbfgs", null, 0.68, 0.66, 0.83),
+    ];
+
+    public List<ActivationChange> Audit { get; } =
+    [
+        new(1, "engagement", "activate", null, "eng-20261120-030000-r1", "training:schedule", T0, "Accepted by the gate"),
+        new(2, "engagement", "activate", "eng-20261120-030000-r1", "eng-20261121-030000-r2", "training:schedule", T0.AddDays(1), "Accepted by the gate"),
+    ];
+
+    public List<TrainingRunRow> Runs { get; } =
+    [
+        new(3, "schedule", "skipped_by_gate", T0.AddDays(2), T0.AddDays(2).AddSeconds(14), 4812, "rejected", ["Test accuracy 58.0% is below the gate of 60.0%."], 0.58, 0.55, "eng-20261122-030000-r3", null),
+        new(2, "manual", "completed", T0.AddDays(1), T0.AddDays(1).AddSeconds(9.5), 4800, "accepted", ["Beats the majority-class baseline (20.0%)."], 0.71, 0.69, "eng-20261121-030000-r2", null),
+    ];
+
+    public ScheduleInfo Schedule { get; set; } = new("0 0 3 * * ?", T0.AddDays(5), "Normal");
+    public List<TrainingRequest> Launched { get; } = [];
+    public List<(string Tag, string Who, string Why)> Activated { get; } = [];
+    public List<(string Who, string Why)> RolledBack { get; } = [];
+    public List<string> Rescheduled { get; } = [];
+    /// <summary>What RunByRequestAsync answers for a launched run; null while it is queued.</summary>
+    public TrainingRunRow? LaunchedRun { get; set; }
+
+    public static ClassificationMetrics Metrics(double accuracy) => new(
+        960, accuracy, accuracy - 0.02, 0.86, 0.97, 0.71,
+        [.. Enumerable.Range(1, 5).Select(t => new ClassMetrics(t, 0.70 + t * 0.01, 0.68, 0.69, 192))],
+        [[150, 30, 8, 3, 1], [28, 120, 35, 7, 2], [5, 33, 118, 30, 6], [2, 6, 32, 130, 22], [0, 1, 5, 25, 161]]);
+
+    public static FeatureWeights Weights(float scale) => new(
+        ["log_views", "like_rate", "share_rate", "comment_rate", "duration"],
+        [.. Enumerable.Range(0, 5).Select(t => new[] { scale * (t - 2), 0.5f * scale, 0.8f, -0.2f, 0.1f * t })],
+        [0, 0, 0, 0, 0]);
+
+    public Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<TrainingRunRow>>(Runs.Take(take).ToList());
+    public Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default) => Task.FromResult(LaunchedRun);
+
+    public Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default)
+    {
+        var run = Runs.FirstOrDefault(r => r.Id == id) ?? LaunchedRun;
+        if (run is null)
+            return Task.FromResult<TrainingRunDetail?>(null);
+        var metrics = new RunMetrics("lbfgs", "seed15", "stratified", 4800, 3840, 960, Metrics(run.Accuracy ?? 0.7), 0.74, Metrics(0.2),
+            new CrossValidationSummary(5, 0.70, 0.012, 0.68, 0.015, [0.69, 0.70, 0.71, 0.70, 0.72]),
+            [new FeatureLeakage("like_rate", 0.41, 0.20, true, true, "like_rate alone reaches 41.0% (baseline 20.0%) and is computed from the label's source.")], 0.70);
+        return Task.FromResult<TrainingRunDetail?>(new TrainingRunDetail(run, ["Leakage: like_rate is computed from the label's source."], metrics,
+            new TierDistribution([960, 960, 960, 960, 960], [768, 768, 768, 768, 768], [192, 192, 192, 192, 192]),
+            [new StepTiming("read", 412), new StepTiming("fit", 3120), new StepTiming("cross-validate", 5200), new StepTiming("store", 40)]));
+    }
+
+    public Task<IReadOnlyList<ModelVersionRow>> VersionsAsync(CancellationToken ct = default) => Task.FromResult<IReadOnlyList<ModelVersionRow>>(Versions.ToList());
+
+    public Task<ModelVersionDetail?> VersionAsync(string tag, CancellationToken ct = default)
+    {
+        var v = Versions.FirstOrDefault(x => x.Tag == tag);
+        return Task.FromResult(v is null ? null : new ModelVersionDetail(v,
+            new VersionMetrics(Metrics(v.Accuracy ?? 0), 0.74, Metrics(0.2), null, new GateDecision(true, []), null),
+            v.Trainer == "lbfgs" ? Weights((float)v.Id) : null));
+    }
+
+    public Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<ActivationChange>>(Audit.ToList());
+    public Task<BaselineAge> BaselineAgeAsync(CancellationToken ct = default) => Task.FromResult(new BaselineAge(T0.AddDays(-60), 5000, 5000));
+
+    public Task<Guid> LaunchAsync(TrainingRequest request, CancellationToken ct = default)
+    {
+        Launched.Add(request);
+        return Task.FromResult(Guid.NewGuid());
+    }
+
+    public Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default)
+    {
+        Activated.Add((tag, changedBy, reason));
+        return Task.FromResult(new ActivationChange(9, "engagement", "activate", Versions.First(v => v.IsActive).Tag, tag, changedBy, T0.AddDays(3), reason));
+    }
+
+    public Task<ActivationChange> RollbackAsync(string changedBy, string reason, CancellationToken ct = default)
+    {
+        RolledBack.Add((changedBy, reason));
+        return Task.FromResult(new ActivationChange(10, "engagement", "rollback", "eng-20261121-030000-r2", "eng-20261120-030000-r1", changedBy, T0.AddDays(3), reason));
+    }
+
+    public Task<ScheduleInfo?> GetAsync(CancellationToken ct = default) => Task.FromResult<ScheduleInfo?>(Schedule);
+
+    public Task<ScheduleInfo> RescheduleAsync(string cron, CancellationToken ct = default)
+    {
+        Rescheduled.Add(cron);
+        Schedule = Schedule with { Cron = cron };
+        return Task.FromResult(Schedule);
+    }
+
+    public void Register(IServiceCollection services)
+    {
+        services.AddSingleton<ITrainingQueries>(this);
+        services.AddSingleton<ITrainingCommands>(this);
+        services.AddSingleton<IRetrainSchedule>(this);
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<ViralityDashboard.Account.OwnerGuard>();
+    }
+}
