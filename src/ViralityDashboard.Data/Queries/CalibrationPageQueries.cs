@@ -83,10 +83,10 @@ public sealed class CalibrationPageQueries(IDbContextFactory<ViralityDbContext> 
     }
 
     // Tier = 1 + the number of thresholds strictly below the value, as TierThresholds.Assign does.
-    private const string TierSql = """
+    private const string TierSql = $"""
         WITH t AS (
             SELECT views::float8 AS v,
-                   (likes * @w1 + comments * @w2 + shares * @w3 + COALESCE(saves::float8, likes * 0.15::float8) * @w4) / views AS wes
+                   {WesSql.Expression} AS wes
             FROM scraped_videos
             WHERE views > 0 AND quality_flags = 0)
         SELECT 1 + (v > @v1)::int + (v > @v2)::int + (v > @v3)::int + (v > @v4)::int,
@@ -104,10 +104,7 @@ public sealed class CalibrationPageQueries(IDbContextFactory<ViralityDbContext> 
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(TierSql, conn);
-        cmd.Parameters.AddWithValue("w1", weights.Likes);
-        cmd.Parameters.AddWithValue("w2", weights.Comments);
-        cmd.Parameters.AddWithValue("w3", weights.Shares);
-        cmd.Parameters.AddWithValue("w4", weights.Saves);
+        WesSql.AddWeights(cmd, weights);
         for (var i = 0; i < 4; i++)
         {
             cmd.Parameters.AddWithValue($"v{i + 1}", views[i]);

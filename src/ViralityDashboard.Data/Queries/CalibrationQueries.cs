@@ -35,10 +35,10 @@ public sealed class CalibrationQueries(IDbContextFactory<ViralityDbContext> cont
     // WES mirrors Core's WeightedEngagementScore term by term, in float8, so a video's label computed in
     // C# and a threshold computed here agree to the last bit on equal inputs.
     // "Newest" = posted most recently; rows without a posting time come last, then the latest stored.
-    private const string Sql = """
+    private const string Sql = $"""
         WITH t AS (
             SELECT views::float8 AS v,
-                   (likes * @w1 + comments * @w2 + shares * @w3 + COALESCE(saves::float8, likes * 0.15::float8) * @w4) / views AS wes
+                   {WesSql.Expression} AS wes
             FROM scraped_videos
             WHERE views > 0 AND quality_flags = 0
             ORDER BY created_at DESC NULLS LAST, id DESC
@@ -58,10 +58,7 @@ public sealed class CalibrationQueries(IDbContextFactory<ViralityDbContext> cont
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(Sql, conn);
-        cmd.Parameters.AddWithValue("w1", weights.Likes);
-        cmd.Parameters.AddWithValue("w2", weights.Comments);
-        cmd.Parameters.AddWithValue("w3", weights.Shares);
-        cmd.Parameters.AddWithValue("w4", weights.Saves);
+        WesSql.AddWeights(cmd, weights);
         cmd.Parameters.AddWithValue("limit", newest.HasValue ? newest.Value : DBNull.Value).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer;
         cmd.Parameters.AddWithValue("p", Percentiles.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
