@@ -36,7 +36,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     public async Task OwnerRatesThreeVideosWithTheKeyboardAloneAndTheRatingsAreStored()
     {
         var page = await SignedInOwnerAsync();
-        await page.GotoAsync("/rate");
+        await BrowserSession.GotoInteractiveAsync(page, "/rate");
         var panel = page.GetByTestId("rate-panel");
         await Assertions.Expect(panel).ToBeFocusedAsync();
 
@@ -72,8 +72,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
         // has one bad row, so it inserts nothing.
         var existing = await ScalarAsync("SELECT platform_video_id::bigint FROM scraped_videos ORDER BY id LIMIT 1");
         var page = await SignedInOwnerAsync();
-        await page.GotoAsync("/data");
-        await page.GetByTestId("interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await BrowserSession.GotoInteractiveAsync(page, "/data");
         await Assertions.Expect(page.GetByTestId("videos-table")).ToContainTextAsync("5,000");
         var csv = $"""
             video_id,views,likes,shares,comments,saves,duration_seconds,hashtags,sound_name,description,created_at,author_followers,author_verified
@@ -100,8 +99,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     public async Task OwnerComputesABaselineAndSeesPercentilesAndCharts()
     {
         var page = await SignedInOwnerAsync();
-        await page.GotoAsync("/calibration");
-        await page.GetByTestId("interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await BrowserSession.GotoInteractiveAsync(page, "/calibration");
 
         await page.GetByTestId("compute-baseline").ClickAsync();
 
@@ -119,8 +117,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     {
         await TrainThroughTheCliAsync();
         var page = await SignedInOwnerAsync();
-        await page.GotoAsync("/predict");
-        await page.GetByTestId("interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await BrowserSession.GotoInteractiveAsync(page, "/predict");
 
         await page.GetByTestId("predict").ClickAsync();
 

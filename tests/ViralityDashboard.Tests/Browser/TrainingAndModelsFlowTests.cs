@@ -31,14 +31,14 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
     {
         var page = await SignInAsync();
 
-        await page.GotoAsync("/training");
+        await BrowserSession.GotoInteractiveAsync(page, "/training");
         await Assertions.Expect(page.GetByTestId("schedule")).ToContainTextAsync("0 0 3 * * ?");
         await LaunchAndWaitAsync(page);
         await LaunchAndWaitAsync(page);
         await Assertions.Expect(page.GetByTestId("run-detail")).ToContainTextAsync("Gate accepted");
         await BrowserSession.ScreenshotAsync(page, "training");
 
-        await page.GotoAsync("/models");
+        await BrowserSession.GotoInteractiveAsync(page, "/models");
         await Assertions.Expect(page.Locator("[data-testid=registry] tbody tr")).ToHaveCountAsync(2);
         await page.GetByTestId("rollback").ClickAsync();
         await Assertions.Expect(page.GetByTestId("from-to")).ToContainTextAsync("→");
