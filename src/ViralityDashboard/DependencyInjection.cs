@@ -50,21 +50,14 @@ public static class DependencyInjection
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
-            o.AccessDeniedPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.SlidingExpiration = true;
             // Scripts calling the API get status codes, not the sign-in page.
             o.Events.OnRedirectToLogin = c => ApiOr(c, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = c => ApiOr(c, StatusCodes.Status403Forbidden);
         });
-        builder.Services.AddIdentityCore<ApplicationUser>(o =>
-            {
-                o.Password.RequiredLength = 10;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<ViralityDbContext>()
+        builder.Services.AddUserStore()
             .AddSignInManager()
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<OwnerGuard>();
@@ -73,6 +66,20 @@ public static class DependencyInjection
             .AddPolicy(ApiEndpoints.ApiUserPolicy, p => p
                 .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyHandler.SchemeName)
                 .RequireAuthenticatedUser());
+    }
+
+    /// <summary>Accounts and roles in PostgreSQL, shared by the web app and the <c>users</c> verb.</summary>
+    internal static IdentityBuilder AddUserStore(this IServiceCollection services)
+    {
+        services.AddSingleton<IUserAccounts, UserAccounts>();
+        return services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ViralityDbContext>();
     }
 
     private static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

@@ -52,7 +52,8 @@ public static class OwnerAccount
         }
     }
 
-    private static string GeneratePassword()
+    /// <summary>20 characters from an unambiguous alphabet, in dashed groups a person can type.</summary>
+    internal static string GeneratePassword()
     {
         const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
         return string.Concat(Enumerable.Range(0, 4).Select(_ => RandomNumberGenerator.GetString(alphabet, 5)).Select((s, i) => i == 0 ? s : "-" + s));

@@ -32,6 +32,7 @@ internal sealed class CliHost : IAsyncDisposable
         {
             builder.AddDataServices();
             builder.AddTrainingServices();
+            builder.Services.AddUserStore();
             var host = builder.Build();
             // The host is never started, so run the options' ValidateOnStart checks here: a bad setting
             // becomes one "error:" line instead of a failure deep inside the first service that reads it.

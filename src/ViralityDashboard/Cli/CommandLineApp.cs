@@ -27,6 +27,7 @@ internal static class CommandLineApp
         root.Subcommands.Add(ModelsVerb.Create());
         root.Subcommands.Add(PredictVerb.Create());
         root.Subcommands.Add(BenchTrainVerb.Create());
+        root.Subcommands.Add(UsersVerb.Create());
         var parsed = root.Parse(args);
         try
         {

@@ -134,30 +134,6 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     {
         if (await ScalarAsync("SELECT count(*) FROM model_versions WHERE is_active") > 0)
             return;
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(AppAssembly());
-        psi.ArgumentList.Add("train");
-        psi.ArgumentList.Add("--data-dir");
-        psi.ArgumentList.Add(app.DataDirectory);
-        psi.Environment.Remove("ConnectionStrings__Virality");
-        psi.Environment["Virality__Training__GateMinimumAccuracy"] = "0";
-        using var process = System.Diagnostics.Process.Start(psi)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"train failed ({process.ExitCode}):\n{await output}\n{await errors}");
-    }
-
-    private static string AppAssembly()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
-        for (var dir = testBin; dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "ViralityDashboard", "bin", testBin.Parent!.Name, testBin.Name, "ViralityDashboard.dll");
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        throw new FileNotFoundException("The app's build output was not found; build the solution first.");
+        await app.RunCliAsync(["train"], new Dictionary<string, string> { ["Virality__Training__GateMinimumAccuracy"] = "0" });
     }
 }

@@ -29,4 +29,36 @@ public sealed class SignInFlowTests(RunningApp app, BrowserSession browser) : IC
         await Assertions.Expect(page.GetByTestId("user-name")).ToContainTextAsync("owner");
         await BrowserSession.ScreenshotAsync(page, "overview");
     }
+
+    [Fact]
+    public async Task OwnerAddsAViewerWhoReadsButCannotLaunch()
+    {
+        var owner = await SignInAsync("owner", app.OwnerPassword);
+        await BrowserSession.GotoInteractiveAsync(owner, "/users");
+        var name = $"viewer-{Guid.NewGuid():N}"[..14];
+        await owner.GetByTestId("new-user").FillAsync(name);
+        await owner.GetByTestId("create-user").ClickAsync();
+        var password = owner.GetByTestId("generated-password");
+        await Assertions.Expect(password).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^\\S{10,}$"));
+        await Assertions.Expect(owner.GetByTestId("account-name").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+        await BrowserSession.ScreenshotAsync(owner, "users");
+
+        var viewer = await SignInAsync(name, await password.InnerTextAsync());
+        await BrowserSession.GotoInteractiveAsync(viewer, "/training");
+        await Assertions.Expect(viewer.GetByTestId("user-name")).ToContainTextAsync("(viewer)");
+        await Assertions.Expect(viewer.GetByTestId("schedule")).ToBeVisibleAsync();
+        await Assertions.Expect(viewer.GetByTestId("launch")).ToHaveCountAsync(0);
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
+    }
+
+    private async Task<IPage> SignInAsync(string user, string password)
+    {
+        var page = await _browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        return page;
+    }
 }

@@ -84,6 +84,28 @@ public sealed class RunningApp : IAsyncLifetime
         }));
     }
 
+    /// <summary>Runs a verb of the same executable against this app's data directory, as a user in a second terminal would.</summary>
+    public async Task<string> RunCliAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(AppAssembly());
+        foreach (var arg in args)
+            psi.ArgumentList.Add(arg);
+        psi.ArgumentList.Add("--data-dir");
+        psi.ArgumentList.Add(DataDirectory);
+        psi.Environment.Remove("ConnectionStrings__Virality");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[key] = value;
+        using var process = Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' failed ({process.ExitCode}):\n{await output}\n{await errors}");
+        return await output;
+    }
+
     /// <summary>Ctrl+C: the app stops, and with it the PostgreSQL cluster it started.</summary>
     public async Task StopAsync()
     {
