@@ -135,6 +135,7 @@ public sealed class EngagementTrainingService(
                 timings.AddRange(prepared.Timings);
                 run.VideoCount = prepared.Rows.Count;
                 run.UsedFallbackData = prepared.UsedFallbackData;
+                ReportProgress(run.Id, run.VideoCount, timings);
 
                 step = "load-active";
                 var sw = Stopwatch.StartNew();
@@ -151,7 +152,18 @@ public sealed class EngagementTrainingService(
                 // The pipeline is synchronous; the budget abandons the wait, and the lock is only released
                 // once the fit really ends (see finally), so a timed-out fit never overlaps the next one.
                 var input = new TrainingInput(prepared.Rows, prepared.FeatureSet, prepared.Scheme, prepared.Thresholds);
-                fit = Task.Run(() => TrainingPipeline.Run(input, prepared.PipelineOptions, compareWith), CancellationToken.None);
+                var live = new List<StepTiming>(timings);
+                void Progress(StepTiming step)
+                {
+                    List<StepTiming> snapshot;
+                    lock (live)
+                    {
+                        live.Add(step);
+                        snapshot = [.. live];
+                    }
+                    ReportProgress(run.Id, run.VideoCount, snapshot);
+                }
+                fit = Task.Run(() => TrainingPipeline.Run(input, prepared.PipelineOptions, compareWith, Progress), CancellationToken.None);
                 var result = await fit.WaitAsync(budget.Token);
                 timings.AddRange(result.Timings);
                 warnings.AddRange(result.Warnings);
@@ -195,6 +207,26 @@ public sealed class EngagementTrainingService(
                 _ = fit.ContinueWith(_ => guard.DisposeAsync().AsTask(), TaskScheduler.Default).Unwrap();
             else
                 await guard.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Writes the steps finished so far to the running row, so a page on any node can show the live step
+    /// and row count. Synchronous on purpose: it is called from the fitting thread between steps, once per
+    /// step. A failure here only costs the live view, never the run.
+    /// </summary>
+    private void ReportProgress(long runId, int rows, IReadOnlyList<StepTiming> steps)
+    {
+        try
+        {
+            var json = TrainingJson.Serialize(steps);
+            using var db = contexts.CreateDbContext();
+            db.TrainingRuns.Where(r => r.Id == runId && r.Status == TrainingStatuses.Running)
+                .ExecuteUpdate(u => u.SetProperty(r => r.Timings, json).SetProperty(r => r.VideoCount, rows));
+        }
+        catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning(e, "Could not record the progress of training run {RunId}", runId);
         }
     }
 

@@ -80,7 +80,8 @@ public sealed record TrainingResult(
 /// </summary>
 public static class TrainingPipeline
 {
-    public static TrainingResult Run(TrainingInput input, TrainingOptions? options = null, ActiveModel? active = null)
+    /// <param name="progress">Told of each step as it finishes (the caller shows live progress from it).</param>
+    public static TrainingResult Run(TrainingInput input, TrainingOptions? options = null, ActiveModel? active = null, Action<StepTiming>? progress = null)
     {
         options ??= new TrainingOptions();
         var rows = input.Rows;
@@ -94,7 +95,9 @@ public static class TrainingPipeline
         var clock = Stopwatch.StartNew();
         void Lap(string step)
         {
-            timings.Add(new StepTiming(step, clock.Elapsed.TotalMilliseconds));
+            var timing = new StepTiming(step, clock.Elapsed.TotalMilliseconds);
+            timings.Add(timing);
+            progress?.Invoke(timing);
             clock.Restart();
         }
 

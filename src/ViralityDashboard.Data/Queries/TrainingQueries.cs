@@ -10,7 +10,8 @@ namespace ViralityDashboard.Data.Queries;
 /// <summary>One training run as the run-history table shows it.</summary>
 public sealed record TrainingRunRow(
     long Id, string Trigger, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int VideoCount,
-    string? GateDecision, IReadOnlyList<string> GateReasons, double? Accuracy, double? MacroF1, string? VersionTag, string? Error)
+    string? GateDecision, IReadOnlyList<string> GateReasons, double? Accuracy, double? MacroF1, string? VersionTag, string? Error,
+    IReadOnlyList<StepTiming>? Steps = null)
 {
     public TimeSpan? Duration => FinishedAt - StartedAt;
 }
@@ -144,7 +145,8 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
     {
         var test = Parse<RunTestOnly>(r.Metrics)?.Test;
         return new TrainingRunRow(r.Id, r.Trigger, r.Status, r.StartedAt, r.FinishedAt, r.VideoCount, r.GateDecision, r.GateReasons,
-            test?.Accuracy, test?.MacroF1, r.ModelVersionId is { } v && tags.TryGetValue(v, out var tag) ? tag : null, r.Error);
+            test?.Accuracy, test?.MacroF1, r.ModelVersionId is { } v && tags.TryGetValue(v, out var tag) ? tag : null, r.Error,
+            Parse<List<StepTiming>>(r.Timings));
     }
 
     private sealed record RunTestOnly(TestFigures? Test);

@@ -31,6 +31,17 @@ public class TrainingPipelineTests
     }
 
     [Fact]
+    public void ReportsEachStepAsItFinishesInOrder()
+    {
+        var seen = new List<StepTiming>();
+
+        var result = TrainingPipeline.Run(Input, new TrainingOptions(CrossValidationFolds: 2), progress: seen.Add);
+
+        Assert.Equal(["split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save"], seen.Select(s => s.Step));
+        Assert.Equal(result.Timings, seen);
+    }
+
+    [Fact]
     public void IsDeterministicForTheSameRowsAndOptions()
     {
         var options = new TrainingOptions(CrossValidationFolds: 0, CheckLeakage: false);

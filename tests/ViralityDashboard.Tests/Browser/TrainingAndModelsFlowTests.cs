@@ -18,9 +18,15 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
         return page;
     }
 
-    private static async Task LaunchAndWaitAsync(IPage page)
+    private static async Task LaunchAndWaitAsync(IPage page, bool screenshotProgress = false)
     {
         await page.GetByTestId("launch").ClickAsync();
+        if (screenshotProgress)
+        {
+            // The live step shows while the run is under way (a fast run may finish between two polls).
+            await page.Locator("[data-testid=current-step], [data-testid=progress]:has-text('completed')").First.WaitForAsync(new() { Timeout = 300_000 });
+            await BrowserSession.ScreenshotAsync(page, "training-progress");
+        }
         await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("run #", new() { Timeout = 300_000 });
         await BrowserSession.ScreenshotAsync(page, "training-last-launch");
         await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("completed");
@@ -33,7 +39,7 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
 
         await BrowserSession.GotoInteractiveAsync(page, "/training");
         await Assertions.Expect(page.GetByTestId("schedule")).ToContainTextAsync("0 0 3 * * ?");
-        await LaunchAndWaitAsync(page);
+        await LaunchAndWaitAsync(page, screenshotProgress: true);
         await LaunchAndWaitAsync(page);
         await Assertions.Expect(page.GetByTestId("run-detail")).ToContainTextAsync("Gate accepted");
         await BrowserSession.ScreenshotAsync(page, "training");

@@ -34,4 +34,22 @@ public sealed class LaunchProgress
     public void Update(TrainingRunRow? run) => Run = run ?? Run;
 
     public TimeSpan Elapsed(DateTimeOffset now) => Run?.Duration ?? now - LaunchedAt;
+
+    /// <summary>A run's steps in the order they happen (the fallback read stands for the first three).</summary>
+    public static readonly string[] StepOrder =
+        ["read", "percentiles-sql", "features", "load-active", "split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
+
+    public IReadOnlyList<Core.Ml.StepTiming> FinishedSteps => Run?.Steps ?? [];
+
+    /// <summary>The step under way: the one after the last finished, while the run is running.</summary>
+    public string? CurrentStep
+    {
+        get
+        {
+            if (Run is not { Status: "running" })
+                return null;
+            var last = FinishedSteps.Select(s => s.Step == "read-fallback" ? Array.IndexOf(StepOrder, "features") : Array.IndexOf(StepOrder, s.Step)).DefaultIfEmpty(-1).Max();
+            return last + 1 < StepOrder.Length ? StepOrder[last + 1] : null;
+        }
+    }
 }

@@ -43,8 +43,12 @@ public sealed class TrainingPageTests : DashboardTestContext
         var request = Assert.Single(_training.Launched);
         Assert.Equal(("seed15", "views", "lbfgs", "stratified", "owner"), (request.FeatureSet, request.TierScheme, request.Trainer, request.Split, request.RequestedBy));
         cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
-        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = "running", FinishedAt = null };
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = "running", FinishedAt = null, VideoCount = 4_970, Steps = [new("read", 812), new("percentiles-sql", 240), new("features", 95)] };
         cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Equal("· step load-active · 4,970 rows", cut.Find("[data-testid=current-step]").TextContent.Trim());
+        Assert.Contains("percentiles-sql 0.2 s", cut.Find("[data-testid=finished-steps]").TextContent);
+        _training.LaunchedRun = _training.LaunchedRun with { Steps = [.. _training.LaunchedRun.Steps!, new("load-active", 3), new("split", 10)] };
+        cut.WaitForAssertion(() => Assert.Contains("step fit", cut.Find("[data-testid=current-step]").TextContent), TimeSpan.FromSeconds(5));
         _training.LaunchedRun = _training.Runs[1] with { Id = 4 };
         cut.WaitForAssertion(() => Assert.Contains("run #4", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
         Assert.Contains("completed", cut.Find("[data-testid=progress]").TextContent);
