@@ -26,6 +26,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<PredictionService>();
         builder.Services.AddSingleton<EngagementTrainingService>();
         builder.Services.AddSingleton<TrainingLauncher>();
+        builder.Services.AddSingleton<IRetrainSchedule, RetrainSchedule>();
 
         builder.AddQuartz(q =>
         {
@@ -44,13 +45,10 @@ public static class DependencyInjection
                 });
             });
             q.AddJob<RetrainJob>(j => j.WithIdentity(TrainingSchedule.JobKey).StoreDurably().WithDescription("Retrain the engagement-tier model"));
-            q.AddTrigger((sp, t) => t
-                .WithIdentity(TrainingSchedule.CronTriggerKey)
-                .ForJob(TrainingSchedule.JobKey)
-                .WithCronSchedule(sp.GetRequiredService<IOptions<EngagementTrainingOptions>>().Value.Cron, c => c
-                    .InTimeZone(TimeZoneInfo.Utc)
-                    .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
         });
+        // Not q.AddTrigger: Quartz would overwrite the stored trigger with the configured cron at every start,
+        // losing a schedule the owner set on the Training page.
+        builder.Services.AddHostedService<RetrainScheduleSeeder>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }

@@ -32,7 +32,6 @@ public static class DependencyInjection
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
         builder.Services.AddSingleton<ITrainingCommands, TrainingCommands>();
-        builder.Services.AddSingleton<IRetrainSchedule, RetrainSchedule>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();

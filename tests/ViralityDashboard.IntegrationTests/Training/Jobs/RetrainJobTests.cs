@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 using ViralityDashboard.Data;
@@ -14,6 +15,7 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
     public async Task TheCronScheduleIsPersistedSoANewSchedulerOverTheSameDatabaseSeesIt()
     {
         await using var db = await postgres.CreateDatabaseAsync();
+        await SeedScheduleAsync(db);
         var scheduler = await db.Get<ISchedulerFactory>().GetScheduler();
         await scheduler.Start();
         await scheduler.Shutdown(waitForJobsToComplete: true);
@@ -37,6 +39,36 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
         Assert.NotNull(await fresh.GetJobDetail(TrainingSchedule.JobKey));
         await fresh.Shutdown();
     }
+
+    [Fact]
+    public async Task AScheduleSetOnTheTrainingPageSurvivesARestartWithAnotherConfiguredCron()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await SeedScheduleAsync(db);
+        await db.Get<IRetrainSchedule>().RescheduleAsync("0 30 4 ? * MON");
+
+        await using var restarted = postgres.Attach(db, new Dictionary<string, string?> { ["Virality:Training:Cron"] = "0 0 1 * * ?" });
+        await SeedScheduleAsync(restarted);
+
+        Assert.Equal("0 30 4 ? * MON", (await restarted.Get<IRetrainSchedule>().GetAsync())!.Cron);
+    }
+
+    [Fact]
+    public async Task AChangedConfiguredCronReplacesTheConfiguredOneAtTheNextStart()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await SeedScheduleAsync(db);
+        Assert.Equal("0 0 3 * * ?", (await db.Get<IRetrainSchedule>().GetAsync())!.Cron);
+
+        await using var restarted = postgres.Attach(db, new Dictionary<string, string?> { ["Virality:Training:Cron"] = "0 0 1 * * ?" });
+        await SeedScheduleAsync(restarted);
+
+        Assert.Equal("0 0 1 * * ?", (await restarted.Get<IRetrainSchedule>().GetAsync())!.Cron);
+    }
+
+    /// <summary>What the host does at start (the test hosts are never started).</summary>
+    private static Task SeedScheduleAsync(TestDatabase db) =>
+        db.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<RetrainScheduleSeeder>().Single().StartAsync(CancellationToken.None);
 
     [Fact]
     public async Task TwoLaunchesThroughQuartzRunOneAfterTheOtherNeverSideBySide()

@@ -71,6 +71,8 @@ public sealed class RetrainSchedule(ISchedulerFactory schedulers) : IRetrainSche
             .WithIdentity(TrainingSchedule.CronTriggerKey)
             .ForJob(TrainingSchedule.JobKey)
             .WithCronSchedule(cron.Trim(), c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+            // Marks the schedule as the owner's choice: later starts keep it over the configured cron.
+            .WithDescription(RetrainScheduleSeeder.EditedDescription)
             .Build();
         if (await scheduler.GetTrigger(TrainingSchedule.CronTriggerKey, ct) is null)
             await scheduler.ScheduleJob(trigger, cancellationToken: ct);
