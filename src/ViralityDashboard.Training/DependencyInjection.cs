@@ -27,6 +27,16 @@ public static class DependencyInjection
         builder.Services.AddSingleton<EngagementTrainingService>();
         builder.Services.AddSingleton<TrainingLauncher>();
 
+        builder.Services.AddOptions<PreferenceOptions>().BindConfiguration(PreferenceOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PreferenceOptions>, PreferenceOptionsValidator>();
+        builder.Services.AddSingleton<PreferenceModelCache>();
+        builder.Services.AddSingleton<PreferenceTrainingService>();
+        builder.Services.AddSingleton<PreferencePredictionService>();
+        builder.Services.AddSingleton<PreferenceQueries>();
+        builder.Services.AddSingleton<RetrainTriggerService>();
+        builder.Services.AddSingleton<PredictionLog>();
+        builder.Services.AddHostedService<PredictionLogWriter>();
+
         builder.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.InstanceName = TrainingSchedule.SchedulerName);
@@ -50,8 +60,11 @@ public static class DependencyInjection
                 .WithCronSchedule(sp.GetRequiredService<IOptions<EngagementTrainingOptions>>().Value.Cron, c => c
                     .InTimeZone(TimeZoneInfo.Utc)
                     .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            // Its cron trigger is written by DataTriggerSchedule, not AddTrigger (see there).
+            q.AddJob<DataTriggerJob>(j => j.WithIdentity(TrainingSchedule.DataTriggerJobKey).StoreDurably().WithDescription("Check the preference model's data-driven retrain triggers"));
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService<DataTriggerSchedule>();
         return builder;
     }
 }
@@ -62,5 +75,14 @@ internal sealed class EngagementTrainingOptionsValidator : IValidateOptions<Enga
     {
         var errors = EngagementTrainingOptions.Validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{EngagementTrainingOptions.Section}: {e}"));
+    }
+}
+
+internal sealed class PreferenceOptionsValidator : IValidateOptions<PreferenceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PreferenceOptions options)
+    {
+        var errors = PreferenceOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{PreferenceOptions.Section}: {e}"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Core.Videos;
@@ -58,7 +59,12 @@ public sealed record ImportanceSnapshotDetail(ImportanceSnapshotSummary Summary,
 /// </summary>
 public sealed class PreferenceDataQueries(IDbContextFactory<ViralityDbContext> contexts)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // As TrainingJson writes them (the Training project is not referenced from here).
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public async Task<IReadOnlyList<PreferenceSourceRow>> ReadRowsAsync(PreferenceRowFilter filter, RatingWatermark? after = null, CancellationToken ct = default)
     {
