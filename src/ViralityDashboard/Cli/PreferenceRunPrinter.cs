@@ -65,13 +65,15 @@ internal static class PreferenceRunPrinter
         if (detail.Result is { Candidates.Count: > 0 } result)
         {
             var table = new Table().AddColumn("model").AddColumn("features").AddColumn(new TableColumn("test MAE").RightAligned()).AddColumn(new TableColumn("RMSE").RightAligned())
-                .AddColumn(new TableColumn("R²").RightAligned()).AddColumn(new TableColumn("CV MAE").RightAligned()).AddColumn(new TableColumn("mean baseline MAE").RightAligned()).AddColumn("verdict");
+                .AddColumn(new TableColumn("R²").RightAligned()).AddColumn(new TableColumn("CV MAE").RightAligned()).AddColumn(new TableColumn("mean baseline MAE").RightAligned());
             foreach (var c in result.Candidates)
                 table.AddRow($"{c.Kind}{(c.Kind == result.SelectedKind ? " ✓" : "")}", $"{c.FeatureCount}", F(c.Test.Mae), F(c.Test.Rmse), F(c.Test.R2),
-                    c.CrossValidation is { } cv ? $"{F(cv.MaeMean)} ± {F(cv.MaeStd)}" : "", F(c.MeanBaseline.Mae), Markup.Escape(c.Verdict.Summary));
+                    c.CrossValidation is { } cv ? $"{F(cv.MaeMean)} ± {F(cv.MaeStd)}" : "", F(c.MeanBaseline.Mae));
             foreach (var d in result.Dimensions)
-                table.AddRow($"  {d.Dimension}", $"{d.Evaluation.FeatureCount}", F(d.Evaluation.Test.Mae), F(d.Evaluation.Test.Rmse), F(d.Evaluation.Test.R2), "", F(d.Evaluation.MeanBaseline.Mae), "");
+                table.AddRow($"  {d.Dimension}", $"{d.Evaluation.FeatureCount}", F(d.Evaluation.Test.Mae), F(d.Evaluation.Test.Rmse), F(d.Evaluation.Test.R2), "", F(d.Evaluation.MeanBaseline.Mae));
             AnsiConsole.Write(table);
+            if (result.Selected is { } selected)
+                AnsiConsole.MarkupLineInterpolated($"verdict: {selected.Verdict.Summary}");
             if (result.PrunedFeatures.Count > 0)
                 AnsiConsole.WriteLine($"pruned {result.PrunedFeatures.Count} features with |r| < 0.1");
         }
