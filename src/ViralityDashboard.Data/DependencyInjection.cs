@@ -29,6 +29,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ICalibrationPageQueries, CalibrationPageQueries>();
         builder.Services.AddSingleton<IVideoImportCommands, VideoImportCommands>();
         builder.Services.AddSingleton<TrainingDataQueries>();
+        builder.Services.AddSingleton<PreferenceDataQueries>();
         builder.Services.AddSingleton<ITrainingQueries, TrainingQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();
         builder.Services.AddSingleton<DemoSeeder>();

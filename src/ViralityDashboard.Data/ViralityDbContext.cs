@@ -19,6 +19,8 @@ public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> option
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<ModelActivation> ModelActivations => Set<ModelActivation>();
     public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
+    public DbSet<ImportanceSnapshot> ImportanceSnapshots => Set<ImportanceSnapshot>();
+    public DbSet<PredictionLogEntry> PredictionLog => Set<PredictionLogEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

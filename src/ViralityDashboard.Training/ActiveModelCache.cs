@@ -57,6 +57,8 @@ public sealed class ActiveModelCache(ModelRegistryStore store, IOptions<Engageme
 
     public static LoadedModel Load(ModelVersion v)
     {
+        if (v.Kind != TrainingRequest.Kind)
+            throw new ModelRegistryException($"Version '{v.VersionTag}' is a {v.Kind} model; predict with --kind {v.Kind}.");
         var kind = TrainerOptions.ParseKind(v.Trainer);
         return new LoadedModel(v.Id, v.VersionTag, v.Kind, kind, FeatureSet.FromName(v.FeatureSet), v.TierScheme, TierModel.FromBytes(v.Artifact, kind));
     }

@@ -28,6 +28,16 @@ public static class DependencyInjection
         builder.Services.AddSingleton<TrainingLauncher>();
         builder.Services.AddSingleton<IRetrainSchedule, RetrainSchedule>();
 
+        builder.Services.AddOptions<PreferenceOptions>().BindConfiguration(PreferenceOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PreferenceOptions>, PreferenceOptionsValidator>();
+        builder.Services.AddSingleton<PreferenceModelCache>();
+        builder.Services.AddSingleton<PreferenceTrainingService>();
+        builder.Services.AddSingleton<PreferencePredictionService>();
+        builder.Services.AddSingleton<PreferenceQueries>();
+        builder.Services.AddSingleton<RetrainTriggerService>();
+        builder.Services.AddSingleton<PredictionLog>();
+        builder.Services.AddHostedService<PredictionLogWriter>();
+
         builder.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.InstanceName = TrainingSchedule.SchedulerName);
@@ -45,11 +55,14 @@ public static class DependencyInjection
                 });
             });
             q.AddJob<RetrainJob>(j => j.WithIdentity(TrainingSchedule.JobKey).StoreDurably().WithDescription("Retrain the engagement-tier model"));
+            // Its cron trigger is written by DataTriggerSchedule, not AddTrigger (see there).
+            q.AddJob<DataTriggerJob>(j => j.WithIdentity(TrainingSchedule.DataTriggerJobKey).StoreDurably().WithDescription("Check the preference model's data-driven retrain triggers"));
         });
         // Not q.AddTrigger: Quartz would overwrite the stored trigger with the configured cron at every start,
         // losing a schedule the owner set on the Training page.
         builder.Services.AddHostedService<RetrainScheduleSeeder>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService<DataTriggerSchedule>();
         return builder;
     }
 }
@@ -60,5 +73,14 @@ internal sealed class EngagementTrainingOptionsValidator : IValidateOptions<Enga
     {
         var errors = EngagementTrainingOptions.Validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{EngagementTrainingOptions.Section}: {e}"));
+    }
+}
+
+internal sealed class PreferenceOptionsValidator : IValidateOptions<PreferenceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PreferenceOptions options)
+    {
+        var errors = PreferenceOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{PreferenceOptions.Section}: {e}"));
     }
 }

@@ -269,6 +269,50 @@ namespace ViralityDashboard.Data.Migrations
                     b.ToTable("calibration_baselines", (string)null);
                 });
 
+            modelBuilder.Entity("ViralityDashboard.Data.Entities.ImportanceSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Correlations")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("correlations");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Milestone")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("milestone");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_count");
+
+                    b.Property<long?>("TrainingRunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("training_run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_feature_importance_snapshots");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_feature_importance_snapshots_created_at");
+
+                    b.HasIndex("TrainingRunId")
+                        .HasDatabaseName("ix_feature_importance_snapshots_training_run_id");
+
+                    b.ToTable("feature_importance_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("ViralityDashboard.Data.Entities.ModelActivation", b =>
                 {
                     b.Property<long>("Id")
@@ -438,6 +482,52 @@ namespace ViralityDashboard.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_model_versions_active_status", "NOT is_active OR status = 'active'");
                         });
+                });
+
+            modelBuilder.Entity("ViralityDashboard.Data.Entities.PredictionLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("InputsHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("inputs_hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("ModelVersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("model_version_id");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<DateTimeOffset>("ServedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("served_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_prediction_log");
+
+                    b.HasIndex("InputsHash")
+                        .HasDatabaseName("ix_prediction_log_inputs_hash");
+
+                    b.HasIndex("ModelVersionId", "ServedAt")
+                        .HasDatabaseName("ix_prediction_log_model_version_id_served_at");
+
+                    b.ToTable("prediction_log", (string)null);
                 });
 
             modelBuilder.Entity("ViralityDashboard.Data.Entities.ScrapedVideo", b =>
@@ -877,6 +967,15 @@ namespace ViralityDashboard.Data.Migrations
                         .HasConstraintName("fk_analyzed_videos_scraped_videos_video_id");
 
                     b.Navigation("Video");
+                });
+
+            modelBuilder.Entity("ViralityDashboard.Data.Entities.ImportanceSnapshot", b =>
+                {
+                    b.HasOne("ViralityDashboard.Data.Entities.TrainingRun", null)
+                        .WithMany()
+                        .HasForeignKey("TrainingRunId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_feature_importance_snapshots_training_runs_training_run_id");
                 });
 
             modelBuilder.Entity("ViralityDashboard.Data.Entities.ModelActivation", b =>

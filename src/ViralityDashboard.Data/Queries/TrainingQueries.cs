@@ -14,6 +14,11 @@ public sealed record TrainingRunRow(
     IReadOnlyList<StepTiming>? Steps = null)
 {
     public TimeSpan? Duration => FinishedAt - StartedAt;
+
+    /// <summary>engagement or preference (preference runs: see the Training project's PreferenceQueries for their figures).</summary>
+    public string Kind { get; init; } = EngagementKind;
+
+    internal const string EngagementKind = "engagement";
 }
 
 /// <summary>The parts of a run's stored result (training_runs.metrics) the detail view shows.</summary>
@@ -31,7 +36,12 @@ public sealed record TrainingRunDetail(
 /// <summary>A registry version with its headline metrics.</summary>
 public sealed record ModelVersionRow(
     long Id, string Kind, string Tag, string Status, bool IsActive, DateTimeOffset TrainedAt, int Rows, string FeatureSet,
-    string? TierScheme, string Trainer, string? Notes, double? Accuracy, double? MacroF1, double? Kappa);
+    string? TierScheme, string Trainer, string? Notes, double? Accuracy, double? MacroF1, double? Kappa)
+{
+    /// <summary>Preference versions: test MAE and R² on the 0–1 score scale (the classification figures are null).</summary>
+    public double? Mae { get; init; }
+    public double? R2 { get; init; }
+}
 
 /// <summary>What a version's stored metrics (model_versions.metrics) hold.</summary>
 public sealed record VersionMetrics(
@@ -89,7 +99,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
         return new TrainingRunDetail(
             Row(run, await TagsAsync(db, [run], ct)),
             run.Warnings,
-            Parse<RunMetrics>(run.Metrics),
+            run.Kind == EngagementKind ? Parse<RunMetrics>(run.Metrics) : null,
             Parse<TierDistribution>(run.TierDistribution),
             Parse<List<StepTiming>>(run.Timings) ?? []);
     }
@@ -101,7 +111,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
             .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id)
             .Select(v => new { v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, v.Metrics })
             .ToListAsync(ct);
-        return versions.Select(v => VersionRow(v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, Parse<VersionMetrics>(v.Metrics))).ToList();
+        return versions.Select(v => VersionRow(v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, v.Metrics)).ToList();
     }
 
     public async Task<ModelVersionDetail?> VersionAsync(string tag, CancellationToken ct = default)
@@ -112,10 +122,10 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
             .SingleOrDefaultAsync(ct);
         if (v is null)
             return null;
-        var metrics = Parse<VersionMetrics>(v.Metrics);
+        var metrics = v.Kind == EngagementKind ? Parse<VersionMetrics>(v.Metrics) : null;
         var weights = Parse<FeatureWeights>(v.FeatureWeights);
         return new ModelVersionDetail(
-            VersionRow(v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, metrics),
+            VersionRow(v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, v.Metrics),
             metrics,
             weights is { FeatureNames: not null, Weights: not null } ? weights : null);
     }
@@ -131,9 +141,23 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
         return new BaselineAge(latest?.ComputedAt, latest?.VideoCount ?? 0, videos);
     }
 
+    private const string EngagementKind = TrainingRunRow.EngagementKind;
+
+    /// <summary>Each kind stores its own metrics shape; reading one as the other would show zeros.</summary>
     private static ModelVersionRow VersionRow(long id, string kind, string tag, string status, bool active, DateTimeOffset trainedAt, int rows,
-        string featureSet, string? scheme, string trainer, string? notes, VersionMetrics? m) =>
-        new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, m?.Test.Accuracy, m?.Test.MacroF1, m?.Test.QuadraticWeightedKappa);
+        string featureSet, string? scheme, string trainer, string? notes, string metricsJson)
+    {
+        if (kind != EngagementKind)
+        {
+            var p = Parse<PreferenceHeadline>(metricsJson)?.Test;
+            return new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, null, null, null) { Mae = p?.Mae, R2 = p?.R2 };
+        }
+        var m = Parse<VersionMetrics>(metricsJson);
+        return new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, m?.Test.Accuracy, m?.Test.MacroF1, m?.Test.QuadraticWeightedKappa);
+    }
+
+    private sealed record PreferenceHeadline(PreferenceTest? Test);
+    private sealed record PreferenceTest(double Mae, double R2);
 
     private static async Task<Dictionary<long, string>> TagsAsync(ViralityDbContext db, IEnumerable<TrainingRun> runs, CancellationToken ct)
     {
@@ -143,10 +167,10 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
 
     private static TrainingRunRow Row(TrainingRun r, Dictionary<long, string> tags)
     {
-        var test = Parse<RunTestOnly>(r.Metrics)?.Test;
+        var test = r.Kind == EngagementKind ? Parse<RunTestOnly>(r.Metrics)?.Test : null;
         return new TrainingRunRow(r.Id, r.Trigger, r.Status, r.StartedAt, r.FinishedAt, r.VideoCount, r.GateDecision, r.GateReasons,
             test?.Accuracy, test?.MacroF1, r.ModelVersionId is { } v && tags.TryGetValue(v, out var tag) ? tag : null, r.Error,
-            Parse<List<StepTiming>>(r.Timings));
+            Parse<List<StepTiming>>(r.Timings)) { Kind = r.Kind };
     }
 
     private sealed record RunTestOnly(TestFigures? Test);

@@ -4,12 +4,12 @@ using Quartz;
 namespace ViralityDashboard.Training.Jobs;
 
 /// <summary>
-/// The scheduled and launched-now retrain. Thin: it only turns the job data into a request and calls the
+/// The scheduled and launched-now retrain, of either model kind. Thin: it only turns the job data into a request and calls the
 /// training service. <see cref="DisallowConcurrentExecutionAttribute"/> with the clustered ADO store means a
 /// second firing waits (its trigger is blocked) until the first finishes, in whichever process it runs.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class RetrainJob(EngagementTrainingService training) : IJob
+public sealed class RetrainJob(EngagementTrainingService training, PreferenceTrainingService preference) : IJob
 {
     public const string RequestKey = "request";
 
@@ -19,6 +19,11 @@ public sealed class RetrainJob(EngagementTrainingService training) : IJob
         var (request, trigger) = json is null
             ? (new TrainingRequest(), TrainingTriggers.Schedule)
             : (JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options)!, TrainingTriggers.Manual);
-        await training.RunAsync(request, trigger, cancellationToken);
+        trigger = request.Trigger ?? trigger;
+        // Both kinds go through this one job so that every fit, whatever its kind, queues behind the running one.
+        if (request.IsPreference)
+            await preference.RunAsync(request, trigger, cancellationToken);
+        else
+            await training.RunAsync(request, trigger, cancellationToken);
     }
 }

@@ -32,20 +32,29 @@ public sealed class RetrainScheduleSeeder(ISchedulerFactory schedulers, IOptions
             .WithDescription("From configuration (Virality:Training:Cron)")
             .WithCronSchedule(configured, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
             .Build();
-        if (existing is null)
-        {
-            try
-            {
-                await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
-            }
-            catch (ObjectAlreadyExistsException)
-            {
-                // another node of the cluster seeded it at the same moment
-            }
-        }
-        else
-            await scheduler.RescheduleJob(TrainingSchedule.CronTriggerKey, trigger, cancellationToken);
+        await CronTriggers.PutAsync(scheduler, trigger, existing is not null, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Writing a cron trigger the seeders computed, whether or not one is stored yet.</summary>
+internal static class CronTriggers
+{
+    public static async Task PutAsync(IScheduler scheduler, ITrigger trigger, bool exists, CancellationToken ct)
+    {
+        if (exists)
+        {
+            await scheduler.RescheduleJob(trigger.Key, trigger, ct);
+            return;
+        }
+        try
+        {
+            await scheduler.ScheduleJob(trigger, cancellationToken: ct);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // another node of the cluster wrote it at the same moment
+        }
+    }
 }

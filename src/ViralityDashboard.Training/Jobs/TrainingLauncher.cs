@@ -23,6 +23,27 @@ public sealed class TrainingLauncher(ISchedulerFactory schedulers, IDbContextFac
         return id;
     }
 
+    /// <summary>
+    /// Whether a launched request matching <paramref name="match"/> is still waiting (or running) in the
+    /// shared store, from any process: a one-shot trigger stays stored until its firing completes.
+    /// </summary>
+    public async Task<bool> HasPendingAsync(Func<TrainingRequest, bool> match, CancellationToken ct = default)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var headers = await scheduler.QueryTriggers(new TriggerQuery { Job = TrainingSchedule.JobKey }, ct);
+        var keys = headers.Items.Where(h => h.Key != TrainingSchedule.CronTriggerKey).Select(h => h.Key).ToArray();
+        if (keys.Length == 0)
+            return false;
+        foreach (var trigger in await scheduler.GetTriggers(keys, ct))
+        {
+            if (trigger.JobDataMap.GetString(RetrainJob.RequestKey) is { } json
+                && JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options) is { } request
+                && match(request))
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Waits until the run of this request has finished (any node), or the timeout passes (null).</summary>
     public async Task<TrainingRun?> WaitAsync(Guid requestId, TimeSpan timeout, CancellationToken ct = default)
     {

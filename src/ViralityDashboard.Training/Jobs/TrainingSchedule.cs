@@ -2,7 +2,7 @@ using Quartz;
 
 namespace ViralityDashboard.Training.Jobs;
 
-/// <summary>Identities of the retrain job and its cron trigger in the shared Quartz store.</summary>
+/// <summary>Identities of the retrain job, the data-trigger check and their cron triggers in the shared Quartz store.</summary>
 public static class TrainingSchedule
 {
     public const string SchedulerName = "virality";
@@ -10,4 +10,6 @@ public static class TrainingSchedule
     public const string TablePrefix = "qrtz_";
     public static readonly JobKey JobKey = new("engagement-retrain", "training");
     public static readonly TriggerKey CronTriggerKey = new("engagement-retrain-cron", "training");
+    public static readonly JobKey DataTriggerJobKey = new("preference-data-trigger", "training");
+    public static readonly TriggerKey DataTriggerCronKey = new("preference-data-trigger-cron", "training");
 }

@@ -12,9 +12,15 @@ public sealed record PredictRequest(
     long? Views, long? Likes, long? Shares, long? Comments, long? Saves, double? DurationSeconds, IReadOnlyList<string>? Hashtags,
     string? SoundName, bool? SoundOriginal, string? Description, long? AuthorFollowers, bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
 
-public sealed record ReasonRequest(string? Reason);
+/// <param name="Kind">Rollback only: engagement (default) or preference.</param>
+public sealed record ReasonRequest(string? Reason, string? Kind = null);
 
-public sealed record RetrainRequest(string? FeatureSet, string? TierScheme, string? Trainer, string? Split);
+/// <param name="Kind">engagement (default) or preference; the other fields apply to engagement runs only.</param>
+public sealed record RetrainRequest(string? FeatureSet, string? TierScheme, string? Trainer, string? Split, string? Kind = null);
+
+/// <param name="Analysis">The nested visual analysis (seed 003), as a JSON object.</param>
+/// <param name="Version">A preference version tag; default the active one.</param>
+public sealed record PreferencePredictRequest(JsonElement? Analysis, string? Version);
 
 public sealed record RetrainAccepted(Guid RequestId, string Status);
 
@@ -32,6 +38,7 @@ public static class ApiEndpoints
 
         var api = app.MapGroup("/api").RequireAuthorization(ApiUserPolicy).DisableAntiforgery();
         api.MapPost("/predict", PredictAsync);
+        api.MapPost("/predict/preference", PredictPreferenceAsync);
         api.MapGet("/models", async (ITrainingQueries q, CancellationToken ct) => Results.Ok(await q.VersionsAsync(ct)));
         api.MapPost("/models/{tag}/activate", ActivateAsync).RequireAuthorization(Policies.Owner);
         api.MapPost("/models/rollback", RollbackAsync).RequireAuthorization(Policies.Owner);
@@ -80,6 +87,25 @@ public static class ApiEndpoints
         }
     }
 
+    private static async Task<IResult> PredictPreferenceAsync(HttpRequest http, PreferencePredictionService predictions, CancellationToken ct)
+    {
+        var (body, error) = await ReadAsync<PreferencePredictRequest>(http, ct);
+        if (error is not null)
+            return error;
+        if (body!.Analysis is not { } analysis || analysis.ValueKind == JsonValueKind.Null)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["analysis"] = ["'analysis' is required: the video's visual analysis as a JSON object."] });
+        if (analysis.ValueKind != JsonValueKind.Object)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["analysis"] = [$"'analysis' must be a JSON object, not {analysis.ValueKind.ToString().ToLowerInvariant()}."] });
+        try
+        {
+            return Results.Ok(await predictions.PredictAsync(analysis, body.Version, ct));
+        }
+        catch (ModelRegistryException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
+
     private static async Task<IResult> ActivateAsync(string tag, HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
@@ -104,9 +130,12 @@ public static class ApiEndpoints
             return error;
         if (string.IsNullOrWhiteSpace(body!.Reason))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
+        var kind = body.Kind ?? TrainingRequest.Kind;
+        if (!ModelKinds.All.Contains(kind))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'kind' must be one of {string.Join(", ", ModelKinds.All)}."] });
         try
         {
-            return Results.Ok(await commands.RollbackAsync(context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+            return Results.Ok(await commands.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
         }
         catch (ModelRegistryException e)
         {
@@ -116,7 +145,7 @@ public static class ApiEndpoints
 
     private static async Task<IResult> RetrainAsync(HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
     {
-        RetrainRequest? body = new(null, null, null, null);
+        RetrainRequest? body = new(null, null, null, null, null);
         if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
         {
             (body, var error) = await ReadAsync<RetrainRequest>(http, ct);
@@ -133,9 +162,10 @@ public static class ApiEndpoints
         OneOf("tierScheme", body.TierScheme, LaunchChoices.TierSchemes);
         OneOf("trainer", body.Trainer, LaunchChoices.Trainers);
         OneOf("split", body.Split, LaunchChoices.Splits);
+        OneOf("kind", body.Kind, ModelKinds.All);
         if (errors.Count > 0)
             return Results.ValidationProblem(errors);
-        var id = await commands.LaunchAsync(new TrainingRequest(body.FeatureSet, body.TierScheme, body.Trainer, body.Split, RequestedBy: context.User.Identity?.Name), ct);
+        var id = await commands.LaunchAsync(new TrainingRequest(body.FeatureSet, body.TierScheme, body.Trainer, body.Split, RequestedBy: context.User.Identity?.Name, ModelKind: body.Kind), ct);
         return Results.Accepted($"/api/runs/{id}", new RetrainAccepted(id, "queued"));
     }
 

@@ -9,7 +9,7 @@ internal static class ModelsVerb
 {
     public static Command Create()
     {
-        var command = new Command("models", "List, activate and roll back engagement model versions");
+        var command = new Command("models", "List, activate and roll back model versions of both kinds (engagement, preference)");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Activate());
         command.Subcommands.Add(Rollback());
@@ -18,25 +18,37 @@ internal static class ModelsVerb
 
     private static string Who => $"cli:{Environment.UserName}";
 
+    private static Option<string?> KindOption(string description)
+    {
+        var kind = new Option<string?>("--kind") { Description = description };
+        kind.AcceptOnlyFromAmong([.. ModelKinds.All]);
+        return kind;
+    }
+
     private static Command List()
     {
         var json = Common.Json();
         var audit = new Option<bool>("--audit") { Description = "Also show the activation audit log" };
-        var command = new Command("list", "Every stored version, newest first") { json, audit };
+        var kind = KindOption("Only this kind: engagement | preference (default: both)");
+        var command = new Command("list", "Every stored version, newest first") { json, audit, kind };
         command.SetAction(async (parse, ct) =>
         {
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
             var registry = host.Get<ModelRegistry>();
-            var versions = await registry.ListAsync(ct);
-            var changes = await registry.AuditAsync(ct);
+            var only = parse.GetValue(kind);
+            var versions = await registry.ListAsync(only, ct);
+            var changes = new List<ActivationChange>();
+            foreach (var k in only is null ? ModelKinds.All : [only])
+                changes.AddRange(await registry.AuditAsync(k, ct));
+            changes.Sort((a, b) => a.ChangedAt != b.ChangedAt ? a.ChangedAt.CompareTo(b.ChangedAt) : a.Id.CompareTo(b.Id));
             if (parse.GetValue(json))
             {
                 CliOutput.WriteJson(new { Versions = versions, Audit = changes });
                 return 0;
             }
-            var table = new Table().AddColumn("tag").AddColumn("status").AddColumn("trained (UTC)").AddColumn("rows").AddColumn("features").AddColumn("tiers").AddColumn("trainer").AddColumn("notes");
+            var table = new Table().AddColumn("tag").AddColumn("kind").AddColumn("status").AddColumn("trained (UTC)").AddColumn("rows").AddColumn("features").AddColumn("tiers").AddColumn("trainer").AddColumn("notes");
             foreach (var v in versions)
-                table.AddRow(Markup.Escape(v.VersionTag), v.IsActive ? "[green]active[/]" : v.Status == "rejected" ? "[red]rejected[/]" : v.Status,
+                table.AddRow(Markup.Escape(v.VersionTag), v.Kind, v.IsActive ? "[green]active[/]" : v.Status == "rejected" ? "[red]rejected[/]" : v.Status,
                     $"{v.TrainedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", $"{v.TrainingVideoCount:N0}", v.FeatureSet, v.TierScheme ?? "", v.Trainer, Markup.Escape(Shorten(v.Notes)));
             AnsiConsole.Write(table);
             if (parse.GetValue(audit))
@@ -50,7 +62,7 @@ internal static class ModelsVerb
     {
         var tag = new Argument<string>("TAG") { Description = "Version tag to activate" };
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)" };
-        var command = new Command("activate", "Make a version the active one (one transaction, audited)") { tag, reason };
+        var command = new Command("activate", "Make a version the active one of its kind (one transaction, audited)") { tag, reason };
         command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.ActivateAsync(parse.GetValue(tag)!, Who, parse.GetValue(reason), ct)));
         return command;
     }
@@ -58,8 +70,9 @@ internal static class ModelsVerb
     private static Command Rollback()
     {
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)" };
-        var command = new Command("rollback", "Re-activate the version that was active before the current one") { reason };
-        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.RollbackAsync(Who, parse.GetValue(reason), ct)));
+        var kind = KindOption("Which model's active version: engagement (default) | preference");
+        var command = new Command("rollback", "Re-activate the version that was active before the current one") { reason, kind };
+        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.RollbackAsync(parse.GetValue(kind) ?? ModelKinds.Engagement, Who, parse.GetValue(reason), ct)));
         return command;
     }
 

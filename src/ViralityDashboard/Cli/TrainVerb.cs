@@ -11,9 +11,13 @@ using ViralityDashboard.Training.Jobs;
 namespace ViralityDashboard.Cli;
 
 /// <summary>The options <c>train</c> and <c>export-training</c> share, so an export is exactly a run's rows.</summary>
-internal sealed class TrainingChoices
+internal sealed class TrainingChoices(bool allowPreference = false)
 {
-    public Option<string> Kind { get; } = new("--kind") { Description = "Model kind", DefaultValueFactory = _ => TrainingRequest.Kind };
+    public Option<string> Kind { get; } = new("--kind")
+    {
+        Description = allowPreference ? "Model kind: engagement | preference" : "Model kind",
+        DefaultValueFactory = _ => TrainingRequest.Kind,
+    };
     public Option<string?> Features { get; } = new("--features") { Description = "Feature set: seed15 | pre-posting (default from configuration)" };
     public Option<string?> Tiers { get; } = new("--tiers") { Description = "Tier scheme: views | wes (default from configuration)" };
     public Option<string?> Trainer { get; } = new("--trainer") { Description = "Trainer: lbfgs | lightgbm | forest (default from configuration)" };
@@ -26,7 +30,13 @@ internal sealed class TrainingChoices
         command.Options.Add(Tiers);
         command.Options.Add(Trainer);
         command.Options.Add(Split);
-        Kind.AcceptOnlyFromAmong(TrainingRequest.Kind);
+        Kind.AcceptOnlyFromAmong(allowPreference ? [.. ModelKinds.All] : [TrainingRequest.Kind]);
+        // The engagement choices mean nothing to a preference run, whose settings are Virality:Preference.
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(Kind) == ModelKinds.Preference && new Option[] { Features, Tiers, Trainer, Split }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } o)
+                r.AddError($"{o.Name} applies to the engagement model only; preference runs take their settings from {PreferenceOptions.Section}");
+        });
         Features.AcceptOnlyFromAmong("seed15", "pre-posting");
         Tiers.AcceptOnlyFromAmong("views", "wes");
         Trainer.AcceptOnlyFromAmong("lbfgs", "lightgbm", "forest");
@@ -35,14 +45,14 @@ internal sealed class TrainingChoices
 
     public TrainingRequest Request(ParseResult parse) => new(
         parse.GetValue(Features), parse.GetValue(Tiers), parse.GetValue(Trainer), parse.GetValue(Split),
-        RequestedBy: $"cli:{Environment.UserName}");
+        RequestedBy: $"cli:{Environment.UserName}", ModelKind: parse.GetValue(Kind));
 }
 
 internal static class TrainVerb
 {
     public static Command Create()
     {
-        var choices = new TrainingChoices();
+        var choices = new TrainingChoices(allowPreference: true);
         var json = Common.Json();
         var command = new Command("train", "Run one training run through the Quartz retrain job (queues behind a running one) and print it") { json };
         choices.AddTo(command);
@@ -70,6 +80,11 @@ internal static class TrainVerb
             {
                 Console.Error.WriteLine("error: the run did not finish within 30 minutes");
                 return 1;
+            }
+            if (run.Kind == ModelKinds.Preference)
+            {
+                PreferenceRunPrinter.Print((await host.Get<PreferenceQueries>().RunAsync(run.Id, ct))!, asJson);
+                return run.Status == TrainingStatuses.Failed ? 1 : 0;
             }
             var version = run.ModelVersionId is { } vid ? await host.Get<ViralityDashboard.Data.Registry.ModelRegistryStore>().FindAsync(vid, null, ct) : null;
             Print(run, version?.VersionTag, asJson);

@@ -16,8 +16,9 @@ public interface ITrainingCommands
     /// <exception cref="ModelRegistryException">Unknown, rejected or already active version.</exception>
     Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default);
 
-    /// <exception cref="ModelRegistryException">Nothing to roll back to.</exception>
-    Task<ActivationChange> RollbackAsync(string changedBy, string reason, CancellationToken ct = default);
+    /// <summary>Re-activates the previously active version of <paramref name="kind"/> (engagement or preference).</summary>
+    /// <exception cref="ModelRegistryException">Nothing to roll back to, or an unknown kind.</exception>
+    Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default);
 }
 
 public sealed class TrainingCommands(TrainingLauncher launcher, ModelRegistry registry) : ITrainingCommands
@@ -27,8 +28,8 @@ public sealed class TrainingCommands(TrainingLauncher launcher, ModelRegistry re
     public Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default) =>
         registry.ActivateAsync(tag, changedBy, reason, ct);
 
-    public Task<ActivationChange> RollbackAsync(string changedBy, string reason, CancellationToken ct = default) =>
-        registry.RollbackAsync(changedBy, reason, ct);
+    public Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default) =>
+        registry.RollbackAsync(kind, changedBy, reason, ct);
 }
 
 /// <summary>The options a launch may choose, as the page and the API offer them.</summary>

@@ -89,7 +89,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrain
         return Task.FromResult(new ActivationChange(9, "engagement", "activate", Versions.First(v => v.IsActive).Tag, tag, changedBy, T0.AddDays(3), reason));
     }
 
-    public Task<ActivationChange> RollbackAsync(string changedBy, string reason, CancellationToken ct = default)
+    public Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default)
     {
         RolledBack.Add((changedBy, reason));
         return Task.FromResult(new ActivationChange(10, "engagement", "rollback", "eng-20261121-030000-r2", "eng-20261120-030000-r1", changedBy, T0.AddDays(3), reason));
