@@ -23,16 +23,36 @@ public sealed class ActiveModelCache(ModelRegistryStore store, IOptions<Engageme
     private readonly ConcurrentDictionary<long, LoadedModel> _byId = new();
     private volatile ActiveState? _active;
 
-    public async ValueTask<LoadedModel?> GetActiveAsync(CancellationToken ct = default)
+    public ValueTask<LoadedModel?> GetActiveAsync(CancellationToken ct = default)
     {
         var state = _active;
-        var now = clock.GetTimestamp();
-        if (state is not null && clock.GetElapsedTime(state.CheckedAt, now).TotalSeconds < options.Value.ActiveModelRecheckSeconds)
-            return state.Model;
-        var id = await store.ActiveIdAsync(TrainingRequest.Kind, ct);
-        var model = id is null ? null : await GetByIdAsync(id.Value, ct);
-        _active = new ActiveState(model, now);
-        return model;
+        if (state is not null && clock.GetElapsedTime(state.CheckedAt, clock.GetTimestamp()).TotalSeconds < options.Value.ActiveModelRecheckSeconds)
+            return ValueTask.FromResult(state.Model);
+        // Due for a re-check while a model is loaded: one caller asks the database, the others keep predicting
+        // with the model they have. Otherwise, under load, every request in flight at the moment the interval
+        // ran out queued for its own lookup, and the API's p99 latency spiked every two seconds.
+        if (state is not null && Interlocked.CompareExchange(ref _rechecking, 1, 0) != 0)
+            return ValueTask.FromResult(state.Model);
+        return new ValueTask<LoadedModel?>(RecheckAsync(state is not null, ct));
+    }
+
+    private int _rechecking;
+
+    private async Task<LoadedModel?> RecheckAsync(bool holdsFlag, CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetTimestamp();
+            var id = await store.ActiveIdAsync(TrainingRequest.Kind, ct);
+            var model = id is null ? null : await GetByIdAsync(id.Value, ct);
+            _active = new ActiveState(model, now);
+            return model;
+        }
+        finally
+        {
+            if (holdsFlag)
+                Volatile.Write(ref _rechecking, 0);
+        }
     }
 
     public async Task<LoadedModel> GetByTagAsync(string tag, CancellationToken ct = default)

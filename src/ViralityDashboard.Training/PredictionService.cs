@@ -27,7 +27,10 @@ public sealed class PredictionService(ActiveModelCache cache)
     {
         var features = FeatureExtractor.Extract(video, model.FeatureSet);
         var p = TierPredictor.Predict(model.Model, model.FeatureSet, features);
-        var named = model.FeatureSet.FeatureNames.Select((n, i) => (n, features[i])).ToDictionary(x => x.n, x => x.Item2);
+        var names = model.FeatureSet.FeatureNames;
+        var named = new Dictionary<string, float>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+            named[names[i]] = features[i];
         return new PredictionOutcome(model.VersionTag, model.FeatureSet.Name, p.Tier, p.Probabilities, p.Score, p.Contributions, named);
     }
 }

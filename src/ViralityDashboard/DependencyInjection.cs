@@ -33,6 +33,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<ThemePreference>();
         builder.Services.AddSingleton<ITrainingCommands, TrainingCommands>();
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();
         return builder;

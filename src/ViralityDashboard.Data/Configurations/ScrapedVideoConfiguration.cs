@@ -9,6 +9,19 @@ internal sealed class ScrapedVideoConfiguration : IEntityTypeConfiguration<Scrap
     /// <summary>The (platform, video id) key; the importer rebuilds it by name after a bulk load.</summary>
     public const string PlatformVideoIndex = "ix_scraped_videos_platform_platform_video_id";
 
+    /// <summary>Newest first, for the rate queue's top N; the importer rebuilds it with the key index.</summary>
+    public const string NewestIndex = "ix_scraped_videos_newest";
+
+    /// <summary>Only the flagged rows (a few per thousand), so the overview counts them without a table scan.</summary>
+    public const string FlaggedIndex = "ix_scraped_videos_flagged";
+
+    /// <summary>The secondary indexes as the migration creates them, for the importer's drop-and-rebuild.</summary>
+    public static readonly IReadOnlyList<(string Name, string Create)> SecondaryIndexes =
+    [
+        (NewestIndex, $"CREATE INDEX {NewestIndex} ON scraped_videos (created_at DESC, id DESC)"),
+        (FlaggedIndex, $"CREATE INDEX {FlaggedIndex} ON scraped_videos (id) WHERE quality_flags <> 0"),
+    ];
+
     public void Configure(EntityTypeBuilder<ScrapedVideo> b)
     {
         b.ToTable("scraped_videos", t =>
@@ -21,8 +34,11 @@ internal sealed class ScrapedVideoConfiguration : IEntityTypeConfiguration<Scrap
         b.Property(v => v.PlatformVideoId).HasMaxLength(64);
         b.HasIndex(v => new { v.Platform, v.PlatformVideoId }).IsUnique().HasDatabaseName(PlatformVideoIndex);
         b.Property(v => v.QualityFlags).HasConversion<int>();
-        // No secondary indexes on purpose: each one slows a million-row import by a fifth, and the
-        // queries that would use them (newest N, percentiles) scan the table anyway.
+        // Two secondary indexes only, each for a page's first render at a million rows (the rate queue's
+        // newest N: 0.3 s as a scan; the overview's flagged count: 0.2 s as a scan). Every other index slows a
+        // million-row import by about a fifth, and the aggregates (percentiles, histograms) scan anyway.
+        b.HasIndex(v => new { v.CreatedAt, v.Id }, NewestIndex).IsDescending(true, true).HasDatabaseName(NewestIndex);
+        b.HasIndex(v => v.Id, FlaggedIndex).HasFilter("quality_flags <> 0").HasDatabaseName(FlaggedIndex);
         b.HasMany(v => v.Analyses).WithOne(a => a.Video).HasForeignKey(a => a.VideoId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(v => v.Ratings).WithOne(r => r.Video).HasForeignKey(r => r.VideoId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -212,8 +212,9 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
     /// fields the new source lacks (saves from tiktok-scraper, say) keep what an earlier import stored.
     /// The table lock makes concurrent imports take turns (readers carry on), so no ON CONFLICT is needed.
     /// A load that at least a third of the table will be new drops the key index and builds it again
-    /// afterwards: a sorted build is several times cheaper than a million random index insertions, at the
-    /// price of blocking readers for the rebuild (about two seconds per million rows here).
+    /// afterwards, and the secondary indexes with it: a sorted build is several times cheaper than a million
+    /// random index insertions, at the price of blocking readers for the rebuild (about two seconds per
+    /// million rows here for the key).
     /// </summary>
     private async Task<(long Inserted, long Updated)> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long staged, DateTimeOffset now, CancellationToken ct)
     {
@@ -227,7 +228,11 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         var existing = await ScalarAsync(conn, tx, "SELECT count(*) FROM scraped_videos", ct);
         var rebuild = newRows >= RebuildIndexMinimumRows && newRows * 3 >= existing + newRows;
         if (rebuild)
+        {
             await ExecuteAsync(conn, tx, $"DROP INDEX {ScrapedVideoConfiguration.PlatformVideoIndex}", now, ct);
+            foreach (var (name, _) in ScrapedVideoConfiguration.SecondaryIndexes)
+                await ExecuteAsync(conn, tx, $"DROP INDEX IF EXISTS {name}", now, ct);
+        }
         var inserted = await ExecuteAsync(conn, tx, $"""
             INSERT INTO scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)
             SELECT {StagingColumns}, @now, @now FROM import_staging s
@@ -238,6 +243,8 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         {
             await ExecuteAsync(conn, tx, "SET LOCAL maintenance_work_mem = '256MB'", now, ct);
             await ExecuteAsync(conn, tx, $"CREATE UNIQUE INDEX {ScrapedVideoConfiguration.PlatformVideoIndex} ON scraped_videos (platform, platform_video_id)", now, ct);
+            foreach (var (_, create) in ScrapedVideoConfiguration.SecondaryIndexes)
+                await ExecuteAsync(conn, tx, create, now, ct);
         }
         return (inserted, updated);
     }

@@ -627,6 +627,14 @@ namespace ViralityDashboard.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_scraped_videos_platform_platform_video_id");
 
+                    b.HasIndex(new[] { "Id" }, "ix_scraped_videos_flagged")
+                        .HasDatabaseName("ix_scraped_videos_flagged")
+                        .HasFilter("quality_flags <> 0");
+
+                    b.HasIndex(new[] { "CreatedAt", "Id" }, "ix_scraped_videos_newest")
+                        .IsDescending()
+                        .HasDatabaseName("ix_scraped_videos_newest");
+
                     b.ToTable("scraped_videos", null, t =>
                         {
                             t.HasCheckConstraint("ck_scraped_videos_counts_non_negative", "views >= 0 AND likes >= 0 AND shares >= 0 AND comments >= 0 AND (saves IS NULL OR saves >= 0)");

@@ -51,10 +51,13 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
             q = q.Where(v => EF.Functions.ILike(v.Description ?? "", like) || EF.Functions.ILike(v.AuthorHandle ?? "", like)
                 || EF.Functions.ILike(v.SoundName ?? "", like) || v.Hashtags.Contains(tag));
         }
-        // Two steps: the newest-first top-N over a million rows is a full scan (no index on created_at, see
-        // ScrapedVideoConfiguration), and it runs in ~60% of the time when the sort carries ids, not whole rows.
-        var ids = await q.OrderByDescending(v => v.CreatedAt.HasValue).ThenByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
+        // Dated videos newest first walk ix_scraped_videos_newest and stop after `limit` unrated ones; undated
+        // videos (rare) follow, newest id first. One ORDER BY with the dated ones first would be the same order,
+        // but PostgreSQL cannot read "created_at IS NOT NULL DESC" from an index, so it sorted the whole table.
+        var ids = await q.Where(v => v.CreatedAt != null).OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
             .Take(limit).Select(v => v.Id).ToListAsync(ct);
+        if (ids.Count < limit)
+            ids.AddRange(await q.Where(v => v.CreatedAt == null).OrderByDescending(v => v.Id).Take(limit - ids.Count).Select(v => v.Id).ToListAsync(ct));
         var rows = await db.ScrapedVideos.AsNoTracking().Where(v => ids.Contains(v.Id))
             .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
                 v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt))

@@ -30,7 +30,18 @@ public static class ApiEndpoints
     /// <summary>Cookie or API key, whichever the caller sent.</summary>
     public const string ApiUserPolicy = "ApiUser";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>The generated serializers first, reflection for the rest; also the options of the endpoints' JSON results.</summary>
+    public static void ConfigureApiJson(JsonSerializerOptions options) => options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+
+    private static readonly JsonSerializerOptions Json = CreateJson();
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        ConfigureApiJson(options);
+        options.MakeReadOnly();
+        return options;
+    }
 
     public static void MapApiEndpoints(this WebApplication app)
     {
@@ -79,7 +90,7 @@ public static class ApiEndpoints
         };
         try
         {
-            return Results.Ok(await predictions.PredictAsync(video, body.Version, ct));
+            return TypedResults.Ok(await predictions.PredictAsync(video, body.Version, ct));
         }
         catch (ModelRegistryException e)
         {
@@ -187,7 +198,7 @@ public static class ApiEndpoints
     {
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(http.Body, Json, ct);
+            var value = (T?)await JsonSerializer.DeserializeAsync(http.Body, Json.GetTypeInfo(typeof(T)), ct);
             return value is null
                 ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] }))
                 : (value, null);

@@ -29,13 +29,14 @@ internal static class CommandLineApp
         root.Subcommands.Add(PredictVerb.Create());
         root.Subcommands.Add(BenchTrainVerb.Create());
         root.Subcommands.Add(UsersVerb.Create());
+        root.Subcommands.Add(BenchPagesVerb.Create());
         var parsed = root.Parse(args);
         try
         {
             // Without this System.CommandLine prints its own "Unhandled exception" dump and the catch below never runs.
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException or InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException or InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException or HttpRequestException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

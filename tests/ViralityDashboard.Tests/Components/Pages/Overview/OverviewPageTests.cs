@@ -13,6 +13,8 @@ public sealed class OverviewPageTests : DashboardTestContext
     private sealed class FixedCounts(DatabaseCounts counts) : IStatsQueries
     {
         public Task<DatabaseCounts> GetCountsAsync(CancellationToken ct = default) => Task.FromResult(counts);
+
+        public Task<DatabaseCounts> GetOverviewCountsAsync(CancellationToken ct = default) => Task.FromResult(counts);
     }
 
     public OverviewPageTests()
