@@ -7,7 +7,8 @@ using ViralityDashboard.Training;
 if (CommandLineApp.IsCommand(args))
     return await CommandLineApp.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings (appsettings.json) are found next to the executable, whatever directory it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddDataDirArgument(args);
 await using var database = await builder.StartDatabaseOrExitAsync();
 if (database.Failed)

@@ -13,6 +13,28 @@ public sealed record PredictRequest(
     string? SoundName, bool? SoundOriginal, string? Description, long? AuthorFollowers, bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
 
 /// <param name="Kind">Rollback only: engagement (default) or preference.</param>
+/// <summary>
+/// The engagement prediction as the API answers it. The model computes in single precision; sending its
+/// figures as float (shortest round-trip form) instead of widened doubles halves the numbers' text.
+/// </summary>
+public sealed record PredictResponse(
+    string VersionTag, string FeatureSet, int Tier, IReadOnlyList<float> Probabilities, double Score,
+    IReadOnlyList<ApiContribution> Contributions, IReadOnlyDictionary<string, float> Features)
+{
+    public static PredictResponse From(PredictionOutcome p)
+    {
+        var contributions = new ApiContribution[p.Contributions.Count];
+        for (var i = 0; i < contributions.Length; i++)
+        {
+            var c = p.Contributions[i];
+            contributions[i] = new ApiContribution(c.Feature, (float)c.Value, (float)c.Weight, (float)c.Contribution);
+        }
+        return new PredictResponse(p.VersionTag, p.FeatureSet, p.Tier, p.Probabilities, Math.Round(p.Score, 4), contributions, p.Features);
+    }
+}
+
+public sealed record ApiContribution(string Feature, float Value, float Weight, float Contribution);
+
 public sealed record ReasonRequest(string? Reason, string? Kind = null);
 
 /// <param name="Kind">engagement (default) or preference; the other fields apply to engagement runs only.</param>
@@ -90,7 +112,7 @@ public static class ApiEndpoints
         };
         try
         {
-            return TypedResults.Ok(await predictions.PredictAsync(video, body.Version, ct));
+            return TypedResults.Ok(PredictResponse.From(await predictions.PredictAsync(video, body.Version, ct)));
         }
         catch (ModelRegistryException e)
         {

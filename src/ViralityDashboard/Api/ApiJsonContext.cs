@@ -11,7 +11,7 @@ namespace ViralityDashboard.Api;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PredictRequest))]
-[JsonSerializable(typeof(PredictionOutcome))]
+[JsonSerializable(typeof(PredictResponse))]
 [JsonSerializable(typeof(ReasonRequest))]
 [JsonSerializable(typeof(RetrainRequest))]
 [JsonSerializable(typeof(RetrainAccepted))]

@@ -43,7 +43,7 @@ internal static class BenchTrainVerb
             var file = Path.Combine(Path.GetTempPath(), $"virality-bench-train-{Environment.ProcessId}.csv");
             try
             {
-                var builder = Host.CreateApplicationBuilder();
+                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
                 // The outcome is printed below; the service's per-run logs and EF's probe of the empty scratch
                 // database's history table would only bury it.
                 builder.Logging.ClearProviders();

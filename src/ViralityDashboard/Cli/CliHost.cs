@@ -21,7 +21,7 @@ internal sealed class CliHost : IAsyncDisposable
 
     public static async Task<CliHost> StartAsync(string? dataDir, CancellationToken ct)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         if (!string.IsNullOrWhiteSpace(dataDir))
             builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.DataDir)}"] = dataDir;
         // Verbs print their own output; the framework's information logs would bury it.
