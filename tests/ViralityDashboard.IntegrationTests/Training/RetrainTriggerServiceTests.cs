@@ -75,6 +75,28 @@ public sealed class RetrainTriggerServiceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task RatingsTheActiveModelNowGetsWrongFireTheDegradationTrigger()
+    {
+        // Only degradation may fire: new ratings need 1,000, and the new analyses are not drifted.
+        await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings(("TriggerNewRatings", "1000")));
+        await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
+        var first = await db.Get<PreferenceTrainingService>().RunAsync(new TrainingRequest(ModelKind: ModelKinds.Preference), TrainingTriggers.Manual);
+        Assert.True(first.Activated);
+        await PreferenceFixtures.SeedRatedAsync(db, 200, 30);
+        // The owner's taste turned around: the newer ratings are the mirror image of what the model learned.
+        await using (var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync())
+            await ctx.Database.ExecuteSqlRawAsync("UPDATE video_ratings SET overall_score = 1 - overall_score WHERE rated_at >= {0}", PreferenceFixtures.T0.AddMinutes(200));
+
+        var evaluation = await db.Get<RetrainTriggerService>().EvaluateAsync();
+
+        Assert.True(evaluation.Fire);
+        Assert.Equal([RetrainTriggerKind.PerformanceDegradation], evaluation.Details!.Fired);
+        var degradation = evaluation.Details.Outcomes.Single(o => o.Trigger == RetrainTriggerKind.PerformanceDegradation);
+        Assert.True(degradation.Value >= 0.05, $"MAE increase {degradation.Value}");
+        Assert.Contains("30 newer ratings", degradation.Reason);
+    }
+
+    [Fact]
     public async Task WithoutAnActivePreferenceVersionNothingFires()
     {
         await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings());
