@@ -87,6 +87,15 @@ public sealed class RunningApp : IAsyncLifetime
     /// <summary>Runs a verb of the same executable against this app's data directory, as a user in a second terminal would.</summary>
     public async Task<string> RunCliAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var (exitCode, output, errors) = await RunCliForExitCodeAsync(args, environment);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' failed ({exitCode}):\n{output}\n{errors}");
+        return output;
+    }
+
+    /// <summary>As <see cref="RunCliAsync"/>, for verbs expected to fail: the exit code, standard output and standard error.</summary>
+    public async Task<(int ExitCode, string Output, string Errors)> RunCliForExitCodeAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(AppAssembly());
         foreach (var arg in args)
@@ -101,9 +110,7 @@ public sealed class RunningApp : IAsyncLifetime
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"'{string.Join(' ', args)}' failed ({process.ExitCode}):\n{await output}\n{await errors}");
-        return await output;
+        return (process.ExitCode, await output, await errors);
     }
 
     /// <summary>Ctrl+C: the app stops, and with it the PostgreSQL cluster it started.</summary>
