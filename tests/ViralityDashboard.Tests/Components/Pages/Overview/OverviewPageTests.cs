@@ -49,4 +49,19 @@ public sealed class OverviewPageTests : DashboardTestContext
         Assert.Contains(warnings, w => w.Contains("days old"));
         Assert.Equal(3, cut.FindComponent<MetricsOverVersionsChart>().Instance.Series["accuracy"].Count);
     }
+
+    [Fact]
+    public void ShowsAnActivePreferenceModelWithItsErrorFiguresAndKeepsItOutOfTheAccuracyChart()
+    {
+        _training.Versions.Insert(0, new ModelVersionRow(4, "preference", "pref-20261123-120000-r4", "active", true, FakeTraining.T0.AddDays(3), 300,
+            "v3", null, "ridge", null, null, null, null) { Mae = 0.097, R2 = 0.64 });
+
+        var cut = Render<OverviewPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=active-model]").Count));
+        var preference = cut.FindAll("[data-testid=active-model]").Single(m => m.TextContent.Contains("preference"));
+        Assert.Contains("pref-20261123-120000-r4", preference.TextContent);
+        Assert.Contains("test MAE 0.097 · R² 0.640", cut.Markup);
+        Assert.Equal(3, cut.FindComponent<MetricsOverVersionsChart>().Instance.Series["accuracy"].Count);
+    }
 }
