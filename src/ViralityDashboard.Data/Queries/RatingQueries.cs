@@ -42,6 +42,17 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
     public async Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        var q = Unrated(db, filter);
+        // Two steps: the newest-first top-N over a million rows is a full scan (no index on created_at, see
+        // ScrapedVideoConfiguration), and it runs in ~60% of the time when the sort carries ids, not whole rows.
+        var ids = await q.OrderByDescending(v => v.CreatedAt.HasValue).ThenByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
+            .Take(limit).Select(v => v.Id).ToListAsync(ct);
+        return await InOrderAsync(db.ScrapedVideos.AsNoTracking(), ids, ct);
+    }
+
+    /// <summary>Videos without any rating, matching <paramref name="filter"/> (caption, handle, sound or a hashtag) when one is given.</summary>
+    public static IQueryable<ScrapedVideo> Unrated(ViralityDbContext db, string? filter)
+    {
         var q = db.ScrapedVideos.AsNoTracking().Where(v => !v.Ratings.Any());
         if (!string.IsNullOrWhiteSpace(filter))
         {
@@ -51,11 +62,13 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
             q = q.Where(v => EF.Functions.ILike(v.Description ?? "", like) || EF.Functions.ILike(v.AuthorHandle ?? "", like)
                 || EF.Functions.ILike(v.SoundName ?? "", like) || v.Hashtags.Contains(tag));
         }
-        // Two steps: the newest-first top-N over a million rows is a full scan (no index on created_at, see
-        // ScrapedVideoConfiguration), and it runs in ~60% of the time when the sort carries ids, not whole rows.
-        var ids = await q.OrderByDescending(v => v.CreatedAt.HasValue).ThenByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
-            .Take(limit).Select(v => v.Id).ToListAsync(ct);
-        var rows = await db.ScrapedVideos.AsNoTracking().Where(v => ids.Contains(v.Id))
+        return q;
+    }
+
+    /// <summary>The queue items of those of <paramref name="ids"/> that <paramref name="videos"/> holds, in the order of <paramref name="ids"/>.</summary>
+    public static async Task<IReadOnlyList<RatingQueueItem>> InOrderAsync(IQueryable<ScrapedVideo> videos, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var rows = await videos.Where(v => ids.Contains(v.Id))
             .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
                 v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt))
             .ToDictionaryAsync(v => v.Id, ct);
