@@ -32,10 +32,6 @@ public sealed partial class RatePage
         await LoadAsync();
     }
 
-    private string EmptyMessage => _queue?.Order == QueueOrder.Uncertain
-        ? "No unrated analyzed videos match: the uncertainty order needs videos with an analysis."
-        : "No unrated videos match.";
-
     private async Task OrderChangedAsync(QueueOrder order)
     {
         _queue!.Order = order;

@@ -21,6 +21,10 @@ public sealed class RateQueue(IRatingQueries ratings, IRatingQueueRanker ranker)
 
     public IReadOnlyDictionary<long, UncertaintyScore> Uncertainty { get; private set; } = new Dictionary<long, UncertaintyScore>();
 
+    public string EmptyMessage => Order == QueueOrder.Uncertain
+        ? "No unrated analyzed videos match: the uncertainty order ranks only videos with an analysis."
+        : "No unrated videos match.";
+
     public async Task InitializeAsync() => ModelTag = await ranker.ActiveVersionAsync();
 
     public async Task<IReadOnlyList<RatingQueueItem>> LoadAsync(string? filter, int limit)
