@@ -34,6 +34,8 @@ public static class DependencyInjection
         builder.Services.AddSingleton<PreferenceTrainingService>();
         builder.Services.AddSingleton<PreferencePredictionService>();
         builder.Services.AddSingleton<PreferenceQueries>();
+        builder.Services.AddSingleton<RatingQueueRanker>();
+        builder.Services.AddSingleton<IRatingQueueRanker>(sp => sp.GetRequiredService<RatingQueueRanker>());
         builder.Services.AddSingleton<RetrainTriggerService>();
         builder.Services.AddSingleton<PredictionLog>();
         builder.Services.AddHostedService<PredictionLogWriter>();

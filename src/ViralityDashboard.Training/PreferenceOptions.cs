@@ -89,6 +89,12 @@ public sealed class PreferenceOptions
     /// <summary>Served predictions waiting to be written; when full, further ones are dropped and counted.</summary>
     public int PredictionLogCapacity { get; set; } = 10_000;
 
+    /// <summary>The rate page's most-uncertain-first queue scores at most this many unrated analyzed videos (the newest analyses).</summary>
+    public int UncertaintyCandidateLimit { get; set; } = 20_000;
+
+    /// <summary>How long one uncertainty ranking is reused for the same active version before candidates are read again.</summary>
+    public double UncertaintyCacheMinutes { get; set; } = 10;
+
     public PreferenceRowFilter Filter => new(AnalysisVersion, MinimumFeatureCount);
 
     public RetrainTriggerOptions Triggers => new(TriggerNewRatings, TriggerMaeDegradation, TriggerMinimumNewerRatings, TriggerFeatureDrift, TriggerMinimumRecentRows);
@@ -134,6 +140,8 @@ public sealed class PreferenceOptions
     {
         if (string.IsNullOrWhiteSpace(o.AnalysisVersion)) yield return "AnalysisVersion is required.";
         if (o.MinimumFeatureCount < 0) yield return "MinimumFeatureCount cannot be negative.";
+        if (o.UncertaintyCandidateLimit < 1) yield return "UncertaintyCandidateLimit must be at least 1.";
+        if (o.UncertaintyCacheMinutes < 0) yield return "UncertaintyCacheMinutes cannot be negative.";
         foreach (var (name, check) in new (string, Action)[] { (nameof(Scaling), () => ParseScaling(o.Scaling)), (nameof(Split), () => ParseSplit(o.Split)) })
         {
             string? error = null;

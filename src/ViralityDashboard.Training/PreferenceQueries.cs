@@ -38,6 +38,9 @@ public sealed record PreferenceRunDetail(
     IReadOnlyList<string> Warnings,
     IReadOnlyList<StepTiming> Timings);
 
+/// <summary>An analyzed video the predictor can start from.</summary>
+public sealed record AnalyzedVideoChoice(long VideoId, string PlatformVideoId, string? AuthorHandle, string? Description, int FeatureCount, bool Rated);
+
 /// <summary>The preference model's read side for pages and the API; every method opens its own context and returns records.</summary>
 public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> contexts, PreferenceDataQueries data, IOptions<PreferenceOptions> options)
 {
@@ -113,6 +116,26 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
         var version = options.Value.AnalysisVersion;
         return await db.AnalyzedVideos.AsNoTracking().Where(a => a.VideoId == videoId && a.AnalysisVersion == version)
             .Select(a => a.VisualAnalysis).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Videos with an analysis of the configured version, newest analyses first; <paramref name="text"/> matches the
+    /// platform video id (prefix) or the caption (anywhere, case-insensitive).
+    /// </summary>
+    public async Task<IReadOnlyList<AnalyzedVideoChoice>> SearchAnalyzedAsync(string? text, int limit, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var version = options.Value.AnalysisVersion;
+        var q = db.AnalyzedVideos.AsNoTracking().Where(a => a.AnalysisVersion == version);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var t = text.Trim();
+            var escaped = t.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+            q = q.Where(a => EF.Functions.Like(a.Video!.PlatformVideoId, escaped + "%") || EF.Functions.ILike(a.Video!.Description ?? "", "%" + escaped + "%"));
+        }
+        return await q.OrderByDescending(a => a.Id).Take(limit)
+            .Select(a => new AnalyzedVideoChoice(a.VideoId, a.Video!.PlatformVideoId, a.Video.AuthorHandle, a.Video.Description, a.FeatureCount, a.Video.Ratings.Any()))
+            .ToListAsync(ct);
     }
 
     private sealed record StoredWeights(double? Intercept, IReadOnlyList<FeatureWeight>? Weights);

@@ -36,6 +36,7 @@ public static class DependencyInjection
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();
+        builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPreferencePredictor, ViralityDashboard.Components.Pages.Predict.PreferencePredictorAdapter>();
         return builder;
     }
 

@@ -34,6 +34,7 @@ public sealed class PreferenceModel
     private readonly ITransformer? _contributions;
     private readonly DataViewSchema? _inputSchema;
     private readonly ConcurrentBag<EngineSlot> _engines = [];
+    private readonly (RegressionTreeBase Tree, double Weight)[] _trees;
 
     private PreferenceModel(PreferenceModelKind kind, int featureCount, LinearPreferenceWeights? linear, double[] importances,
         MLContext? ml = null, ITransformer? predictor = null, ITransformer? contributions = null, DataViewSchema? inputSchema = null)
@@ -46,6 +47,7 @@ public sealed class PreferenceModel
         _predictor = predictor;
         _contributions = contributions;
         _inputSchema = inputSchema;
+        _trees = predictor is null ? [] : Trees(ModelParameters(predictor));
     }
 
     public PreferenceModelKind Kind { get; }
@@ -118,6 +120,45 @@ public sealed class PreferenceModel
 
         RunEngine(features, result);
         return result;
+    }
+
+    /// <summary>
+    /// Each tree's output for this vector (weight × the leaf it falls in), read straight from ML.NET's public
+    /// tree structure: a walk of 100 small trees, no prediction engine. Empty for ridge. For the random forest,
+    /// whose prediction is the trees' mean, their spread is the trees' disagreement (the rating queue's uncertainty).
+    /// </summary>
+    public double[] TreeOutputs(ReadOnlySpan<double> features)
+    {
+        CheckLength(features);
+        var outputs = new double[_trees.Length];
+        for (var t = 0; t < _trees.Length; t++)
+            outputs[t] = _trees[t].Weight * Leaf(_trees[t].Tree, features);
+        return outputs;
+    }
+
+    private static (RegressionTreeBase, double)[] Trees(object? parameters)
+    {
+        (IEnumerable<RegressionTreeBase> Trees, IReadOnlyList<double> Weights) ensemble = parameters switch
+        {
+            TreeEnsembleModelParametersBasedOnRegressionTree r => (r.TrainedTreeEnsemble.Trees, r.TrainedTreeEnsemble.TreeWeights),
+            TreeEnsembleModelParametersBasedOnQuantileRegressionTree q => (q.TrainedTreeEnsemble.Trees, q.TrainedTreeEnsemble.TreeWeights),
+            _ => ([], []),
+        };
+        return ensemble.Trees.Select((tree, i) => (tree, i < ensemble.Weights.Count ? ensemble.Weights[i] : 1.0)).ToArray();
+    }
+
+    /// <summary>FastTree's rule: value ≤ threshold goes to the left child; a negative child index ~i is leaf i.</summary>
+    private static double Leaf(RegressionTreeBase tree, ReadOnlySpan<double> features)
+    {
+        if (tree.NumberOfLeaves <= 1)
+            return tree.LeafValues.Count == 0 ? 0 : tree.LeafValues[0];
+        var node = 0;
+        while (node >= 0)
+        {
+            var x = (float)features[tree.NumericalSplitFeatureIndexes[node]];
+            node = x <= tree.NumericalSplitThresholds[node] ? tree.LeftChild[node] : tree.RightChild[node];
+        }
+        return tree.LeafValues[~node];
     }
 
     public byte[] ToBytes()

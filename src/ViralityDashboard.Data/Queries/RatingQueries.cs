@@ -42,6 +42,20 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
     public async Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        var q = Unrated(db, filter);
+        // Dated videos newest first walk ix_scraped_videos_newest and stop after `limit` unrated ones; undated
+        // videos (rare) follow, newest id first. One ORDER BY with the dated ones first would be the same order,
+        // but PostgreSQL cannot read "created_at IS NOT NULL DESC" from an index, so it sorted the whole table.
+        var ids = await q.Where(v => v.CreatedAt != null).OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
+            .Take(limit).Select(v => v.Id).ToListAsync(ct);
+        if (ids.Count < limit)
+            ids.AddRange(await q.Where(v => v.CreatedAt == null).OrderByDescending(v => v.Id).Take(limit - ids.Count).Select(v => v.Id).ToListAsync(ct));
+        return await InOrderAsync(db.ScrapedVideos.AsNoTracking(), ids, ct);
+    }
+
+    /// <summary>Videos without any rating, matching <paramref name="filter"/> (caption, handle, sound or a hashtag) when one is given.</summary>
+    public static IQueryable<ScrapedVideo> Unrated(ViralityDbContext db, string? filter)
+    {
         var q = db.ScrapedVideos.AsNoTracking().Where(v => !v.Ratings.Any());
         if (!string.IsNullOrWhiteSpace(filter))
         {
@@ -51,14 +65,13 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
             q = q.Where(v => EF.Functions.ILike(v.Description ?? "", like) || EF.Functions.ILike(v.AuthorHandle ?? "", like)
                 || EF.Functions.ILike(v.SoundName ?? "", like) || v.Hashtags.Contains(tag));
         }
-        // Dated videos newest first walk ix_scraped_videos_newest and stop after `limit` unrated ones; undated
-        // videos (rare) follow, newest id first. One ORDER BY with the dated ones first would be the same order,
-        // but PostgreSQL cannot read "created_at IS NOT NULL DESC" from an index, so it sorted the whole table.
-        var ids = await q.Where(v => v.CreatedAt != null).OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
-            .Take(limit).Select(v => v.Id).ToListAsync(ct);
-        if (ids.Count < limit)
-            ids.AddRange(await q.Where(v => v.CreatedAt == null).OrderByDescending(v => v.Id).Take(limit - ids.Count).Select(v => v.Id).ToListAsync(ct));
-        var rows = await db.ScrapedVideos.AsNoTracking().Where(v => ids.Contains(v.Id))
+        return q;
+    }
+
+    /// <summary>The queue items of those of <paramref name="ids"/> that <paramref name="videos"/> holds, in the order of <paramref name="ids"/>.</summary>
+    public static async Task<IReadOnlyList<RatingQueueItem>> InOrderAsync(IQueryable<ScrapedVideo> videos, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var rows = await videos.Where(v => ids.Contains(v.Id))
             .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
                 v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt))
             .ToDictionaryAsync(v => v.Id, ct);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using ViralityDashboard.Account;
 using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Training;
 
 namespace ViralityDashboard.Components.Pages.Rate;
 
@@ -14,7 +15,9 @@ public sealed partial class RatePage
     [Inject] private OwnerGuard Guard { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private TimeProvider Clock { get; set; } = null!;
+    [Inject] private IRatingQueueRanker Ranker { get; set; } = null!;
 
+    private RateQueue? _queue;
     private RatingSession? _session;
     private string? _filter;
     private bool _saving;
@@ -22,7 +25,19 @@ public sealed partial class RatePage
     private ElementReference _panel;
     private long _shownAt;
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        _queue = new RateQueue(Ratings, Ranker);
+        await _queue.InitializeAsync();
+        await LoadAsync();
+    }
+
+    private async Task OrderChangedAsync(QueueOrder order)
+    {
+        _queue!.Order = order;
+        _session = null;
+        await LoadAsync();
+    }
 
     private async Task FilterChangedAsync(string? value)
     {
@@ -32,7 +47,7 @@ public sealed partial class RatePage
 
     private async Task LoadAsync()
     {
-        _session = new RatingSession(await Ratings.GetQueueAsync(_filter, BatchSize));
+        _session = new RatingSession(await _queue!.LoadAsync(_filter, BatchSize));
         Shown();
     }
 
