@@ -32,6 +32,7 @@ public static class DependencyInjection
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
         builder.Services.AddSingleton<ITrainingCommands, TrainingCommands>();
+        builder.Services.AddSingleton<IPreferenceReads, PreferenceReads>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();
