@@ -60,6 +60,11 @@ public static class PreferenceFormat
         _ => Color.Warning,
     };
 
+    public static string Verdict(R2Verdict v) => v switch { R2Verdict.Good => "R² good", R2Verdict.Moderate => "R² moderate", _ => "R² low" };
+
+    /// <summary>A p-value as people read it: three decimals, or "&lt; 0.001".</summary>
+    public static string PValue(double p) => p < 0.001 ? "< 0.001" : p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string Verdict(MaeVerdict v) => v switch { MaeVerdict.ProductionReady => "production ready", MaeVerdict.Acceptable => "acceptable", _ => "needs data" };
 
     /// <summary>Seed 003 §6.2's criteria, for the table beside a verdict.</summary>

@@ -40,7 +40,7 @@ public sealed class PreferenceModelsTests : DashboardTestContext
         Assert.Contains("0.097", active);
         Assert.Contains("0.640", active);
         Assert.Contains("0.095 ± 0.010", active);
-        Assert.Contains("production ready", cut.FindAll("[data-testid=pref-verdict-cell]")[1].TextContent);
+        Assert.Equal("production readyR² good", cut.FindAll("[data-testid=pref-verdict-cell]")[1].TextContent.Trim());
         Assert.Equal(3, cut.FindComponent<PreferenceMetricsChart>().Instance.Series["test MAE"].Count);
         Assert.Equal(2, cut.FindAll("[data-testid=pref-compare-metrics]").Count);
         Assert.Equal(4, cut.FindComponent<PreferenceWeightsChart>().Instance.Features.Count);
