@@ -125,6 +125,7 @@ public sealed class PreferenceTrainingService(
                 run.VideoCount = prepared.Rows.Count;
                 plan = prepared.Plan;
                 timings.Add(new StepTiming("read", sw.Elapsed.TotalMilliseconds));
+                ReportProgress(run.Id, run.VideoCount, timings);
 
                 step = "load-active";
                 sw.Restart();
@@ -132,6 +133,7 @@ public sealed class PreferenceTrainingService(
                 var previous = active is null ? null
                     : new PreviousPreferenceVersion(active.VersionTag, active.Normalization, active.Model, active.Metrics.Test.Mae);
                 timings.Add(new StepTiming("load-active", sw.Elapsed.TotalMilliseconds));
+                ReportProgress(run.Id, run.VideoCount, timings);
 
                 step = "fit";
                 sw.Restart();
@@ -252,6 +254,25 @@ public sealed class PreferenceTrainingService(
         await SaveAsync(run, CancellationToken.None);
         return new PreferenceTrainingOutcome(run.Id, run.Status, run.Trigger, run.VideoCount, plan.Milestone, plan.Summary, plan.NextUnlocks, plan.RowsToNext,
             tag, result?.Gate?.Accepted ?? false, snapshotId, run.GateReasons, run.Warnings, run.Error, timings, result);
+    }
+
+    /// <summary>
+    /// Writes the steps finished so far and the row count to the running row, so the Training page (on any node)
+    /// shows the live step as it does for engagement runs. A failure here only costs the live view, never the run.
+    /// </summary>
+    private void ReportProgress(long runId, int rows, IReadOnlyList<StepTiming> steps)
+    {
+        try
+        {
+            var json = TrainingJson.Serialize(steps);
+            using var db = contexts.CreateDbContext();
+            db.TrainingRuns.Where(r => r.Id == runId && r.Status == TrainingStatuses.Running)
+                .ExecuteUpdate(u => u.SetProperty(r => r.Timings, json).SetProperty(r => r.VideoCount, rows));
+        }
+        catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning(e, "Could not record the progress of preference run {RunId}", runId);
+        }
     }
 
     private async Task SaveAsync(TrainingRun run, CancellationToken ct)

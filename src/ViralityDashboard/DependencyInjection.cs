@@ -32,6 +32,7 @@ public static class DependencyInjection
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
         builder.Services.AddSingleton<ITrainingCommands, TrainingCommands>();
+        builder.Services.AddSingleton<IPreferenceReads, PreferenceReads>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

@@ -34,6 +34,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrain
     public List<TrainingRequest> Launched { get; } = [];
     public List<(string Tag, string Who, string Why)> Activated { get; } = [];
     public List<(string Who, string Why)> RolledBack { get; } = [];
+    public List<string> RolledBackKinds { get; } = [];
     public List<string> Rescheduled { get; } = [];
     /// <summary>What RunByRequestAsync answers for a launched run; null while it is queued.</summary>
     public TrainingRunRow? LaunchedRun { get; set; }
@@ -92,6 +93,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrain
     public Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default)
     {
         RolledBack.Add((changedBy, reason));
+        RolledBackKinds.Add(kind);
         return Task.FromResult(new ActivationChange(10, "engagement", "rollback", "eng-20261121-030000-r2", "eng-20261120-030000-r1", changedBy, T0.AddDays(3), reason));
     }
 

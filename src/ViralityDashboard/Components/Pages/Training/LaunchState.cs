@@ -14,9 +14,22 @@ public sealed class LaunchOptions
     public TrainingRequest ToRequest(string requestedBy) => new(FeatureSet, TierScheme, Trainer, Split, RequestedBy: requestedBy);
 }
 
-/// <summary>The launched run as the page follows it: queued until its row appears, then the row's status.</summary>
-public sealed class LaunchProgress
+/// <summary>
+/// The launched run as the page follows it: queued until its row appears, then the row's status. Either kind:
+/// the run row carries the steps finished so far, in <see cref="StepOrder"/> (the kind's own).
+/// </summary>
+public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
 {
+    public LaunchProgress() : this(EngagementSteps) { }
+
+    /// <summary>An engagement run's steps in the order they happen (the fallback read stands for the first three).</summary>
+    public static readonly string[] EngagementSteps =
+        ["read", "percentiles-sql", "features", "load-active", "split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
+
+    /// <summary>A preference run's steps (the fit covers correlation, models, CV and the dimension models).</summary>
+    public static readonly string[] PreferenceSteps = ["read", "load-active", "fit", "store"];
+
+    public IReadOnlyList<string> StepOrder { get; } = stepOrder;
     public Guid? RequestId { get; private set; }
     public DateTimeOffset LaunchedAt { get; private set; }
     public TrainingRunRow? Run { get; private set; }
@@ -35,10 +48,6 @@ public sealed class LaunchProgress
 
     public TimeSpan Elapsed(DateTimeOffset now) => Run?.Duration ?? now - LaunchedAt;
 
-    /// <summary>A run's steps in the order they happen (the fallback read stands for the first three).</summary>
-    public static readonly string[] StepOrder =
-        ["read", "percentiles-sql", "features", "load-active", "split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
-
     public IReadOnlyList<Core.Ml.StepTiming> FinishedSteps => Run?.Steps ?? [];
 
     /// <summary>The step under way: the one after the last finished, while the run is running.</summary>
@@ -48,8 +57,35 @@ public sealed class LaunchProgress
         {
             if (Run is not { Status: "running" })
                 return null;
-            var last = FinishedSteps.Select(s => s.Step == "read-fallback" ? Array.IndexOf(StepOrder, "features") : Array.IndexOf(StepOrder, s.Step)).DefaultIfEmpty(-1).Max();
-            return last + 1 < StepOrder.Length ? StepOrder[last + 1] : null;
+            var order = StepOrder.ToList();
+            var last = FinishedSteps.Select(s => s.Step == "read-fallback" ? order.IndexOf("features") : order.IndexOf(s.Step)).DefaultIfEmpty(-1).Max();
+            return last + 1 < order.Count ? order[last + 1] : null;
         }
+    }
+
+    /// <summary>
+    /// Polls the run row (whichever scheduler node runs it) once a second until it has finished, calling
+    /// <paramref name="changed"/> after each poll; returns when it has finished or <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public async Task<bool> FollowAsync(Func<Guid, CancellationToken, Task<TrainingRunRow?>> read, TimeProvider clock, Func<Task> changed, CancellationToken ct)
+    {
+        if (RequestId is not { } id)
+            return false;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                Update(await read(id, ct));
+                await changed();
+                if (!IsBusy)
+                    return true;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // page left
+        }
+        return false;
     }
 }
