@@ -41,12 +41,14 @@ public static class DemoDataGenerator
         options.Validate();
 
         var videos = GenerateDemoVideos(options).ToList();
-        var analyzed = new List<AnalyzedVideoRecord>(options.Analyzed);
+        var analyzed = new List<AnalyzedVideoRecord>(options.Analyzed + options.AwaitingRating);
         var ratings = new List<RatingRecord>(options.Analyzed);
         var random = new DemoRandom(options.Seed, AnalysisStream);
 
+        var picked = 0;
         foreach (var index in PickAnalyzed(videos, options))
         {
+            var rated = picked++ < options.Analyzed;
             var video = videos[index];
             var analysis = DemoAnalysisWriter.Write(video.Record, video.Niche, random);
             var (analyzedAt, ratedAt) = AnalysisAndRatingTimes(video.Record.CreatedAt!.Value, options.Now, random);
@@ -56,7 +58,8 @@ public static class DemoDataGenerator
                 analysis.Json,
                 analysis.FeatureCount,
                 analyzedAt));
-            ratings.Add(DemoRatingModel.Rate(video.Record, analysis.Features, options.OwnerRater, ratedAt, random));
+            if (rated)
+                ratings.Add(DemoRatingModel.Rate(video.Record, analysis.Features, options.OwnerRater, ratedAt, random));
         }
 
         // The owner rates in their own order, not in the order videos were generated.
@@ -320,11 +323,12 @@ public static class DemoDataGenerator
         }
 
         // With a tiny data set there may be too few clean videos; then take glitched ones too.
-        if (eligible.Count < options.Analyzed)
+        var count = options.Analyzed + options.AwaitingRating;
+        if (eligible.Count < count)
             eligible = Enumerable.Range(0, videos.Count).ToList();
 
         var random = new DemoRandom(options.Seed, SelectionStream);
-        for (var i = 0; i < options.Analyzed; i++)
+        for (var i = 0; i < count; i++)
         {
             var j = i + random.Next(eligible.Count - i);
             (eligible[i], eligible[j]) = (eligible[j], eligible[i]);

@@ -11,6 +11,15 @@ public sealed record DemoDataOptions
     /// <summary>Number of those videos that get a visual analysis and one owner rating (at most <see cref="Videos"/>).</summary>
     public int Analyzed { get; init; } = 300;
 
+    /// <summary>
+    /// Further analyzed videos that the owner has not rated yet: the rating queue's "most uncertain first"
+    /// order needs some. Drawn after the rated ones, so the rated set does not depend on this number.
+    /// </summary>
+    public int AwaitingRating { get; init; }
+
+    /// <summary>What the dashboard's first start seeds: a queue of analyzed videos waiting for the owner.</summary>
+    public const int DashboardAwaitingRating = 40;
+
     public int Seed { get; init; } = 42;
 
     /// <summary>The reference time: every posting, analysis and rating lies before it. Core reads no clock.</summary>
@@ -25,7 +34,8 @@ public sealed record DemoDataOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Videos);
         ArgumentOutOfRangeException.ThrowIfNegative(Analyzed);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Analyzed, Videos);
+        ArgumentOutOfRangeException.ThrowIfNegative(AwaitingRating);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Analyzed + AwaitingRating, Videos);
         ArgumentException.ThrowIfNullOrWhiteSpace(AnalysisVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(OwnerRater);
     }

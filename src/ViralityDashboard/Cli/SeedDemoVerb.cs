@@ -11,17 +11,19 @@ internal static class SeedDemoVerb
     {
         var videos = new Option<int>("--videos") { Description = "Scraped videos to generate", DefaultValueFactory = _ => 5_000 };
         var analyzed = new Option<int>("--analyzed") { Description = "Of those, videos with a visual analysis and an owner rating", DefaultValueFactory = _ => 300 };
+        var unrated = new Option<int>("--unrated") { Description = "Further analyzed videos left for the owner to rate", DefaultValueFactory = _ => DemoDataOptions.DashboardAwaitingRating };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same data", DefaultValueFactory = _ => 42 };
         var json = Common.Json();
-        var command = new Command("seed-demo", "Generate deterministic demo data (videos, analyses, owner ratings) and store it") { videos, analyzed, seed, json };
+        var command = new Command("seed-demo", "Generate deterministic demo data (videos, analyses, owner ratings) and store it") { videos, analyzed, unrated, seed, json };
         command.Validators.Add(r =>
         {
             var v = r.GetValue(videos);
             var a = r.GetValue(analyzed);
-            if (v < 0 || a < 0)
-                r.AddError("--videos and --analyzed cannot be negative");
-            else if (a > v)
-                r.AddError($"--analyzed ({a}) cannot exceed --videos ({v})");
+            var u = r.GetValue(unrated);
+            if (v < 0 || a < 0 || u < 0)
+                r.AddError("--videos, --analyzed and --unrated cannot be negative");
+            else if (a + u > v)
+                r.AddError($"--analyzed plus --unrated ({a + u}) cannot exceed --videos ({v})");
         });
         command.SetAction(async (parse, ct) =>
         {
@@ -30,6 +32,7 @@ internal static class SeedDemoVerb
             {
                 Videos = parse.GetValue(videos),
                 Analyzed = parse.GetValue(analyzed),
+                AwaitingRating = parse.GetValue(unrated),
                 Seed = parse.GetValue(seed),
                 Now = host.Get<TimeProvider>().GetUtcNow(),
             }, ct);

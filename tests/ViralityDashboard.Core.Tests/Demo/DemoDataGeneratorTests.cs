@@ -49,6 +49,20 @@ public class DemoDataGeneratorTests
     }
 
     [Fact]
+    public void AnalyzesFurtherVideosAwaitingRatingWithoutChangingTheRatedOnes()
+    {
+        var options = Default with { Videos = 800, Analyzed = 60 };
+
+        var plain = DemoDataGenerator.Generate(options);
+        var withQueue = DemoDataGenerator.Generate(options with { AwaitingRating = 15 });
+
+        Assert.Equal(75, withQueue.AnalyzedVideos.Count);
+        Assert.Equal(Serialize(plain with { Videos = [] }), Serialize(withQueue with { Videos = [], AnalyzedVideos = withQueue.AnalyzedVideos.Take(60).ToList() }));
+        var rated = withQueue.Ratings.Select(r => r.VideoId).ToHashSet();
+        Assert.All(withQueue.AnalyzedVideos.Skip(60), a => Assert.DoesNotContain(a.VideoId, rated));
+    }
+
+    [Fact]
     public void GivesDifferentDataForADifferentSeed()
     {
         var options = Default with { Videos = 800, Analyzed = 60 };

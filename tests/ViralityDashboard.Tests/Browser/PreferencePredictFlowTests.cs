@@ -75,8 +75,8 @@ public sealed partial class PreferencePredictFlowTests(RunningApp app, BrowserSe
     }
 
     /// <summary>
-    /// The demo rates every analyzed video: give six unrated videos copies of rated analyses, one with its replicability
-    /// score far above anything the model trained on. Returns that video's platform id.
+    /// Give six unanalyzed, unrated videos copies of rated analyses, one with six of the model's top features far
+    /// above anything it trained on (the demo's own 40 unrated analyses are ordinary). Returns that video's platform id.
     /// </summary>
     private async Task<string> AnalyzeUnratedVideosAsync()
     {
@@ -92,7 +92,12 @@ public sealed partial class PreferencePredictFlowTests(RunningApp app, BrowserSe
             source AS (SELECT visual_analysis, analysis_version, feature_count, row_number() OVER (ORDER BY id) AS rn FROM analyzed_videos)
             INSERT INTO analyzed_videos (video_id, analysis_version, visual_analysis, feature_count, analyzed_at)
             SELECT u.id, s.analysis_version,
-                   CASE WHEN u.rn = 3 THEN jsonb_set(s.visual_analysis, '{script,replicability,score}', '40') ELSE s.visual_analysis END,
+                   CASE WHEN u.rn = 3 THEN
+                     jsonb_set(jsonb_set(jsonb_set(jsonb_set(jsonb_set(jsonb_set(s.visual_analysis,
+                       '{script,replicability,score}', '40'), '{script,humor,comedyTiming}', '400'),
+                       '{production,shotComplexity}', '400'), '{script,structure,payoffStrength}', '400'),
+                       '{casting,attractivenessDependency}', '400'), '{pacing,averageShotSeconds}', '4000')
+                   ELSE s.visual_analysis END,
                    s.feature_count, now()
             FROM unrated u JOIN source s ON s.rn = u.rn;
             SELECT v.platform_video_id FROM scraped_videos v JOIN analyzed_videos a ON a.video_id = v.id
