@@ -23,11 +23,12 @@ internal static class BenchImportVerb
         var runs = new Option<int>("--runs") { Description = "Timed imports; the median is reported", DefaultValueFactory = _ => 3 };
         var json = Common.Json();
         var command = new Command("bench-import", "Benchmark importing a generated CSV (rows/s); uses a scratch database") { rows, runs, json };
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(rows) < 1 || r.GetValue(runs) < 1)
-                r.AddError("--rows and --runs must be at least 1");
-        });
+        foreach (var option in new[] { rows, runs })
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 1)
+                    r.AddError($"{option.Name} must be at least 1");
+            });
         command.SetAction(async (parse, ct) =>
         {
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);

@@ -27,10 +27,15 @@ internal static partial class BenchPagesVerb
         var json = Common.Json();
         var command = new Command("bench-pages", "Benchmark the first (prerendered) render of each page of a running app: median and p95 per page")
             { url, user, password, runs, warmup, pages, json };
-        command.Validators.Add(r =>
+        runs.Validators.Add(r =>
         {
-            if (r.GetValue(runs) < 1 || r.GetValue(warmup) < 0)
-                r.AddError("--runs must be at least 1 and --warmup at least 0");
+            if (r.GetValueOrDefault<int>() < 1)
+                r.AddError("--runs must be at least 1");
+        });
+        warmup.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+                r.AddError("--warmup cannot be negative");
         });
         command.SetAction(async (parse, ct) =>
         {

@@ -24,10 +24,15 @@ internal static class BenchTrainVerb
         var cv = new Option<int>("--folds") { Description = "Cross-validation folds inside the run (0 skips)", DefaultValueFactory = _ => 5 };
         var json = Common.Json();
         var command = new Command("bench-train", "Benchmark a whole training run and prediction on generated videos; uses a scratch database") { rows, trainer, cv, json };
-        command.Validators.Add(r =>
+        rows.Validators.Add(r =>
         {
-            if (r.GetValue(rows) < 100)
+            if (r.GetValueOrDefault<int>() < 100)
                 r.AddError("--rows must be at least 100");
+        });
+        cv.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or 1)
+                r.AddError("--folds must be 0 (no cross-validation) or at least 2");
         });
         command.SetAction(async (parse, ct) =>
         {

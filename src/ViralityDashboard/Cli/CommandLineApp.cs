@@ -15,6 +15,21 @@ internal static class CommandLineApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        var parsed = CreateRoot().Parse(args);
+        try
+        {
+            // Without this System.CommandLine prints its own "Unhandled exception" dump and the catch below never runs.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException or InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    public static RootCommand CreateRoot()
+    {
         var root = new RootCommand("ViralityDashboard: rate short videos, calibrate tiers, train and serve virality models. Run without a verb to start the web app.");
         root.Options.Add(Common.DataDir);
         root.Subcommands.Add(ImportVerb.Create());
@@ -30,17 +45,7 @@ internal static class CommandLineApp
         root.Subcommands.Add(BenchTrainVerb.Create());
         root.Subcommands.Add(UsersVerb.Create());
         root.Subcommands.Add(BenchPagesVerb.Create());
-        var parsed = root.Parse(args);
-        try
-        {
-            // Without this System.CommandLine prints its own "Unhandled exception" dump and the catch below never runs.
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-        }
-        catch (Exception e) when (e is EmbeddedPostgresException or ImportFormatException or StrictImportException or FileNotFoundException or DirectoryNotFoundException or Npgsql.NpgsqlException or InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException or HttpRequestException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
+        return root;
     }
 }
 
@@ -52,6 +57,14 @@ internal static class Common
         Description = "Folder of the embedded PostgreSQL cluster (ignored when ConnectionStrings__Virality is set)",
         Recursive = true,
     };
+
+    /// <summary>
+    /// An option's value inside a command validator. Validators see <c>default(T)</c> rather than the option's
+    /// <c>DefaultValueFactory</c> when the option is left out (dotnet/command-line-api#2841), so the caller passes the
+    /// default it declared.
+    /// </summary>
+    public static T ValueOr<T>(this System.CommandLine.Parsing.CommandResult result, Option<T> option, T whenOmitted) =>
+        result.GetResult(option) is { Implicit: false } ? result.GetValue(option)! : whenOmitted;
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object as the last line of output" };
 }

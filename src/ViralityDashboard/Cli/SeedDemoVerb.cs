@@ -7,19 +7,22 @@ namespace ViralityDashboard.Cli;
 
 internal static class SeedDemoVerb
 {
+    // DemoDataOptions' own defaults; the validator needs them as values (see Common.ValueOr).
+    private const int DefaultVideos = 5_000, DefaultAnalyzed = 300;
+
     public static Command Create()
     {
-        var videos = new Option<int>("--videos") { Description = "Scraped videos to generate", DefaultValueFactory = _ => 5_000 };
-        var analyzed = new Option<int>("--analyzed") { Description = "Of those, videos with a visual analysis and an owner rating", DefaultValueFactory = _ => 300 };
+        var videos = new Option<int>("--videos") { Description = "Scraped videos to generate", DefaultValueFactory = _ => DefaultVideos };
+        var analyzed = new Option<int>("--analyzed") { Description = "Of those, videos with a visual analysis and an owner rating", DefaultValueFactory = _ => DefaultAnalyzed };
         var unrated = new Option<int>("--unrated") { Description = "Further analyzed videos left for the owner to rate", DefaultValueFactory = _ => DemoDataOptions.DashboardAwaitingRating };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same data", DefaultValueFactory = _ => 42 };
         var json = Common.Json();
         var command = new Command("seed-demo", "Generate deterministic demo data (videos, analyses, owner ratings) and store it") { videos, analyzed, unrated, seed, json };
         command.Validators.Add(r =>
         {
-            var v = r.GetValue(videos);
-            var a = r.GetValue(analyzed);
-            var u = r.GetValue(unrated);
+            var v = r.ValueOr(videos, DefaultVideos);
+            var a = r.ValueOr(analyzed, DefaultAnalyzed);
+            var u = r.ValueOr(unrated, DemoDataOptions.DashboardAwaitingRating);
             if (v < 0 || a < 0 || u < 0)
                 r.AddError("--videos, --analyzed and --unrated cannot be negative");
             else if (a + u > v)

@@ -1,0 +1,37 @@
+using ViralityDashboard.Cli;
+
+namespace ViralityDashboard.Tests.Cli;
+
+/// <summary>
+/// The verbs' option checks, without running them: a verb run with its defaults must parse (System.CommandLine's
+/// command validators see 0 for an omitted option, which once made <c>bench-train</c> refuse its own default).
+/// </summary>
+public sealed class CommandLineParsingTests
+{
+    [Theory]
+    [InlineData("bench-train")]
+    [InlineData("bench-import")]
+    [InlineData("bench-pages")]
+    [InlineData("seed-demo")]
+    [InlineData("seed-demo --analyzed 600")]
+    [InlineData("seed-demo --videos 100 --analyzed 60 --unrated 40")]
+    [InlineData("bench-train --rows 100 --folds 0")]
+    public void VerbsParseWithTheirDefaults(string line)
+    {
+        var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message);
+        Assert.Empty(errors);
+    }
+
+    [Theory]
+    [InlineData("bench-train --rows 99", "--rows must be at least 100")]
+    [InlineData("bench-train --folds 1", "--folds must be 0")]
+    [InlineData("bench-import --runs 0", "--runs must be at least 1")]
+    [InlineData("bench-pages --warmup -1", "--warmup cannot be negative")]
+    [InlineData("seed-demo --videos 100", "cannot exceed --videos (100)")]
+    [InlineData("seed-demo --analyzed -1", "cannot be negative")]
+    public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)
+    {
+        var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message).ToList();
+        Assert.Contains(errors, m => m.Contains(expected, StringComparison.Ordinal));
+    }
+}
