@@ -26,7 +26,8 @@ public sealed record PreferenceRunRow(
     string? VersionTag, double? Mae, double? R2, string? GateDecision, IReadOnlyList<RetrainTriggerKind> FiredTriggers, string? Error);
 
 /// <summary>One badly predicted test row with the owner's notes on it (seed 003 §6.3).</summary>
-public sealed record ErrorWithNotes(long RatingId, double Actual, double Predicted, double Error, string? Notes);
+/// <param name="VideoId">The rated video, for a link to its page; null when the rating has since been deleted.</param>
+public sealed record ErrorWithNotes(long RatingId, double Actual, double Predicted, double Error, string? Notes, long? VideoId = null);
 
 public sealed record PreferenceRunDetail(
     PreferenceRunRow Run,
@@ -91,9 +92,15 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
         var result = Parse<PreferenceTrainingResult>(run.Metrics);
         var errors = result?.Selected?.Errors;
         var ids = errors is null ? [] : errors.Overestimated.Concat(errors.Underestimated).Select(e => long.Parse(e.RowId)).ToArray();
-        var notes = ids.Length == 0 ? new Dictionary<long, string>() : await data.NotesAsync(ids, ct);
-        IReadOnlyList<ErrorWithNotes> WithNotes(IEnumerable<PredictionError>? list) =>
-            list?.Select(e => new ErrorWithNotes(long.Parse(e.RowId), e.Actual, e.Predicted, e.Error, notes.GetValueOrDefault(long.Parse(e.RowId)))).ToList() ?? [];
+        var ratings = ids.Length == 0 ? new Dictionary<long, (long VideoId, string? Notes)>() : await data.RatingsAsync(ids, ct);
+        ErrorWithNotes Resolve(PredictionError e)
+        {
+            var id = long.Parse(e.RowId);
+            return ratings.TryGetValue(id, out var r)
+                ? new ErrorWithNotes(id, e.Actual, e.Predicted, e.Error, r.Notes, r.VideoId)
+                : new ErrorWithNotes(id, e.Actual, e.Predicted, e.Error, null);
+        }
+        IReadOnlyList<ErrorWithNotes> WithNotes(IEnumerable<PredictionError>? list) => list?.Select(Resolve).ToList() ?? [];
         return new PreferenceRunDetail(
             RunRow(run, result, await TagsAsync(db, [run], ct)),
             result,

@@ -19,8 +19,10 @@ public enum TrainerKind
 /// default) is the same objective as scikit-learn's LogisticRegression default C = 1/λ = 1.
 /// </param>
 /// <param name="OptimizationTolerance">
-/// L-BFGS stopping tolerance. 1e-6 instead of ML.NET's 1e-7: measured on 8,000 synthetic rows it fits
-/// about 5× faster with test accuracy within 0.001 of the fully converged model.
+/// L-BFGS stopping tolerance, 1e-4 as scikit-learn's default tol (ML.NET's default is 1e-7). Measured against
+/// the peer script on the same rows: 8,000 synthetic rows fit in 97 ms instead of 366 ms (1e-6) with test
+/// accuracy 0.4925 against the peer's 0.4915; vn_creators 0.4599 against 0.4573. The last digits of the
+/// weights differ from a fully converged fit; the tiers they predict barely do.
 /// </param>
 /// <param name="BalancedClassWeights">
 /// Example weights n / (k · count of the row's tier), scikit-learn's class_weight='balanced'
@@ -30,7 +32,7 @@ public sealed record TrainerOptions(
     TrainerKind Kind = TrainerKind.Lbfgs,
     int Seed = 42,
     float L2Regularization = 1f,
-    float OptimizationTolerance = 1e-6f,
+    float OptimizationTolerance = 1e-4f,
     bool BalancedClassWeights = true,
     int LightGbmIterations = 100,
     int ForestTrees = 100,

@@ -111,6 +111,9 @@ public static class TrainingPipeline
         var testY = split.Test.Select(i => labels[i]).ToArray();
         Lap("split");
 
+        // Cross-validation does not depend on the model below: it fits its folds on the other cores meanwhile,
+        // and "cross-validate" then times only what is left of it.
+        var crossValidation = options.CrossValidationFolds >= 2 ? Task.Run(() => CrossValidate(rows, labels, options)) : null;
         var model = TierModelTrainer.Train(trainX, trainY, options.EffectiveTrainer);
         Lap("fit");
 
@@ -122,9 +125,9 @@ public static class TrainingPipeline
         Lap("evaluate");
 
         CrossValidationSummary? cv = null;
-        if (options.CrossValidationFolds >= 2)
+        if (crossValidation is not null)
         {
-            cv = CrossValidate(rows, labels, options);
+            cv = crossValidation.GetAwaiter().GetResult();
             Lap("cross-validate");
         }
 
@@ -179,7 +182,9 @@ public static class TrainingPipeline
         var folds = Splits.StratifiedFolds(labels, k, options.Seed);
         var accuracies = new double[k];
         var f1s = new double[k];
-        for (var f = 0; f < k; f++)
+        // Folds are independent single-threaded fits with fixed seeds, so running them side by side gives the
+        // same figures as one after the other, in about 1/cores of the time.
+        Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, f =>
         {
             var s = Splits.Fold(folds, f);
             var model = TierModelTrainer.Train(s.Train.Select(i => rows[i].Features).ToArray(), s.Train.Select(i => labels[i]).ToArray(), options.EffectiveTrainer);
@@ -188,7 +193,7 @@ public static class TrainingPipeline
             var m = Metrics.Evaluate(actual, predicted);
             accuracies[f] = m.Accuracy;
             f1s[f] = m.MacroF1;
-        }
+        });
         // Population standard deviation, as numpy's std in the peer script.
         return new CrossValidationSummary(k, accuracies.Average(), Std(accuracies), f1s.Average(), Std(f1s), accuracies);
     }

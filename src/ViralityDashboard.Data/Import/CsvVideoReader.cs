@@ -42,7 +42,7 @@ internal static class CsvVideoReader
         while (await ReadAsync(csv))
         {
             ct.ThrowIfCancellationRequested();
-            var where = $"line {previousRawRow + 1}";
+            var where = new RowPlace("line", previousRawRow + 1);
             previousRawRow = csv.Parser.RawRow;
             if (csv.Parser.Count != columns.Length)
             {
@@ -66,7 +66,7 @@ internal static class CsvVideoReader
         }
     }
 
-    private static ParsedRow Parse(CsvReader csv, Dictionary<string, int> index, string where, DateTimeOffset now)
+    private static ParsedRow Parse(CsvReader csv, Dictionary<string, int> index, RowPlace where, DateTimeOffset now)
     {
         string? Field(string name) => index[name] >= 0 ? csv.Parser[index[name]] : null;
         try

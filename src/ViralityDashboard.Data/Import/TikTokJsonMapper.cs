@@ -13,7 +13,7 @@ internal static class TikTokJsonMapper
 
     public static ParsedRow Map(JsonElement item, long index, bool webItem, DateTimeOffset now)
     {
-        var where = $"item {index}";
+        var where = new RowPlace("item", index);
         if (item.ValueKind != JsonValueKind.Object)
             return ParsedRow.Invalid(where, $"expected an object, found {item.ValueKind.ToString().ToLowerInvariant()}");
         try
@@ -96,13 +96,26 @@ internal static class TikTokJsonMapper
     private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
 
+    /// <summary>A JSON "\ud800" escape decodes to a lone surrogate, which no text column can store.</summary>
+    private static string? StringOf(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new RowException($"{name} holds an escaped lone surrogate (such as \\ud800), which is not text");
+        }
+    }
+
     private static string? Str(JsonElement? parent, string name)
     {
         if (parent is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v))
             return null;
         return v.ValueKind switch
         {
-            JsonValueKind.String => v.GetString(),
+            JsonValueKind.String => StringOf(v, name),
             JsonValueKind.Number => v.GetRawText(),
             JsonValueKind.Null => null,
             _ => throw new RowException($"{name} is a {v.ValueKind.ToString().ToLowerInvariant()}, not text"),

@@ -1,18 +1,20 @@
+using System.IO.Hashing;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 using ViralityDashboard.Data.Configurations;
 using ViralityDashboard.Core.Videos;
 
 namespace ViralityDashboard.Data.Import;
 
 /// <summary>
-/// The one import path (CLI, page, demo seeding): rows stream into a temporary staging table by binary
-/// COPY, then one INSERT … ON CONFLICT upserts them, all in one transaction, so a failure or a strict
-/// rejection leaves scraped_videos exactly as it was.
+/// The one import path (CLI, page, demo seeding): rows stream by COPY into a temporary staging table, then
+/// an UPDATE and an INSERT merge them, all in one transaction, so a failure or a strict rejection leaves
+/// scraped_videos exactly as it was. Into an empty table (a first load) the rows are copied straight in,
+/// with the indexes built once afterwards: there is nothing to merge with.
 /// </summary>
 public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts, TimeProvider time, ILogger<VideoImporter> logger)
 {
@@ -36,7 +38,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
     {
         long i = 0;
         foreach (var v in videos)
-            yield return ParsedRow.Valid($"record {i++}", v);
+            yield return ParsedRow.Valid(new RowPlace("record", i++), v);
         await Task.CompletedTask;
     }
 
@@ -48,45 +50,68 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
-        await using (var create = new NpgsqlCommand(
-            $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", conn, tx))
+        // A first load copies straight into the table. Checked without a lock first, so imports into a
+        // filled table still parse and stage side by side, and again under the lock, which is then held.
+        var direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
+        if (direct)
         {
-            await create.ExecuteNonQueryAsync(ct);
+            await ExecuteAsync(conn, tx, LockTable, now, ct);
+            direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
         }
+        if (direct)
+            await DropIndexesAsync(conn, tx, now, ct);
+        else
+            await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", now, ct);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // Parsing runs on its own thread while this one feeds COPY: the two overlap on a two-core machine.
         var batches = Channel.CreateBounded<(ScrapedVideoRecord Video, DataQualityFlags Flags)[]>(
             new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
         var parse = Task.Run(() => ValidateAsync(rows, options, batches.Writer, ct), ct);
-        using (var copy = await conn.BeginBinaryImportAsync($"COPY import_staging ({StagingColumns}) FROM STDIN (FORMAT BINARY)", ct))
+        var copyInto = direct
+            ? $"scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)"
+            : $"import_staging ({StagingColumns})";
+        // Not "await using": disposing the writer ends the COPY as a success, which only the end of the rows may do.
+        var copy = await conn.BeginTextImportAsync($"COPY {copyInto} FROM STDIN", ct);
+        try
         {
-            try
+            var row = new CopyTextRow(copy);
+            var stamp = CopyTextRow.FormatTimestamp(now);
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
-                await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+                foreach (var (video, flags) in batch)
                 {
-                    foreach (var (video, flags) in batch)
-                        Write(copy, video, flags);
+                    Write(row, video, flags);
+                    if (direct)
+                    {
+                        row.Preformatted(stamp); // first_seen_at
+                        row.Preformatted(stamp); // last_scraped_at
+                    }
+                    row.EndRow();
                 }
             }
-            catch (ChannelClosedException e) when (e.InnerException is not null)
-            {
-                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            }
-            catch
-            {
-                batches.Writer.TryComplete(); // lets the parser stop if writing failed
-                await Task.WhenAny(parse);
-                throw;
-            }
-            copy.Complete();
         }
+        catch (Exception e)
+        {
+            batches.Writer.TryComplete(); // lets the parser stop if writing failed
+            await Task.WhenAny(parse);
+            await ((NpgsqlCopyTextWriter)copy).CancelAsync();
+            if (e is ChannelClosedException { InnerException: { } parseError })
+                ExceptionDispatchInfo.Capture(parseError).Throw();
+            throw;
+        }
+        await copy.DisposeAsync();
         var (read, valid, flagged, errors) = await parse;
         options.Progress?.Report(read);
 
         var copied = clock.Elapsed;
         long inserted = 0, updated = 0;
-        if (valid > 0)
+        if (direct)
+        {
+            inserted = valid;
+            await CreateIndexesAsync(conn, tx, now, ct);
+        }
+        else if (valid > 0)
             (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
         var merged = clock.Elapsed;
         await tx.CommitAsync(ct);
@@ -105,7 +130,9 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
     {
         long read = 0, valid = 0, flagged = 0;
         var errors = new List<ImportError>();
-        var seen = new HashSet<(string, string)>();
+        // 128-bit hashes of the keys rather than the strings: a set of a million strings, young when added,
+        // made every garbage collection rescan it, and collisions at 128 bits are out of reach (~10⁻²⁶).
+        var seen = new HashSet<UInt128>();
         var batch = new List<(ScrapedVideoRecord, DataQualityFlags)>(BatchSize);
         try
         {
@@ -115,11 +142,11 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
                 if (read % ProgressEvery == 0)
                     options.Progress?.Report(read);
                 var error = row.Error;
-                if (row.Video is { } v && !seen.Add((v.Platform, v.VideoId)))
+                if (row.Video is { } v && !seen.Add(KeyHash(v.Platform, v.VideoId)))
                     error = $"video id {v.VideoId} appears earlier in the file";
                 if (error is not null)
                 {
-                    var rejection = new ImportError(row.Where, error);
+                    var rejection = new ImportError(row.Where.ToString(), error);
                     if (options.Strict)
                         throw new StrictImportException(rejection); // the COPY and the transaction are undone
                     errors.Add(rejection);
@@ -148,45 +175,41 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         }
     }
 
-    // Synchronous writes: the importer buffers and only touches the socket when its buffer fills, and the
-    // async overloads cost a task per field (17 per row), a third of the import time on a million rows.
-    private static void Write(NpgsqlBinaryImporter copy, ScrapedVideoRecord v, DataQualityFlags flags)
+    private static UInt128 KeyHash(string platform, string videoId)
     {
-        copy.StartRow();
-        copy.Write(v.Platform, NpgsqlDbType.Varchar);
-        copy.Write(v.VideoId, NpgsqlDbType.Varchar);
-        copy.Write(v.Views, NpgsqlDbType.Bigint);
-        copy.Write(v.Likes, NpgsqlDbType.Bigint);
-        copy.Write(v.Shares, NpgsqlDbType.Bigint);
-        copy.Write(v.Comments, NpgsqlDbType.Bigint);
-        WriteNullable(copy, v.Saves, NpgsqlDbType.Bigint);
-        WriteNullable(copy, v.DurationSeconds, NpgsqlDbType.Double);
-        copy.Write(v.Hashtags as string[] ?? v.Hashtags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-        WriteNullable(copy, v.SoundName, NpgsqlDbType.Text);
-        WriteNullable(copy, v.SoundOriginal, NpgsqlDbType.Boolean);
-        WriteNullable(copy, v.Description, NpgsqlDbType.Text);
-        WriteNullable(copy, v.CreatedAt, NpgsqlDbType.TimestampTz);
-        WriteNullable(copy, v.AuthorHandle, NpgsqlDbType.Text);
-        WriteNullable(copy, v.AuthorFollowers, NpgsqlDbType.Bigint);
-        WriteNullable(copy, v.AuthorVerified, NpgsqlDbType.Boolean);
-        copy.Write((int)flags, NpgsqlDbType.Integer);
+        // platform, NUL (which no stored text contains), id: FieldRules caps ids at 64 characters.
+        var length = platform.Length + 1 + videoId.Length;
+        Span<char> key = length <= 256 ? stackalloc char[length] : new char[length];
+        platform.CopyTo(key);
+        key[platform.Length] = '\0';
+        videoId.CopyTo(key[(platform.Length + 1)..]);
+        return XxHash128.HashToUInt128(MemoryMarshal.AsBytes((ReadOnlySpan<char>)key));
     }
 
-    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct
+    /// <summary>The staging columns of one video, in <see cref="StagingColumns"/> order.</summary>
+    private static void Write(CopyTextRow row, ScrapedVideoRecord v, DataQualityFlags flags)
     {
-        if (value is T v)
-            copy.Write(v, type);
-        else
-            copy.WriteNull();
+        row.Text(v.Platform);
+        row.Text(v.VideoId);
+        row.Integer(v.Views);
+        row.Integer(v.Likes);
+        row.Integer(v.Shares);
+        row.Integer(v.Comments);
+        row.Integer(v.Saves);
+        row.Real(v.DurationSeconds);
+        row.TextArray(v.Hashtags);
+        row.Text(v.SoundName);
+        row.Boolean(v.SoundOriginal);
+        row.Text(v.Description);
+        row.Timestamp(v.CreatedAt);
+        row.Text(v.AuthorHandle);
+        row.Integer(v.AuthorFollowers);
+        row.Boolean(v.AuthorVerified);
+        row.Integer((int)flags);
     }
 
-    private static void WriteNullable(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type)
-    {
-        if (value is null)
-            copy.WriteNull();
-        else
-            copy.Write(value, type);
-    }
+    private const string EmptyTableCheck = "SELECT CASE WHEN EXISTS (SELECT 1 FROM scraped_videos) THEN 0 ELSE 1 END";
+    private const string LockTable = "LOCK TABLE scraped_videos IN SHARE ROW EXCLUSIVE MODE";
 
     /// <summary>Below this many new rows, maintaining the key index row by row beats rebuilding it.</summary>
     private const long RebuildIndexMinimumRows = 20_000;
@@ -218,7 +241,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
     /// </summary>
     private async Task<(long Inserted, long Updated)> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long staged, DateTimeOffset now, CancellationToken ct)
     {
-        await ExecuteAsync(conn, tx, "LOCK TABLE scraped_videos IN SHARE ROW EXCLUSIVE MODE", now, ct);
+        await ExecuteAsync(conn, tx, LockTable, now, ct);
         var updated = await ExecuteAsync(conn, tx, $"""
             UPDATE scraped_videos v SET {MergeSet}
             FROM import_staging s
@@ -228,11 +251,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         var existing = await ScalarAsync(conn, tx, "SELECT count(*) FROM scraped_videos", ct);
         var rebuild = newRows >= RebuildIndexMinimumRows && newRows * 3 >= existing + newRows;
         if (rebuild)
-        {
-            await ExecuteAsync(conn, tx, $"DROP INDEX {ScrapedVideoConfiguration.PlatformVideoIndex}", now, ct);
-            foreach (var (name, _) in ScrapedVideoConfiguration.SecondaryIndexes)
-                await ExecuteAsync(conn, tx, $"DROP INDEX IF EXISTS {name}", now, ct);
-        }
+            await DropIndexesAsync(conn, tx, now, ct);
         var inserted = await ExecuteAsync(conn, tx, $"""
             INSERT INTO scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)
             SELECT {StagingColumns}, @now, @now FROM import_staging s
@@ -240,21 +259,34 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             {(rebuild ? "" : "ORDER BY s.platform, s.platform_video_id -- key order: the index fills page by page")}
             """, now, ct);
         if (rebuild)
-        {
-            await ExecuteAsync(conn, tx, "SET LOCAL maintenance_work_mem = '256MB'", now, ct);
-            await ExecuteAsync(conn, tx, $"CREATE UNIQUE INDEX {ScrapedVideoConfiguration.PlatformVideoIndex} ON scraped_videos (platform, platform_video_id)", now, ct);
-            foreach (var (_, create) in ScrapedVideoConfiguration.SecondaryIndexes)
-                await ExecuteAsync(conn, tx, create, now, ct);
-        }
+            await CreateIndexesAsync(conn, tx, now, ct);
         return (inserted, updated);
     }
 
-    private static async Task<long> ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, DateTimeOffset now, CancellationToken ct)
+    private async Task DropIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, CancellationToken ct)
+    {
+        await ExecuteAsync(conn, tx, $"DROP INDEX {ScrapedVideoConfiguration.PlatformVideoIndex}", now, ct);
+        foreach (var (name, _) in ScrapedVideoConfiguration.SecondaryIndexes)
+            await ExecuteAsync(conn, tx, $"DROP INDEX IF EXISTS {name}", now, ct);
+    }
+
+    private async Task CreateIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, CancellationToken ct)
+    {
+        await ExecuteAsync(conn, tx, "SET LOCAL maintenance_work_mem = '256MB'", now, ct);
+        await ExecuteAsync(conn, tx, $"CREATE UNIQUE INDEX {ScrapedVideoConfiguration.PlatformVideoIndex} ON scraped_videos (platform, platform_video_id)", now, ct);
+        foreach (var (_, create) in ScrapedVideoConfiguration.SecondaryIndexes)
+            await ExecuteAsync(conn, tx, create, now, ct);
+    }
+
+    private async Task<long> ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         if (sql.Contains("@now", StringComparison.Ordinal))
             cmd.Parameters.AddWithValue("now", now);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var affected = await cmd.ExecuteNonQueryAsync(ct);
+        logger.LogDebug("{Seconds:N2} s: {Sql}", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, sql.Split('\n')[0].Trim());
+        return affected;
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)

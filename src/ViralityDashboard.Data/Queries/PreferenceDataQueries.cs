@@ -84,11 +84,13 @@ public sealed class PreferenceDataQueries(IDbContextFactory<ViralityDbContext> c
     }
 
     /// <summary>The notes of these ratings, for the error analysis of a run (its rows are keyed by rating id).</summary>
-    public async Task<IReadOnlyDictionary<long, string>> NotesAsync(IReadOnlyCollection<long> ratingIds, CancellationToken ct = default)
+    /// <summary>The rated video and the owner's notes of each rating (for the error analysis, which names ratings).</summary>
+    public async Task<IReadOnlyDictionary<long, (long VideoId, string? Notes)>> RatingsAsync(IReadOnlyCollection<long> ratingIds, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.VideoRatings.AsNoTracking().Where(r => ratingIds.Contains(r.Id) && r.Notes != null)
-            .ToDictionaryAsync(r => r.Id, r => r.Notes!, ct);
+        var rows = await db.VideoRatings.AsNoTracking().Where(r => ratingIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.VideoId, r.Notes }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id, r => (r.VideoId, r.Notes));
     }
 
     /// <summary>Newest first.</summary>

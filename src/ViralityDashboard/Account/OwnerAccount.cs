@@ -52,11 +52,20 @@ public static class OwnerAccount
         }
     }
 
-    /// <summary>20 characters from an unambiguous alphabet, in dashed groups a person can type.</summary>
+    /// <summary>
+    /// 20 characters from an unambiguous alphabet, in dashed groups a person can type, with at least one digit,
+    /// one upper- and one lower-case letter as Identity's password rules demand. Drawn again until it has them
+    /// (one draw in twenty lacks a digit, which once made a first start fail), so every valid one is as likely.
+    /// </summary>
     internal static string GeneratePassword()
     {
         const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-        return string.Concat(Enumerable.Range(0, 4).Select(_ => RandomNumberGenerator.GetString(alphabet, 5)).Select((s, i) => i == 0 ? s : "-" + s));
+        while (true)
+        {
+            var password = string.Join('-', Enumerable.Range(0, 4).Select(_ => RandomNumberGenerator.GetString(alphabet, 5)));
+            if (password.Any(char.IsAsciiDigit) && password.Any(char.IsAsciiLetterUpper) && password.Any(char.IsAsciiLetterLower))
+                return password;
+        }
     }
 
     private static void Check(IdentityResult result, string what)

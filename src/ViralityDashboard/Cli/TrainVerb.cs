@@ -6,6 +6,7 @@ using Quartz;
 using Spectre.Console;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Training;
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Training.Jobs;
 
 namespace ViralityDashboard.Cli;
@@ -172,31 +173,8 @@ internal static class ExportTrainingVerb
         {
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
             var prepared = await host.Get<EngagementTrainingService>().PrepareAsync(choices.Request(parse), ct);
-            var split = prepared.Split();
-            var side = new string[prepared.Rows.Count];
-            foreach (var i in split.Train) side[i] = "train";
-            foreach (var i in split.Test) side[i] = "test";
             var file = parse.GetValue(output)!;
-            await using (var writer = new StreamWriter(file.FullName))
-            await using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
-            {
-                csv.WriteField("id");
-                foreach (var name in prepared.FeatureSet.FeatureNames)
-                    csv.WriteField(name);
-                csv.WriteField("label");
-                csv.WriteField("split");
-                await csv.NextRecordAsync();
-                for (var i = 0; i < prepared.Rows.Count; i++)
-                {
-                    var row = prepared.Rows[i];
-                    csv.WriteField(row.Id);
-                    foreach (var f in row.Features)
-                        csv.WriteField(f.ToString("R", CultureInfo.InvariantCulture));
-                    csv.WriteField(row.Label);
-                    csv.WriteField(side[i]);
-                    await csv.NextRecordAsync();
-                }
-            }
+            var split = await PeerCsv.WriteAsync(prepared, file.FullName, ct);
             if (parse.GetValue(json))
                 CliOutput.WriteJson(new { File = file.FullName, Rows = prepared.Rows.Count, Train = split.Train.Length, Test = split.Test.Length, prepared.UsedFallbackData, FeatureSet = prepared.FeatureSet.Name, Scheme = prepared.Scheme.Name, prepared.Thresholds, prepared.Notes });
             else
@@ -204,5 +182,38 @@ internal static class ExportTrainingVerb
             return 0;
         });
         return command;
+    }
+}
+
+/// <summary>The CSV contract of <c>../shared/peer/sklearn_reference.py</c>: id, features…, label, split.</summary>
+internal static class PeerCsv
+{
+    /// <summary>Writes the prepared rows with the side of the run's split each lands on; returns that split.</summary>
+    public static async Task<SplitIndices> WriteAsync(PreparedTrainingData prepared, string path, CancellationToken ct)
+    {
+        var split = prepared.Split();
+        var side = new string[prepared.Rows.Count];
+        foreach (var i in split.Train) side[i] = "train";
+        foreach (var i in split.Test) side[i] = "test";
+        await using var writer = new StreamWriter(path);
+        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        csv.WriteField("id");
+        foreach (var name in prepared.FeatureSet.FeatureNames)
+            csv.WriteField(name);
+        csv.WriteField("label");
+        csv.WriteField("split");
+        await csv.NextRecordAsync();
+        for (var i = 0; i < prepared.Rows.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var row = prepared.Rows[i];
+            csv.WriteField(row.Id);
+            foreach (var f in row.Features)
+                csv.WriteField(f.ToString("R", CultureInfo.InvariantCulture));
+            csv.WriteField(row.Label);
+            csv.WriteField(side[i]);
+            await csv.NextRecordAsync();
+        }
+        return split;
     }
 }

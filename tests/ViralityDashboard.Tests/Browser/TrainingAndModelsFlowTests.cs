@@ -29,7 +29,7 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
         }
         await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("run #", new() { Timeout = 300_000 });
         await BrowserSession.ScreenshotAsync(page, "training-last-launch");
-        await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("completed");
+        await Assertions.Expect(page.GetByTestId("progress")).ToContainTextAsync("completed", new() { Timeout = 300_000 });
     }
 
     [Fact]

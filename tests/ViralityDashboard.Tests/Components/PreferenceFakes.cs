@@ -96,6 +96,7 @@ public sealed class FakePreference : IPreferenceReads
             [
                 new DimensionEvaluation("hook", 300, Evaluation(PreferenceModelKind.Ridge, 0.121, 0.48, 0.125), new NormalizationConfig(NumericScaling.MinMax, [])),
                 new DimensionEvaluation("payoff", 300, Evaluation(PreferenceModelKind.Ridge, 0.163, 0.31, 0.170), new NormalizationConfig(NumericScaling.MinMax, [])),
+                new DimensionEvaluation("pacing", 300, Evaluation(PreferenceModelKind.Ridge, 0.171, -0.02, 0.169), new NormalizationConfig(NumericScaling.MinMax, [])),
             ],
             new PreviousComparison(Previous, 60, 0.104, 0.097, true),
             new PreferenceGateDecision(true, ["Test MAE 0.097 ≤ 0.200.", "Beats the mean baseline (0.176).", "Not worse than pref-20261121-030000-r5 on the same 60 test rows (0.104)."]),
@@ -119,7 +120,7 @@ public sealed class FakePreference : IPreferenceReads
                 [new(RetrainTriggerKind.NewRatings, true, 50, 50, 50, "50 new ratings since the active version (threshold 50).")])
             : null;
         return Task.FromResult<PreferenceRunDetail?>(new PreferenceRunDetail(run, result,
-            selected is null ? [] : [new(1042, 0.30, 0.58, 0.28, "Funny premise but the payoff is a meme I've seen 20 times."), new(1107, 0.40, 0.62, 0.22, null)],
+            selected is null ? [] : [new(1042, 0.30, 0.58, 0.28, "Funny premise but the payoff is a meme I've seen 20 times.", VideoId: 77), new(1107, 0.40, 0.62, 0.22, null)],
             selected is null ? [] : [new(1213, 0.90, 0.64, -0.26, "Low production, but the timing is perfect.")],
             triggered,
             run.GateDecision is null ? [] : result.Gate!.Reasons,

@@ -149,4 +149,72 @@ public sealed class VideoImporterTests(PostgresFixture postgres)
             "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_scraped_videos_platform_platform_video_id' AND indexdef LIKE 'CREATE UNIQUE INDEX%'"));
         Assert.Equal(25_000, await db.ScalarAsync("SELECT count(DISTINCT platform_video_id) FROM scraped_videos"));
     }
+
+    [Fact]
+    public async Task StrictFirstLoadIntoAnEmptyTableLeavesItEmptyWithItsIndexes()
+    {
+        // A first load copies straight into the table after dropping its indexes; the rollback must bring them back.
+        await using var db = await postgres.CreateDatabaseAsync();
+
+        await Assert.ThrowsAsync<StrictImportException>(() => db.Get<VideoImporter>().ImportAsync(Fixture("bad_rows.csv"), new ImportOptions { Strict = true }));
+
+        Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM scraped_videos"));
+        Assert.Equal(1 + ScrapedVideoIndexCount, await db.ScalarAsync("SELECT count(*) FROM pg_indexes WHERE tablename = 'scraped_videos'"));
+    }
+
+    private const int ScrapedVideoIndexCount = 3; // key, newest, flagged (the primary key is the "1 +")
+
+    public static TheoryData<bool> FirstLoadOrMerge => new() { true, false };
+
+    [Theory]
+    [MemberData(nameof(FirstLoadOrMerge))]
+    public async Task TextThatLooksLikeCopySyntaxIsStoredExactly(bool intoEmptyTable)
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var importer = db.Get<VideoImporter>();
+        if (!intoEmptyTable)
+            await importer.ImportAsync(Fixture("good.csv"), new ImportOptions());
+        var hostile = new ScrapedVideoRecord
+        {
+            VideoId = "id\\N",
+            Views = 10,
+            Likes = 1,
+            Shares = 0,
+            Comments = 0,
+            Description = "tab\there\nnew line\r\nback\\slash \\N \"quoted\" 🎬 Ti\u00EAu đề",
+            SoundName = "\\N",
+            AuthorHandle = "",
+            Hashtags = ["a,b", "{brace}", "quote\"d", "back\\slash", "NULL", "with space", "tab\tin"],
+            CreatedAt = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.FromHours(7)).AddTicks(1_234_567),
+            DurationSeconds = 12.5,
+        };
+
+        var report = await importer.ImportAsync([hostile], new ImportOptions());
+
+        Assert.Equal(1, report.Inserted);
+        await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
+        var stored = await ctx.ScrapedVideos.SingleAsync(v => v.PlatformVideoId == hostile.VideoId);
+        Assert.Equal(hostile.Description, stored.Description);
+        Assert.Equal("\\N", stored.SoundName);
+        Assert.Equal("", stored.AuthorHandle); // an empty string, not NULL
+        Assert.Equal(hostile.Hashtags, stored.Hashtags);
+        Assert.Equal(new DateTimeOffset(2025, 3, 3, 22, 6, 7, 123, 456, TimeSpan.Zero), stored.CreatedAt); // UTC, to the microsecond
+        Assert.Equal(12.5, stored.DurationSeconds);
+        Assert.Null(stored.Saves);
+        Assert.Null(stored.AuthorVerified);
+    }
+
+    [Fact]
+    public async Task AnEscapedLoneSurrogateInJsonRejectsThatItemNamingTheField()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        const string json = """[{"id":"7300000000000000001","desc":"broken \ud800 text","createTime":1735725600,"stats":{"playCount":10,"diggCount":1,"shareCount":0,"commentCount":0}},{"id":"7300000000000000002","desc":"fine","createTime":1735725600,"stats":{"playCount":10,"diggCount":1,"shareCount":0,"commentCount":0}}]""";
+
+        var report = await db.Get<VideoImporter>().ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), new ImportOptions());
+
+        Assert.Equal((1L, 1L), (report.Inserted, report.Rejected));
+        var error = Assert.Single(report.Errors);
+        Assert.Equal("item 0", error.Where);
+        Assert.Contains("desc holds an escaped lone surrogate", error.Reason, StringComparison.Ordinal);
+    }
 }

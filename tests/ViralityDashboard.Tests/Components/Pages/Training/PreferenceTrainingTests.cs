@@ -72,7 +72,7 @@ public sealed class PreferenceTrainingTests : DashboardTestContext
         Assert.Contains("0.176", cut.Find("[data-testid=pref-baseline]").TextContent);
         Assert.Contains("5-fold CV MAE 0.095 ± 0.010", cut.Find("[data-testid=pref-cv]").TextContent);
         Assert.Contains("0.104 → 0.097 (improved)", cut.Find("[data-testid=pref-previous]").TextContent);
-        Assert.Equal(2, cut.FindAll("[data-testid=pref-dimensions] tbody tr").Count);
+        Assert.Equal(3, cut.FindAll("[data-testid=pref-dimensions] tbody tr").Count);
         Assert.Contains("read", cut.Find("[data-testid=pref-timings]").TextContent);
     }
 
@@ -106,9 +106,25 @@ public sealed class PreferenceTrainingTests : DashboardTestContext
         Assert.Contains("#1042", over);
         Assert.Contains("+0.280", over);
         Assert.Contains("payoff is a meme", over);
+        // A rating whose video is known links to that video's page; one without stays plain text.
+        Assert.Equal("/videos/77", cut.Find("[data-testid=pref-overestimated] tbody tr a").GetAttribute("href"));
+        Assert.Single(cut.FindAll("[data-testid=pref-overestimated] tbody tr a"));
         var under = cut.Find("[data-testid=pref-underestimated]").TextContent;
         Assert.Contains("−0.260", under);
         Assert.Contains("the timing is perfect", under);
+    }
+
+    [Fact]
+    public void ADimensionTheFeaturesDoNotExplainIsCalledOut()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+
+        var cut = Render<PreferenceTraining>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=pref-dimensions] tbody tr").Count));
+        var note = cut.Find("[data-testid=pref-dimensions-unexplained]").TextContent;
+        Assert.Contains("R² ≤ 0 for pacing:", note);
+        Assert.DoesNotContain("hook", note);
     }
 
     [Fact]
