@@ -64,6 +64,8 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", now, ct);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var gcPausedBefore = GC.GetTotalPauseDuration();
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         // Parsing runs on its own thread while this one feeds COPY: the two overlap on a two-core machine.
         var batches = Channel.CreateBounded<(ScrapedVideoRecord Video, DataQualityFlags Flags)[]>(
             new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
@@ -115,8 +117,9 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
         var merged = clock.Elapsed;
         await tx.CommitAsync(ct);
-        logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s",
-            copied.TotalSeconds, (merged - copied).TotalSeconds, (clock.Elapsed - merged).TotalSeconds);
+        logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s; this process {Cpu:N2} s CPU, GC pauses {Gc:N2} s",
+            copied.TotalSeconds, (merged - copied).TotalSeconds, (clock.Elapsed - merged).TotalSeconds,
+            (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, (GC.GetTotalPauseDuration() - gcPausedBefore).TotalSeconds);
         logger.LogInformation("Imported {Format}: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected, {Flagged} flagged",
             format, read, inserted, updated, errors.Count, flagged);
         return new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors);
