@@ -66,6 +66,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var gcPausedBefore = GC.GetTotalPauseDuration();
         var cpuBefore = Environment.CpuUsage.TotalTime;
+        var collectionsBefore = GC.CollectionCount(0);
         // Parsing runs on its own thread while this one feeds COPY: the two overlap on a two-core machine.
         var batches = Channel.CreateBounded<(ScrapedVideoRecord Video, DataQualityFlags Flags)[]>(
             new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
@@ -117,9 +118,9 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
         var merged = clock.Elapsed;
         await tx.CommitAsync(ct);
-        logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s; this process {Cpu:N2} s CPU, GC pauses {Gc:N2} s",
+        logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s; this process {Cpu:N2} s CPU, {Collections} collections pausing {Gc:N2} s",
             copied.TotalSeconds, (merged - copied).TotalSeconds, (clock.Elapsed - merged).TotalSeconds,
-            (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, (GC.GetTotalPauseDuration() - gcPausedBefore).TotalSeconds);
+            (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, GC.CollectionCount(0) - collectionsBefore, (GC.GetTotalPauseDuration() - gcPausedBefore).TotalSeconds);
         logger.LogInformation("Imported {Format}: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected, {Flagged} flagged",
             format, read, inserted, updated, errors.Count, flagged);
         return new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors);
