@@ -31,6 +31,9 @@ public sealed class BrowserSession : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium (.ci/run does this).");
+        // Expect's own default is 5 s. On a busy 2-core CI machine, with the test projects running side by side,
+        // Plotly's first draw on a page (it loads and compiles plotly.js) has taken longer than that.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
