@@ -36,6 +36,9 @@ public sealed class EngagementTrainingOptions
     public int Seed { get; set; } = 42;
     public int CrossValidationFolds { get; set; } = 5;
 
+    /// <summary>Above this many rows, cross-validation uses a stratified sample of this size (see TrainingOptions).</summary>
+    public int CrossValidationMaxRows { get; set; } = 200_000;
+
     /// <summary>A run reads at most this many of the newest trainable videos (seed 004: 10,000).</summary>
     public int MaxVideos { get; set; } = 10_000;
 
@@ -74,6 +77,7 @@ public sealed class EngagementTrainingOptions
         }
         if (o.TestFraction is <= 0 or >= 1) yield return "TestFraction must be between 0 and 1.";
         if (o.MaxVideos < 10) yield return "MaxVideos must be at least 10.";
+        if (o.CrossValidationMaxRows < 0) yield return "CrossValidationMaxRows cannot be negative (0: no limit).";
         if (o.FallbackMinimumVideos < 0) yield return "FallbackMinimumVideos cannot be negative.";
         if (!Quartz.CronExpression.TryParse(o.Cron, out _)) yield return $"Cron '{o.Cron}' is not a valid Quartz cron expression.";
         if (o.TimeBudgetSeconds < 1) yield return "TimeBudgetSeconds must be at least 1.";

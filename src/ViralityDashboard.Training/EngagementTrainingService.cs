@@ -76,23 +76,21 @@ public sealed class EngagementTrainingService(
                 PipelineOptionsFor(o, trainer, SplitKind.Predefined), notes, timings);
         }
 
-        var videos = await data.ReadNewestTrainableAsync(o.MaxVideos, ct);
-        timings.Add(new StepTiming("read", clockSw.Elapsed.TotalMilliseconds));
-        clockSw.Restart();
+        // Thresholds first (SQL over the same newest rows), so each video becomes its labelled row as it is read.
         var snapshot = await calibration.ComputeAsync(o.WesWeights, o.MaxVideos, ct);
         var thresholds = snapshot.ThresholdsFor(scheme);
         timings.Add(new StepTiming("percentiles-sql", clockSw.Elapsed.TotalMilliseconds));
         clockSw.Restart();
-        var dataset = EngagementDataset.Build(videos, featureSet, scheme, o.WesWeights, thresholds);
-        timings.Add(new StepTiming("features", clockSw.Elapsed.TotalMilliseconds));
+        var labelled = await data.ReadNewestTrainableAsync(o.MaxVideos, v => EngagementDataset.Row(v, featureSet, scheme, thresholds, o.WesWeights), ct);
+        timings.Add(new StepTiming("read-and-features", clockSw.Elapsed.TotalMilliseconds));
         if (trainable > o.MaxVideos)
             notes.Add($"Read the newest {o.MaxVideos:N0} of {trainable:N0} trainable videos.");
-        return new PreparedTrainingData(dataset.Rows, featureSet, scheme, thresholds, false, trainable,
+        return new PreparedTrainingData(labelled, featureSet, scheme, thresholds, false, trainable,
             PipelineOptionsFor(o, trainer, split), notes, timings);
     }
 
     private static PipelineOptions PipelineOptionsFor(EngagementTrainingOptions o, TrainerKind trainer, SplitKind split) =>
-        new(trainer, split, o.TestFraction, o.Seed, o.CrossValidationFolds, CheckLeakage: true, Gate: o.Gate);
+        new(trainer, split, o.TestFraction, o.Seed, o.CrossValidationFolds, CheckLeakage: true, Gate: o.Gate, CrossValidationMaxRows: o.CrossValidationMaxRows);
 
     /// <summary>Runs once. Never throws for a failed run: the outcome (and its row) says failed and why.</summary>
     public async Task<TrainingOutcome> RunAsync(TrainingRequest request, string trigger, CancellationToken ct = default)

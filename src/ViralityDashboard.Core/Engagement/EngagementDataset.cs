@@ -37,9 +37,23 @@ public static class EngagementDataset
 
         var rows = new TrainingRow[kept.Count];
         for (var i = 0; i < kept.Count; i++)
-            rows[i] = new TrainingRow(kept[i].VideoId, FeatureExtractor.Extract(kept[i], featureSet), thresholds.Assign(measures[i]), kept[i].CreatedAt);
+            rows[i] = Row(kept[i], featureSet, thresholds, measures[i]);
         return new LabelledDataset(rows, thresholds, excluded);
     }
+
+    /// <summary>
+    /// One trainable video as a labelled row, with thresholds known beforehand (computed in SQL over the same
+    /// rows), so a run can turn videos into rows as it reads them instead of holding them all.
+    /// </summary>
+    public static TrainingRow Row(ScrapedVideoRecord video, FeatureSet featureSet, TierScheme scheme, TierThresholds thresholds, WesWeights? wesWeights = null)
+    {
+        if (thresholds.Measure != scheme.Measure)
+            throw new ArgumentException($"Thresholds measure {thresholds.Measure}, the scheme {scheme.Measure}.", nameof(thresholds));
+        return Row(video, featureSet, thresholds, LabelMeasure(video, scheme, wesWeights));
+    }
+
+    private static TrainingRow Row(ScrapedVideoRecord video, FeatureSet featureSet, TierThresholds thresholds, double measure) =>
+        new(video.VideoId, FeatureExtractor.Extract(video, featureSet), thresholds.Assign(measure), video.CreatedAt);
 
     public static double LabelMeasure(ScrapedVideoRecord v, TierScheme scheme, WesWeights? wesWeights = null) => scheme.Measure switch
     {

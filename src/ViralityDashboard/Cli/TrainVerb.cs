@@ -134,7 +134,11 @@ internal static class TrainVerb
                 table.AddRow(label, Num(t, name), Num(maj, name), Num(rnd, name));
             table.AddRow("train accuracy", r.GetProperty("trainAccuracy").GetDouble().ToString("0.0000", CultureInfo.InvariantCulture), "", "");
             if (r.GetProperty("crossValidation") is { ValueKind: JsonValueKind.Object } cv)
-                table.AddRow("5-fold CV accuracy", $"{cv.GetProperty("accuracyMean").GetDouble():0.0000} ± {cv.GetProperty("accuracyStd").GetDouble():0.0000}", "", "");
+            {
+                var sample = cv.TryGetProperty("sampledFrom", out var all) && all.ValueKind == JsonValueKind.Number
+                    ? $" (stratified sample of {cv.GetProperty("rows").GetInt32():N0} of {all.GetInt32():N0} rows)" : "";
+                table.AddRow($"{cv.GetProperty("folds").GetInt32()}-fold CV accuracy{sample}", $"{cv.GetProperty("accuracyMean").GetDouble():0.0000} ± {cv.GetProperty("accuracyStd").GetDouble():0.0000}", "", "");
+            }
             AnsiConsole.Write(table);
             var perClass = new Table().AddColumn("tier").AddColumn("precision").AddColumn("recall").AddColumn("F1").AddColumn("support");
             foreach (var c in t.GetProperty("perClass").EnumerateArray())

@@ -33,4 +33,17 @@ public class EngagementDatasetTests
         Assert.Equal([1, 5], dataset.Rows.Select(r => r.Label));
         Assert.All(dataset.Rows, r => Assert.Equal(8, r.Features.Length));
     }
+
+    [Fact]
+    public void ARowMadeWhileReadingEqualsTheRowOfTheWholeDataset()
+    {
+        var videos = SyntheticVideos.Generate(300, 5).Where(v => DataQuality.IsTrainable(v.Views, v.Flags)).ToList();
+        var whole = EngagementDataset.Build(videos, FeatureSet.Seed15, TierScheme.Wes);
+
+        var oneByOne = videos.Select(v => EngagementDataset.Row(v, FeatureSet.Seed15, TierScheme.Wes, whole.Thresholds)).ToList();
+
+        Assert.Equal(whole.Rows.Select(r => (r.Id, r.Label, r.PostedAt)), oneByOne.Select(r => (r.Id, r.Label, r.PostedAt)));
+        Assert.Equal(whole.Rows.SelectMany(r => r.Features), oneByOne.SelectMany(r => r.Features));
+        Assert.Throws<ArgumentException>(() => EngagementDataset.Row(videos[0], FeatureSet.Seed15, TierScheme.Views, whole.Thresholds));
+    }
 }

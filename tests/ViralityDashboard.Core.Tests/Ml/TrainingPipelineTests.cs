@@ -23,11 +23,28 @@ public class TrainingPipelineTests
         Assert.True(result.Test.Accuracy > result.MajorityBaseline.Accuracy);
         Assert.True(result.TrainAccuracy > 0);
         Assert.Equal(5, result.CrossValidation!.FoldAccuracies.Count);
+        Assert.Equal((1500, (int?)null), (result.CrossValidation.Rows, result.CrossValidation.SampledFrom));
         Assert.Equal(15, result.Leakage.Count);
         Assert.Contains(result.Warnings, w => w.StartsWith(SeedFeatures.ViewsPerFollower));
         Assert.Equal(5, result.Weights!.Weights.Length);
         Assert.Equal(["split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save"], result.Timings.Select(t => t.Step));
         Assert.NotEmpty(result.ModelBytes);
+    }
+
+    [Fact]
+    public void CrossValidatesOverAStratifiedSampleAboveTheRowLimit()
+    {
+        var labels = Dataset.Rows.Select(r => r.Label).ToArray();
+        var options = new TrainingOptions(CrossValidationMaxRows: 500);
+
+        var sampled = TrainingPipeline.CrossValidate(Dataset.Rows, labels, options);
+        var again = TrainingPipeline.CrossValidate(Dataset.Rows, labels, options);
+
+        Assert.Equal((500, (int?)1500), (sampled.Rows, sampled.SampledFrom));
+        Assert.Equal(sampled.FoldAccuracies, again.FoldAccuracies);
+        Assert.InRange(sampled.AccuracyMean, 0.2, 1.0);
+        var all = TrainingPipeline.CrossValidate(Dataset.Rows, labels, options with { CrossValidationMaxRows = 1500 });
+        Assert.Equal((1500, (int?)null), (all.Rows, all.SampledFrom));
     }
 
     [Fact]

@@ -22,9 +22,9 @@ public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
 {
     public LaunchProgress() : this(EngagementSteps) { }
 
-    /// <summary>An engagement run's steps in the order they happen (the fallback read stands for the first three).</summary>
+    /// <summary>An engagement run's steps in the order they happen (the fallback read stands for the first two).</summary>
     public static readonly string[] EngagementSteps =
-        ["read", "percentiles-sql", "features", "load-active", "split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
+        ["percentiles-sql", "read-and-features", "load-active", "split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
 
     /// <summary>A preference run's steps (the fit covers correlation, models, CV and the dimension models).</summary>
     public static readonly string[] PreferenceSteps = ["read", "load-active", "fit", "store"];
@@ -58,7 +58,7 @@ public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
             if (Run is not { Status: "running" })
                 return null;
             var order = StepOrder.ToList();
-            var last = FinishedSteps.Select(s => s.Step == "read-fallback" ? order.IndexOf("features") : order.IndexOf(s.Step)).DefaultIfEmpty(-1).Max();
+            var last = FinishedSteps.Select(s => s.Step == "read-fallback" ? order.IndexOf("read-and-features") : order.IndexOf(s.Step)).DefaultIfEmpty(-1).Max();
             return last + 1 < order.Count ? order[last + 1] : null;
         }
     }

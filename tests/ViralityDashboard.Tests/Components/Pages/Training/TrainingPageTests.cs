@@ -43,7 +43,7 @@ public sealed class TrainingPageTests : DashboardTestContext
         var request = Assert.Single(_training.Launched);
         Assert.Equal(("seed15", "views", "lbfgs", "stratified", "owner"), (request.FeatureSet, request.TierScheme, request.Trainer, request.Split, request.RequestedBy));
         cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
-        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = "running", FinishedAt = null, VideoCount = 4_970, Steps = [new("read", 812), new("percentiles-sql", 240), new("features", 95)] };
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = "running", FinishedAt = null, VideoCount = 4_970, Steps = [new("percentiles-sql", 240), new("read-and-features", 907)] };
         cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
         Assert.Equal("· step load-active · 4,970 rows", cut.Find("[data-testid=current-step]").TextContent.Trim());
         Assert.Contains("percentiles-sql 0.2 s", cut.Find("[data-testid=finished-steps]").TextContent);

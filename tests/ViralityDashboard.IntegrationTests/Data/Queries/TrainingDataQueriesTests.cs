@@ -1,0 +1,47 @@
+using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data.Import;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.IntegrationTests.Fixtures;
+
+namespace ViralityDashboard.IntegrationTests.Data.Queries;
+
+[Collection(PostgresCollection.Name)]
+public sealed class TrainingDataQueriesTests(PostgresFixture postgres)
+{
+    private static readonly DateTimeOffset Day = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ReadsTheNewestTrainableVideosWithEveryFieldAndUndatedOnesLast()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        ScrapedVideoRecord full = new()
+        {
+            VideoId = "full", Views = 1_000, Likes = 100, Shares = 7, Comments = 9, Saves = 3, DurationSeconds = 31.5,
+            Hashtags = ["fyp", "cooking"], SoundName = "original sound", SoundOriginal = true, Description = "tab\there, \"quoted\" \\ back",
+            CreatedAt = Day, AuthorHandle = "chef", AuthorFollowers = 12_345, AuthorVerified = false,
+        };
+        await db.Get<VideoImporter>().ImportAsync(
+        [
+            full,
+            new() { VideoId = "older", Views = 50, CreatedAt = Day.AddDays(-3) },
+            new() { VideoId = "undated", Views = 60 },
+            new() { VideoId = "newest", Views = 70, CreatedAt = Day.AddDays(2) },
+            new() { VideoId = "zero-views", Views = 0, CreatedAt = Day.AddDays(5) },
+            new() { VideoId = "glitch", Views = 10, Likes = 50, CreatedAt = Day.AddDays(6) },
+        ], new ImportOptions());
+        var queries = db.Get<TrainingDataQueries>();
+
+        var all = await queries.ReadNewestTrainableAsync(100, v => v);
+        var two = await queries.ReadNewestTrainableAsync(2, v => v.VideoId);
+
+        Assert.Equal(["newest", "full", "older", "undated"], all.Select(v => v.VideoId));
+        Assert.Equal(["newest", "full"], two);
+        Assert.Equal(4, await queries.CountTrainableAsync());
+        var read = all[1];
+        string[] none = []; // records compare lists by reference: compare the tags on their own
+        Assert.Equal(full with { Hashtags = none }, read with { Hashtags = none });
+        Assert.Equal(full.Hashtags, read.Hashtags);
+        Assert.Null(all[3].CreatedAt);
+        Assert.Null(all[3].Saves);
+    }
+}
