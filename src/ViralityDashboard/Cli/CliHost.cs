@@ -24,9 +24,16 @@ internal sealed class CliHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         if (!string.IsNullOrWhiteSpace(dataDir))
             builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.DataDir)}"] = dataDir;
-        // Verbs print their own output; the framework's information logs would bury it.
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        using var loggerFactory = LoggerFactory.Create(l => l.AddConsole().SetMinimumLevel(LogLevel.Warning));
+        // Verbs print their own output; information logs would bury it. The config's "Default: Information"
+        // (appsettings.json, for the web app) outranks SetMinimumLevel, so it is overridden here. Logs go to
+        // stderr, so `--json` output on stdout stays parseable. Quartz's clustered store greets every short-lived
+        // CLI process with a warning about the previous one ("detected failed or restarted instances"): that
+        // is normal here, so only its errors show.
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration["Logging:LogLevel:Quartz"] = "Error";
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        using var loggerFactory = LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         var database = await builder.StartDatabaseAsync(loggerFactory.CreateLogger("Database"), ct);
         try
         {

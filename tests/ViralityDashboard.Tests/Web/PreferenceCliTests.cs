@@ -21,10 +21,10 @@ public sealed class PreferenceCliTests(RunningApp app) : IDisposable
         var analysis = Path.Combine(_folder, "analysis.json");
         await File.WriteAllTextAsync(analysis, rows.RootElement[0].GetProperty("video").GetProperty("visual_analysis").GetRawText());
 
-        var trained = LastJsonLine(await app.RunCliAsync(["train", "--kind", "preference", "--json"]));
+        var trained = JsonOutput(await app.RunCliAsync(["train", "--kind", "preference", "--json"]));
         Assert.Equal("completed", trained.GetProperty("status").GetString());
 
-        var prediction = LastJsonLine(await app.RunCliAsync(["predict", "--kind", "preference", "--analysis", analysis, "--json"]));
+        var prediction = JsonOutput(await app.RunCliAsync(["predict", "--kind", "preference", "--analysis", analysis, "--json"]));
         Assert.InRange(prediction.GetProperty("score").GetDouble(), 0, 10);
         Assert.InRange(prediction.GetProperty("confidence").GetDouble(), 0.01, 1);
         Assert.StartsWith("pref-", prediction.GetProperty("versionTag").GetString());
@@ -43,6 +43,6 @@ public sealed class PreferenceCliTests(RunningApp app) : IDisposable
         Assert.Contains($"{broken}: invalid JSON at line 3", errors);
     }
 
-    private static JsonElement LastJsonLine(string output) =>
-        JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]).RootElement;
+    /// <summary>With --json, standard output is the one JSON document and nothing else (logs go to stderr).</summary>
+    private static JsonElement JsonOutput(string output) => JsonDocument.Parse(output).RootElement;
 }
