@@ -80,7 +80,8 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
             7900000000000000002,-5,100,10,5,20,30,,snd,negative views,2026-01-01T10:00:00Z,5000,false
             """;
 
-        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "small.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await BrowserSession.ChooseFileAsync(page.Locator("input[type=file]"), new FilePayload { Name = "small.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await Assertions.Expect(page.GetByTestId("import-progress").Or(page.GetByTestId("import-report")).First).ToBeVisibleAsync(); // the upload started
 
         var report = page.GetByTestId("import-report");
         // The first import of a process warms up the importer and COPY, on two cores shared with other builds:

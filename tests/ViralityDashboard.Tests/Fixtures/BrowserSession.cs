@@ -61,6 +61,17 @@ public sealed class BrowserSession : IAsyncLifetime
         await page.GetByTestId("interactive-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
+    /// <summary>
+    /// Chooses a file in a Blazor InputFile once its script has hooked the element: a file set before that
+    /// (the component initializes after its first render, later than the page's marker on a busy machine)
+    /// raises a change event nobody hears, and the upload never starts.
+    /// </summary>
+    public static async Task ChooseFileAsync(ILocator input, FilePayload file)
+    {
+        await input.EvaluateAsync("e => new Promise(done => { const ready = () => e._blazorInputFileNextFileId !== undefined ? done() : setTimeout(ready, 50); ready(); })");
+        await input.SetInputFilesAsync(file);
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = true });
 
