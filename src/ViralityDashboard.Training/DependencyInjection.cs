@@ -40,6 +40,15 @@ public static class DependencyInjection
         builder.Services.AddSingleton<PredictionLog>();
         builder.Services.AddHostedService<PredictionLogWriter>();
 
+        // What pages and the API inject: the same singletons, seen through the small interfaces they use.
+        builder.Services.AddSingleton<ITrainingLauncher>(sp => sp.GetRequiredService<TrainingLauncher>());
+        builder.Services.AddSingleton<IModelActivation>(sp => sp.GetRequiredService<ModelRegistry>());
+        builder.Services.AddSingleton<IEngagementPredictor>(sp => sp.GetRequiredService<PredictionService>());
+        builder.Services.AddSingleton<IPreferencePredictor>(sp => sp.GetRequiredService<PreferencePredictionService>());
+        builder.Services.AddSingleton<IPreferenceQueries>(sp => sp.GetRequiredService<PreferenceQueries>());
+        builder.Services.AddSingleton<IAnalyzedVideos>(sp => sp.GetRequiredService<PreferenceQueries>());
+        builder.Services.AddSingleton<IRetrainTriggerCheck>(sp => sp.GetRequiredService<RetrainTriggerService>());
+
         builder.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.InstanceName = TrainingSchedule.SchedulerName);

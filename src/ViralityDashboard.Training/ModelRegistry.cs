@@ -2,11 +2,22 @@ using ViralityDashboard.Data.Registry;
 
 namespace ViralityDashboard.Training;
 
+/// <summary>Activation and rollback, as the Models page and the API do them. Callers check the owner first (<c>OwnerGuard</c> on pages, the Owner policy on the API).</summary>
+public interface IModelActivation
+{
+    /// <exception cref="ModelRegistryException">Unknown, rejected or already active version.</exception>
+    Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default);
+
+    /// <summary>Re-activates the previously active version of <paramref name="kind"/> (engagement or preference).</summary>
+    /// <exception cref="ModelRegistryException">Nothing to roll back to, or an unknown kind.</exception>
+    Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default);
+}
+
 /// <summary>
 /// The registry as pages and the CLI use it: list, audit, activate, roll back, per model kind. The overloads
 /// without a kind mean the engagement model, as they did before the preference model existed.
 /// </summary>
-public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cache, PreferenceModelCache preferenceCache)
+public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cache, PreferenceModelCache preferenceCache) : IModelActivation
 {
     public Task<IReadOnlyList<ModelVersionSummary>> ListAsync(CancellationToken ct = default) => store.ListAsync(TrainingRequest.Kind, ct);
 

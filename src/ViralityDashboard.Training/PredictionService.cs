@@ -10,9 +10,22 @@ public sealed record PredictionOutcome(
     string VersionTag, string FeatureSet, int Tier, IReadOnlyList<float> Probabilities, double Score,
     IReadOnlyList<FeatureContribution> Contributions, IReadOnlyDictionary<string, float> Features);
 
-/// <summary>Tier probabilities, 0–100 score and contributions from the active model or a named version.</summary>
-public sealed class PredictionService(ActiveModelCache cache)
+/// <summary>What the Predictor page asks of the engagement model.</summary>
+public interface IEngagementPredictor
 {
+    /// <summary>Versions that can predict (not rejected), newest first.</summary>
+    Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default);
+
+    /// <exception cref="ModelRegistryException">No active version, or no such version.</exception>
+    Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default);
+}
+
+/// <summary>Tier probabilities, 0–100 score and contributions from the active model or a named version.</summary>
+public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore store) : IEngagementPredictor
+{
+    public async Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
+        (await store.ListAsync(TrainingRequest.Kind, ct)).Where(v => v.Status != "rejected").OrderByDescending(v => v.TrainedAt).ToList();
+
     /// <exception cref="ModelRegistryException">No active version, or no version with that tag.</exception>
     public async Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag = null, CancellationToken ct = default)
     {

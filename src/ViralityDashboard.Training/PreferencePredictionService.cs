@@ -23,9 +23,47 @@ public sealed record PreferencePredictionOutcome(
     IReadOnlyList<DimensionPrediction> Dimensions,
     string InputsHash);
 
-/// <summary>Preference predictions from the active version (or a named one); each served prediction is logged without waiting.</summary>
-public sealed class PreferencePredictionService(PreferenceModelCache cache, PredictionLog log, TimeProvider clock)
+/// <summary>
+/// A preference version loaded for the Predictor page: its editable features and an in-memory prediction (no I/O,
+/// not logged) for recomputing while the owner edits.
+/// </summary>
+public sealed record PreferenceModelHandle(
+    string VersionTag,
+    string Trainer,
+    IReadOnlyList<EditableFeature> Features,
+    Func<IReadOnlyDictionary<string, FeatureValue>, PreferencePredictionOutcome> PredictLive);
+
+/// <summary>What the Predictor page asks of the preference model.</summary>
+public interface IPreferencePredictor
 {
+    /// <summary>Preference versions that can predict (not rejected), newest first.</summary>
+    Task<IReadOnlyList<PreferenceVersionRow>> ListVersionsAsync(CancellationToken ct = default);
+
+    /// <param name="versionTag">Null: the active version.</param>
+    /// <exception cref="ModelRegistryException">No active preference version, or no such version.</exception>
+    Task<PreferenceModelHandle> LoadAsync(string? versionTag, CancellationToken ct = default);
+
+    /// <summary>The explicit "Predict": served and logged in the prediction log.</summary>
+    Task<PreferencePredictionOutcome> PredictAsync(IReadOnlyDictionary<string, FeatureValue> analysis, string versionTag, CancellationToken ct = default);
+}
+
+/// <summary>Preference predictions from the active version (or a named one); each served prediction is logged without waiting.</summary>
+public sealed class PreferencePredictionService(PreferenceModelCache cache, PredictionLog log, TimeProvider clock, PreferenceQueries queries) : IPreferencePredictor
+{
+    private const int EditableCount = 12;
+
+    public async Task<IReadOnlyList<PreferenceVersionRow>> ListVersionsAsync(CancellationToken ct = default) =>
+        (await queries.VersionsAsync(ct)).Where(v => v.Status != "rejected").ToList();
+
+    public async Task<PreferenceModelHandle> LoadAsync(string? versionTag, CancellationToken ct = default)
+    {
+        var model = versionTag is null
+            ? await cache.GetActiveAsync(ct) ?? throw new ModelRegistryException("No active preference model: train one on the Training page (it needs 200 rated, analyzed videos).")
+            : await cache.GetByTagAsync(versionTag, ct);
+        return new PreferenceModelHandle(model.VersionTag, PreferenceTrainingService.TrainerName(model.Kind),
+            EditableFeatures.Top(model.Normalization, model.Model, EditableCount), input => Predict(model, input));
+    }
+
     /// <exception cref="JsonException">The analysis is not valid JSON (the message carries line and position).</exception>
     /// <exception cref="ArgumentException">The analysis is not a JSON object.</exception>
     /// <exception cref="ModelRegistryException">No active preference version, or no preference version with that tag.</exception>

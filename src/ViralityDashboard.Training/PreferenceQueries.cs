@@ -42,8 +42,29 @@ public sealed record PreferenceRunDetail(
 /// <summary>An analyzed video the predictor can start from.</summary>
 public sealed record AnalyzedVideoChoice(long VideoId, string PlatformVideoId, string? AuthorHandle, string? Description, int FeatureCount, bool Rated);
 
+/// <summary>The preference model's status, runs and versions, as the Training and Models pages read them.</summary>
+public interface IPreferenceQueries
+{
+    Task<PreferenceStatus> StatusAsync(CancellationToken ct = default);
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<PreferenceRunRow>> RunsAsync(int take, CancellationToken ct = default);
+    Task<PreferenceRunDetail?> RunAsync(long id, CancellationToken ct = default);
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<PreferenceVersionRow>> VersionsAsync(CancellationToken ct = default);
+    Task<PreferenceVersionDetail?> VersionAsync(string tag, CancellationToken ct = default);
+}
+
+/// <summary>Analyzed videos the Predictor page can start from.</summary>
+public interface IAnalyzedVideos
+{
+    Task<IReadOnlyList<AnalyzedVideoChoice>> SearchAnalyzedAsync(string? text, int limit, CancellationToken ct = default);
+
+    /// <summary>The video's stored analysis JSON, or null.</summary>
+    Task<string?> AnalysisAsync(long videoId, CancellationToken ct = default);
+}
+
 /// <summary>The preference model's read side for pages and the API; every method opens its own context and returns records.</summary>
-public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> contexts, PreferenceDataQueries data, IOptions<PreferenceOptions> options)
+public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> contexts, PreferenceDataQueries data, IOptions<PreferenceOptions> options) : IPreferenceQueries, IAnalyzedVideos
 {
     public async Task<PreferenceStatus> StatusAsync(CancellationToken ct = default)
     {

@@ -27,6 +27,12 @@ public sealed record RetrainTriggerEvaluation(bool Fire, string Summary, string?
 /// <summary>A check and, when it fired, the run it launched (null when that run did not finish in time).</summary>
 public sealed record DataTriggerOutcome(RetrainTriggerEvaluation Evaluation, Guid? RequestId, long? RunId, string? RunStatus);
 
+/// <summary>The data-trigger check's figures as the Training page shows them: it only evaluates, never launches.</summary>
+public interface IRetrainTriggerCheck
+{
+    Task<RetrainTriggerEvaluation> EvaluateAsync(CancellationToken ct = default);
+}
+
 /// <summary>
 /// Seed 003 §9's data-driven retrain triggers over the active preference version: new ratings, degradation of
 /// its MAE on ratings it has not seen, and PSI drift of their features. Each condition fires once: a check
@@ -40,7 +46,7 @@ public sealed class RetrainTriggerService(
     PreferenceModelCache cache,
     TrainingLauncher launcher,
     IOptions<PreferenceOptions> options,
-    ILogger<RetrainTriggerService> logger)
+    ILogger<RetrainTriggerService> logger) : IRetrainTriggerCheck
 {
     public async Task<RetrainTriggerEvaluation> EvaluateAsync(CancellationToken ct = default)
     {

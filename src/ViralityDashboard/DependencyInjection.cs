@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ViralityDashboard.Api;
-using ViralityDashboard.Training;
 
 namespace ViralityDashboard;
 
@@ -31,13 +30,9 @@ public static class DependencyInjection
         builder.Services.AddMudServices();
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
-        builder.Services.AddSingleton<ITrainingCommands, TrainingCommands>();
-        builder.Services.AddSingleton<IPreferenceReads, PreferenceReads>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();
-        builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPreferencePredictor, ViralityDashboard.Components.Pages.Predict.PreferencePredictorAdapter>();
         return builder;
     }
 

@@ -6,12 +6,19 @@ using ViralityDashboard.Data.Entities;
 
 namespace ViralityDashboard.Training.Jobs;
 
+/// <summary>Launching a run, as the Training page and the API do it. Callers check the owner first (<c>OwnerGuard</c> on pages, the Owner policy on the API).</summary>
+public interface ITrainingLauncher
+{
+    /// <summary>Fires a retrain through Quartz; returns the request id the run row will carry.</summary>
+    Task<Guid> LaunchAsync(TrainingRequest request, CancellationToken ct = default);
+}
+
 /// <summary>
 /// Launch-now through Quartz, so a launch from the CLI or a page queues behind a running retrain instead
 /// of fitting beside it. The caller's process runs a scheduler node (the CLI starts one for the duration);
 /// whichever node of the cluster executes the trigger, the outcome is found by request id in training_runs.
 /// </summary>
-public sealed class TrainingLauncher(ISchedulerFactory schedulers, IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock)
+public sealed class TrainingLauncher(ISchedulerFactory schedulers, IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock) : ITrainingLauncher
 {
     /// <summary>Fires the retrain job now with this request; returns the request id to wait on.</summary>
     public async Task<Guid> LaunchAsync(TrainingRequest request, CancellationToken ct = default)

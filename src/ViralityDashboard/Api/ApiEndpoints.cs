@@ -5,6 +5,7 @@ using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Jobs;
 
 namespace ViralityDashboard.Api;
 
@@ -139,7 +140,7 @@ public static class ApiEndpoints
         }
     }
 
-    private static async Task<IResult> ActivateAsync(string tag, HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
+    private static async Task<IResult> ActivateAsync(string tag, HttpRequest http, HttpContext context, IModelActivation registry, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
         if (error is not null)
@@ -148,7 +149,7 @@ public static class ApiEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
         try
         {
-            return Results.Ok(await commands.ActivateAsync(tag, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+            return Results.Ok(await registry.ActivateAsync(tag, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
         }
         catch (ModelRegistryException e)
         {
@@ -156,7 +157,7 @@ public static class ApiEndpoints
         }
     }
 
-    private static async Task<IResult> RollbackAsync(HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
+    private static async Task<IResult> RollbackAsync(HttpRequest http, HttpContext context, IModelActivation registry, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
         if (error is not null)
@@ -168,7 +169,7 @@ public static class ApiEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'kind' must be one of {string.Join(", ", ModelKinds.All)}."] });
         try
         {
-            return Results.Ok(await commands.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+            return Results.Ok(await registry.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
         }
         catch (ModelRegistryException e)
         {
@@ -176,7 +177,7 @@ public static class ApiEndpoints
         }
     }
 
-    private static async Task<IResult> RetrainAsync(HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
+    private static async Task<IResult> RetrainAsync(HttpRequest http, HttpContext context, ITrainingLauncher launcher, CancellationToken ct)
     {
         RetrainRequest? body = new(null, null, null, null, null);
         if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
@@ -198,7 +199,7 @@ public static class ApiEndpoints
         OneOf("kind", body.Kind, ModelKinds.All);
         if (errors.Count > 0)
             return Results.ValidationProblem(errors);
-        var id = await commands.LaunchAsync(new TrainingRequest(body.FeatureSet, body.TierScheme, body.Trainer, body.Split, RequestedBy: context.User.Identity?.Name, ModelKind: body.Kind), ct);
+        var id = await launcher.LaunchAsync(new TrainingRequest(body.FeatureSet, body.TierScheme, body.Trainer, body.Split, RequestedBy: context.User.Identity?.Name, ModelKind: body.Kind), ct);
         return Results.Accepted($"/api/runs/{id}", new RetrainAccepted(id, "queued"));
     }
 

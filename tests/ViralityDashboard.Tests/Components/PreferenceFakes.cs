@@ -10,9 +10,9 @@ namespace ViralityDashboard.Tests.Components;
 
 /// <summary>
 /// The preference model's page-facing reads with realistic figures (those the Training README measured on demo data:
-/// 300 rows, ridge, test MAE 0.097, R² 0.640), recording nothing: launches and activations go through <see cref="FakeTraining"/>.
+/// 300 rows, ridge, test MAE 0.097, R² 0.640), recording nothing: launches, activations and the audit go through <see cref="FakeTraining"/>.
 /// </summary>
-public sealed class FakePreference : IPreferenceReads
+public sealed class FakePreference : IPreferenceQueries, IRetrainTriggerCheck
 {
     private static readonly DateTimeOffset T0 = FakeTraining.T0;
     public const string Active = "pref-20261122-030000-r7", Previous = "pref-20261121-030000-r5", Rejected = "pref-20261123-030000-r9";
@@ -26,12 +26,6 @@ public sealed class FakePreference : IPreferenceReads
         Version(9, Rejected, "rejected", false, T0.AddDays(3), 350, "ridge", PreferenceMilestone.Retrain, 0.112, 0.139, 0.571, 0.109, 0.012, "Rejected by the gate: test MAE 0.112 is worse than the active version's 0.097 on the same test rows."),
         Version(7, Active, "active", true, T0.AddDays(2), 300, "ridge", PreferenceMilestone.Retrain, 0.097, 0.125, 0.640, 0.095, 0.010, null),
         Version(5, Previous, "inactive", false, T0.AddDays(1), 200, "ridge", PreferenceMilestone.FirstModel, 0.104, 0.129, 0.563, 0.118, 0.011, null),
-    ];
-
-    public List<ActivationChange> Audit { get; } =
-    [
-        new(3, "preference", "activate", null, Previous, "owner", T0.AddDays(1), "Accepted by the gate"),
-        new(4, "preference", "activate", Previous, Active, "owner", T0.AddDays(2), "Accepted by the gate"),
     ];
 
     public List<PreferenceRunRow> Runs { get; } =
@@ -104,7 +98,7 @@ public sealed class FakePreference : IPreferenceReads
     }
 
     public Task<PreferenceStatus> StatusAsync(CancellationToken ct = default) => Task.FromResult(Status);
-    public Task<RetrainTriggerEvaluation> EvaluateTriggersAsync(CancellationToken ct = default) => Task.FromResult(Triggers);
+    public Task<RetrainTriggerEvaluation> EvaluateAsync(CancellationToken ct = default) => Task.FromResult(Triggers);
     public Task<IReadOnlyList<PreferenceRunRow>> RunsAsync(int take, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<PreferenceRunRow>>(Runs.Take(take).ToList());
 
     public Task<PreferenceRunDetail?> RunAsync(long id, CancellationToken ct = default)
@@ -138,12 +132,11 @@ public sealed class FakePreference : IPreferenceReads
             [new("script.replicability.score", 0.04 * scale), new("casting.actingSkillRequired", -0.03 * scale), new("standalone.worksWithoutContext", 0.02 * scale), new("trends.memeDependent", -0.01 * scale)]));
     }
 
-    public Task<IReadOnlyList<ActivationChange>> AuditAsync(CancellationToken ct = default) => Task.FromResult<IReadOnlyList<ActivationChange>>(Audit.ToList());
-
     /// <summary>Registers this fake and the default preference options; call after <see cref="FakeTraining.Register"/>.</summary>
     public void Register(IServiceCollection services)
     {
-        services.AddSingleton<IPreferenceReads>(this);
+        services.AddSingleton<IPreferenceQueries>(this);
+        services.AddSingleton<IRetrainTriggerCheck>(this);
         services.AddSingleton(Options.Create(new PreferenceOptions()));
     }
 }

@@ -1,4 +1,3 @@
-using ViralityDashboard.Components.Pages.Predict;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
@@ -10,7 +9,7 @@ namespace ViralityDashboard.Tests.Components;
 /// The preference predictor's training side for bUnit: a real ridge model over five seed-003 features (so live
 /// recomputation really moves the score), two versions, three analyzed videos and a record of logged predictions.
 /// </summary>
-public sealed class FakePreferencePredictor : IPreferencePredictor
+public sealed class FakePreferencePredictor : IPreferencePredictor, IAnalyzedVideos
 {
     public const string ActiveTag = "pref-20261124-101500-r2";
     public const string OlderTag = "pref-20261120-101500-r1";

@@ -3,11 +3,12 @@ using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Jobs;
 
 namespace ViralityDashboard.Tests.Components;
 
 /// <summary>Realistic registry and run data, and fakes of the page-facing services that record what pages ask of them.</summary>
-public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrainSchedule
+public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelActivation, IRetrainSchedule
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 20, 3, 0, 0, TimeSpan.Zero);
 
@@ -22,6 +23,8 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrain
     [
         new(1, "engagement", "activate", null, "eng-20261120-030000-r1", "training:schedule", T0, "Accepted by the gate"),
         new(2, "engagement", "activate", "eng-20261120-030000-r1", "eng-20261121-030000-r2", "training:schedule", T0.AddDays(1), "Accepted by the gate"),
+        new(3, "preference", "activate", null, FakePreference.Previous, "owner", T0.AddDays(1), "Accepted by the gate"),
+        new(4, "preference", "activate", FakePreference.Previous, FakePreference.Active, "owner", T0.AddDays(2), "Accepted by the gate"),
     ];
 
     public List<TrainingRunRow> Runs { get; } =
@@ -75,7 +78,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrain
             v.Trainer == "lbfgs" ? Weights((float)v.Id) : null));
     }
 
-    public Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<ActivationChange>>(Audit.ToList());
+    public Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<ActivationChange>>(Audit.Where(a => a.Kind == kind).ToList());
     public Task<BaselineAge> BaselineAgeAsync(CancellationToken ct = default) => Task.FromResult(new BaselineAge(T0.AddDays(-60), 5000, 5000));
 
     public Task<Guid> LaunchAsync(TrainingRequest request, CancellationToken ct = default)
@@ -109,7 +112,8 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrain
     public void Register(IServiceCollection services)
     {
         services.AddSingleton<ITrainingQueries>(this);
-        services.AddSingleton<ITrainingCommands>(this);
+        services.AddSingleton<ITrainingLauncher>(this);
+        services.AddSingleton<IModelActivation>(this);
         services.AddSingleton<IRetrainSchedule>(this);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ViralityDashboard.Account.OwnerGuard>();

@@ -17,7 +17,7 @@ public sealed class PredictPageTests : DashboardTestContext
 
     public PredictPageTests()
     {
-        Services.AddSingleton<IPredictor>(_predictor);
+        Services.AddSingleton<IEngagementPredictor>(_predictor);
         Services.AddSingleton<IVideoTableQueries>(_videos);
         this.SignInAsViewer(); // predicting changes nothing: viewers may use it
     }
@@ -25,7 +25,7 @@ public sealed class PredictPageTests : DashboardTestContext
     private static ModelVersionSummary Version(long id, string tag, string features, bool active, string status = "active") =>
         new(id, tag, "engagement", status, active, DateTimeOffset.Parse("2026-11-20T03:00:00Z").AddDays(id), 4_000, features, "views", "lbfgs", null, id);
 
-    private sealed class FakePredictor : IPredictor
+    private sealed class FakePredictor : IEngagementPredictor
     {
         public List<(ScrapedVideoRecord Video, string? Tag)> Calls { get; } = [];
 

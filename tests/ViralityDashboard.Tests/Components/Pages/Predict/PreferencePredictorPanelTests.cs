@@ -5,6 +5,7 @@ using MudBlazor;
 using ViralityDashboard.Components.Charts;
 using ViralityDashboard.Components.Pages.Predict;
 using ViralityDashboard.Core.Preference;
+using ViralityDashboard.Training;
 
 namespace ViralityDashboard.Tests.Components.Pages.Predict;
 
@@ -15,12 +16,13 @@ public sealed class PreferencePredictorPanelTests : DashboardTestContext
     public PreferencePredictorPanelTests()
     {
         Services.AddSingleton<IPreferencePredictor>(_predictor);
-        Services.AddSingleton<IPredictor>(new NoEngagementModels());
+        Services.AddSingleton<IAnalyzedVideos>(_predictor);
+        Services.AddSingleton<IEngagementPredictor>(new NoEngagementModels());
         Services.AddSingleton<ViralityDashboard.Data.Queries.IVideoTableQueries>(new NoVideos());
         this.SignInAsViewer(); // read-only: a viewer may predict too
     }
 
-    private sealed class NoEngagementModels : IPredictor
+    private sealed class NoEngagementModels : IEngagementPredictor
     {
         public Task<IReadOnlyList<ViralityDashboard.Data.Registry.ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyList<ViralityDashboard.Data.Registry.ModelVersionSummary>>([]);
