@@ -72,7 +72,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     private static IHost BuildHost(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration[$"ConnectionStrings:{DatabaseStartup.ConnectionStringName}"] = connectionString;
+        builder.AddDatabase(new DatabaseEndpoint(connectionString, IsEmbedded: false));
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging();
