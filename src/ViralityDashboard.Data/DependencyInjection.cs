@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using ViralityDashboard.Data.Import;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
@@ -13,11 +13,11 @@ public static class DependencyInjection
     /// <summary>Registers the DbContext factory and the data services. Call after <see cref="DatabaseStartup.StartDatabaseAsync"/>.</summary>
     public static IHostApplicationBuilder AddDataServices(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)
-            ?? throw new InvalidOperationException("No database: call StartDatabaseAsync before AddDataServices.");
+        if (!builder.Services.Any(s => s.ServiceType == typeof(NpgsqlDataSource)))
+            throw new InvalidOperationException("No database: call StartDatabaseAsync (or AddDatabase) before AddDataServices.");
         builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
         // A factory, not a scoped context: Blazor circuits and jobs outlive a unit of work.
-        builder.Services.AddPooledDbContextFactory<ViralityDbContext>(o => ViralityDbContext.Configure(o, connectionString));
+        builder.Services.AddPooledDbContextFactory<ViralityDbContext>((sp, o) => ViralityDbContext.Configure(o, sp.GetRequiredService<NpgsqlDataSource>()));
         // Identity's stores want a scoped context; it comes from the same pool.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ViralityDbContext>>().CreateDbContext());
         builder.Services.AddSingleton(TimeProvider.System);

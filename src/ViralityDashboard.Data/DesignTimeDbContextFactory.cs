@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
 
 namespace ViralityDashboard.Data;
 
@@ -9,7 +10,8 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<V
     public ViralityDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<ViralityDbContext>();
-        ViralityDbContext.Configure(options, "Host=localhost;Database=virality_design");
+        // Never opened: dotnet ef only builds the model (and compares it with the snapshot).
+        ViralityDbContext.Configure(options, NpgsqlDataSource.Create("Host=localhost;Database=virality_design"));
         return new ViralityDbContext(options.Options);
     }
 }

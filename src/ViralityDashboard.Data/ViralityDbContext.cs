@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ViralityDashboard.Data.Identity;
 using ViralityDashboard.Data.Entities;
 
@@ -29,7 +30,7 @@ public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> option
     }
 
     /// <summary>The one place the provider and naming convention are chosen.</summary>
-    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+    public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
 }

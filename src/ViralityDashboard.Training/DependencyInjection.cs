@@ -1,9 +1,8 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Quartz;
-using ViralityDashboard.Data;
 using ViralityDashboard.Training.Jobs;
 
 namespace ViralityDashboard.Training;
@@ -17,8 +16,8 @@ public static class DependencyInjection
     /// </summary>
     public static IHostApplicationBuilder AddTrainingServices(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)
-            ?? throw new InvalidOperationException("No database: call StartDatabaseAsync before AddTrainingServices.");
+        if (!builder.Services.Any(s => s.ServiceType == typeof(NpgsqlDataSource)))
+            throw new InvalidOperationException("No database: call StartDatabaseAsync (or AddDatabase) before AddTrainingServices.");
         builder.Services.AddOptions<EngagementTrainingOptions>().BindConfiguration(EngagementTrainingOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EngagementTrainingOptions>, EngagementTrainingOptionsValidator>();
         builder.Services.AddSingleton<ActiveModelCache>();
@@ -54,7 +53,8 @@ public static class DependencyInjection
             q.ConfigureScheduler(s => s.InstanceName = TrainingSchedule.SchedulerName);
             q.UsePersistentStore(store =>
             {
-                store.UsePostgres(connectionString);
+                // Connections come from the app's one NpgsqlDataSource (registered as DbDataSource by AddDatabase).
+                store.UsePostgres(o => o.UseRegisteredDataSource = true);
                 // Two processes (web app, a CLI launch) share the store: clustering makes them take turns
                 // with database row locks, so one firing runs in exactly one of them.
                 store.UseClustering();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Npgsql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ViralityDashboard.Core.Engagement;
@@ -41,7 +41,7 @@ public sealed class EngagementTrainingService(
     ModelRegistryStore registry,
     ActiveModelCache cache,
     IOptions<EngagementTrainingOptions> options,
-    IConfiguration configuration,
+    NpgsqlDataSource dataSource,
     TimeProvider clock,
     ILogger<EngagementTrainingService> logger)
 {
@@ -106,8 +106,7 @@ public sealed class EngagementTrainingService(
             RequestId = request.RequestId,
         };
 
-        var connectionString = configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
-        var guard = await TrainingLock.TryAcquireAsync(connectionString, ct);
+        var guard = await TrainingLock.TryAcquireAsync(dataSource, ct);
         if (guard is null)
         {
             run.Status = TrainingStatuses.Failed;

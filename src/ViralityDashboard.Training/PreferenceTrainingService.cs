@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Npgsql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ViralityDashboard.Core.Ml;
@@ -59,7 +59,7 @@ public sealed class PreferenceTrainingService(
     ModelRegistryStore registry,
     PreferenceModelCache cache,
     IOptions<PreferenceOptions> options,
-    IConfiguration configuration,
+    NpgsqlDataSource dataSource,
     TimeProvider clock,
     ILogger<PreferenceTrainingService> logger)
 {
@@ -99,8 +99,7 @@ public sealed class PreferenceTrainingService(
             Options = TrainingJson.Serialize(new { request.RequestedBy, options = o }),
             RequestId = request.RequestId,
         };
-        var connectionString = configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
-        var guard = await TrainingLock.TryAcquireAsync(connectionString, ct);
+        var guard = await TrainingLock.TryAcquireAsync(dataSource, ct);
         var timings = new List<StepTiming>();
         if (guard is null)
         {

@@ -114,7 +114,7 @@ public static class DependencyInjection
         await OwnerAccount.EnsureAsync(app.Services, app.Logger);
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataOptions>>().Value;
         var seeder = app.Services.GetRequiredService<DemoSeeder>();
-        if (options.SeedDemoData && app.Configuration.UsesEmbeddedDatabase() && await seeder.IsDatabaseEmptyAsync())
+        if (options.SeedDemoData && app.Services.GetRequiredService<DatabaseEndpoint>().IsEmbedded && await seeder.IsDatabaseEmptyAsync())
         {
             app.Logger.LogInformation("Empty database: adding demo data (5,000 videos, 300 analyzed and rated); set Virality__SeedDemoData=false to skip");
             var report = await DemoData.SeedAsync(app.Services, new DemoDataOptions { AwaitingRating = DemoDataOptions.DashboardAwaitingRating, Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);

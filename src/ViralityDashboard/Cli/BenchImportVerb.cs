@@ -46,7 +46,7 @@ internal static class BenchImportVerb
                 var results = new List<double>();
                 for (var run = 1; run <= parse.GetValue(runs); run++)
                 {
-                    var (seconds, report) = await TimeOneImportAsync(host.Configuration, file, ct);
+                    var (seconds, report) = await TimeOneImportAsync(host.Database, file, ct);
                     var rate = report.Read / seconds;
                     results.Add(rate);
                     Log(asJson, $"run {run}: {report.Inserted:N0} inserted, {report.Rejected:N0} rejected in {seconds:N2} s = {rate:N0} rows/s");
@@ -67,9 +67,9 @@ internal static class BenchImportVerb
         return command;
     }
 
-    private static async Task<(double Seconds, ImportReport Report)> TimeOneImportAsync(IConfiguration configuration, string file, CancellationToken ct)
+    private static async Task<(double Seconds, ImportReport Report)> TimeOneImportAsync(DatabaseEndpoint database, string file, CancellationToken ct)
     {
-        var baseCs = configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
+        var baseCs = database.ConnectionString;
         var name = $"virality_bench_{Environment.ProcessId}";
         var admin = new NpgsqlConnectionStringBuilder(baseCs) { Database = "postgres" }.ConnectionString;
         var scratch = new NpgsqlConnectionStringBuilder(baseCs) { Database = name }.ConnectionString;
@@ -78,7 +78,8 @@ internal static class BenchImportVerb
         try
         {
             var options = new DbContextOptionsBuilder<ViralityDbContext>();
-            ViralityDbContext.Configure(options, scratch);
+            await using var scratchSource = NpgsqlDataSource.Create(scratch);
+            ViralityDbContext.Configure(options, scratchSource);
             var factory = new PooledDbContextFactory<ViralityDbContext>(options.Options);
             await using (var db = await factory.CreateDbContextAsync(ct))
                 await db.Database.MigrateAsync(ct);

@@ -46,7 +46,7 @@ internal static class BenchTrainVerb
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
             var n = parse.GetValue(rows);
             var asJson = parse.GetValue(json);
-            var baseCs = host.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
+            var baseCs = host.Database.ConnectionString;
             var name = $"virality_bench_train_{Environment.ProcessId}";
             var admin = new NpgsqlConnectionStringBuilder(baseCs) { Database = "postgres" }.ConnectionString;
             var scratch = new NpgsqlConnectionStringBuilder(baseCs) { Database = name }.ConnectionString;
@@ -59,7 +59,7 @@ internal static class BenchTrainVerb
                 // The outcome is printed below; the service's per-run logs and EF's probe of the empty scratch
                 // database's history table would only bury it.
                 builder.Logging.ClearProviders();
-                builder.Configuration[$"ConnectionStrings:{DatabaseStartup.ConnectionStringName}"] = scratch;
+                builder.AddDatabase(new DatabaseEndpoint(scratch, IsEmbedded: false));
                 builder.Configuration[$"{EngagementTrainingOptions.Section}:MaxVideos"] = n.ToString();
                 builder.Configuration[$"{EngagementTrainingOptions.Section}:TimeBudgetSeconds"] = "3600";
                 builder.Configuration[$"{EngagementTrainingOptions.Section}:CrossValidationFolds"] = parse.GetValue(cv).ToString();

@@ -17,7 +17,8 @@ internal sealed class CliHost : IAsyncDisposable
     }
 
     public IServiceProvider Services => _host.Services;
-    public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
+    /// <summary>The database the verb works on; the benchmarks create their scratch databases next to it.</summary>
+    public DatabaseEndpoint Database => _host.Services.GetRequiredService<DatabaseEndpoint>();
 
     public static async Task<CliHost> StartAsync(string? dataDir, CancellationToken ct)
     {

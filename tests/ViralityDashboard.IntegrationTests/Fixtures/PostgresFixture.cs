@@ -53,6 +53,15 @@ public sealed class PostgresFixture : IAsyncLifetime
         return new TestDatabase(cs, BuildHost(cs, settings));
     }
 
+    /// <summary>A new database with no migrations applied, for tests that migrate it step by step.</summary>
+    public async Task<TestDatabase> CreateUnmigratedDatabaseAsync()
+    {
+        var name = $"test_{Interlocked.Increment(ref _databases)}";
+        await ExecuteAsync($"CREATE DATABASE {name}");
+        var cs = ConnectionStringFor(name);
+        return new TestDatabase(cs, BuildHost(cs));
+    }
+
     /// <summary>A second host (another "process") over an existing test database, with its own settings.</summary>
     public TestDatabase Attach(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(database.ConnectionString, BuildHost(database.ConnectionString, settings));
@@ -72,7 +81,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     private static IHost BuildHost(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration[$"ConnectionStrings:{DatabaseStartup.ConnectionStringName}"] = connectionString;
+        builder.AddDatabase(new DatabaseEndpoint(connectionString, IsEmbedded: false));
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging();
