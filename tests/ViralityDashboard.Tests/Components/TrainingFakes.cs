@@ -71,7 +71,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingCommands, IRetrain
     {
         var v = Versions.FirstOrDefault(x => x.Tag == tag);
         return Task.FromResult(v is null ? null : new ModelVersionDetail(v,
-            new VersionMetrics(Metrics(v.Accuracy ?? 0), 0.74, Metrics(0.2), null, new GateDecision(true, []), null),
+            new EngagementVersionMetrics(Metrics(v.Accuracy ?? 0), 0.74, Metrics(0.2), null, new GateDecision(true, []), null),
             v.Trainer == "lbfgs" ? Weights((float)v.Id) : null));
     }
 
