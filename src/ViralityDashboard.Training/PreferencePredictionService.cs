@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Text.Json;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Entities;
@@ -45,7 +46,7 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
         log.TryEnqueue(new PredictionLogEntry
         {
             ModelVersionId = model.VersionId,
-            Kind = ModelKinds.Preference,
+            Kind = ModelKind.Preference,
             InputsHash = outcome.InputsHash,
             Score = outcome.Score,
             ServedAt = clock.GetUtcNow(),

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
 
@@ -29,5 +30,5 @@ public sealed class PreferenceReads(PreferenceQueries queries, RetrainTriggerSer
     public Task<PreferenceRunDetail?> RunAsync(long id, CancellationToken ct = default) => queries.RunAsync(id, ct);
     public Task<IReadOnlyList<PreferenceVersionRow>> VersionsAsync(CancellationToken ct = default) => queries.VersionsAsync(ct);
     public Task<PreferenceVersionDetail?> VersionAsync(string tag, CancellationToken ct = default) => queries.VersionAsync(tag, ct);
-    public Task<IReadOnlyList<ActivationChange>> AuditAsync(CancellationToken ct = default) => training.AuditAsync(ModelKinds.Preference, ct);
+    public Task<IReadOnlyList<ActivationChange>> AuditAsync(CancellationToken ct = default) => training.AuditAsync(ModelKind.Preference, ct);
 }

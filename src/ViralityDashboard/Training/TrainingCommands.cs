@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
 using ViralityDashboard.Training.Jobs;
@@ -18,7 +19,7 @@ public interface ITrainingCommands
 
     /// <summary>Re-activates the previously active version of <paramref name="kind"/> (engagement or preference).</summary>
     /// <exception cref="ModelRegistryException">Nothing to roll back to, or an unknown kind.</exception>
-    Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default);
+    Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default);
 }
 
 public sealed class TrainingCommands(TrainingLauncher launcher, ModelRegistry registry) : ITrainingCommands
@@ -28,15 +29,6 @@ public sealed class TrainingCommands(TrainingLauncher launcher, ModelRegistry re
     public Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default) =>
         registry.ActivateAsync(tag, changedBy, reason, ct);
 
-    public Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default) =>
+    public Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default) =>
         registry.RollbackAsync(kind, changedBy, reason, ct);
-}
-
-/// <summary>The options a launch may choose, as the page and the API offer them.</summary>
-public static class LaunchChoices
-{
-    public static readonly IReadOnlyList<string> FeatureSets = ["seed15", "pre-posting"];
-    public static readonly IReadOnlyList<string> TierSchemes = ["views", "wes"];
-    public static readonly IReadOnlyList<string> Trainers = ["lbfgs", "lightgbm", "forest"];
-    public static readonly IReadOnlyList<string> Splits = ["stratified", "hash", "time"];
 }

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
@@ -17,7 +18,7 @@ public interface IPredictor
 public sealed class Predictor(ModelRegistry registry, PredictionService predictions) : IPredictor
 {
     public async Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
-        (await registry.ListAsync(ct)).Where(v => v.Status != "rejected").OrderByDescending(v => v.TrainedAt).ToList();
+        (await registry.ListAsync(ct)).Where(v => v.Status != VersionStatus.Rejected).OrderByDescending(v => v.TrainedAt).ToList();
 
     public Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default) =>
         predictions.PredictAsync(video, versionTag, ct);

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
@@ -38,7 +39,7 @@ public sealed class PreferencePredictorAdapter(PreferenceQueries queries, Prefer
     public const int EditableCount = 12;
 
     public async Task<IReadOnlyList<PreferenceVersionRow>> ListVersionsAsync(CancellationToken ct = default) =>
-        (await queries.VersionsAsync(ct)).Where(v => v.Status != "rejected").ToList();
+        (await queries.VersionsAsync(ct)).Where(v => v.Status != VersionStatus.Rejected).ToList();
 
     public async Task<PreferenceModelHandle> LoadAsync(string? versionTag, CancellationToken ct = default)
     {
