@@ -8,7 +8,7 @@ using ViralityDashboard.Data.Registry;
 namespace ViralityDashboard.Training;
 
 /// <summary>A registry version loaded for prediction. The model is thread-safe; share it.</summary>
-public sealed record LoadedModel(long VersionId, string VersionTag, string Kind, TrainerKind Trainer, FeatureSet FeatureSet, string? TierScheme, TierModel Model);
+public sealed record LoadedModel(long VersionId, string VersionTag, ModelKind Kind, TrainerKind Trainer, FeatureSet FeatureSet, string? TierScheme, TierModel Model);
 
 /// <summary>
 /// Keeps loaded models in memory. The active one is re-checked against the database (one indexed
@@ -78,8 +78,8 @@ public sealed class ActiveModelCache(ModelRegistryStore store, IOptions<Engageme
     public static LoadedModel Load(ModelVersion v)
     {
         if (v.Kind != TrainingRequest.Kind)
-            throw new ModelRegistryException($"Version '{v.VersionTag}' is a {v.Kind} model; predict with --kind {v.Kind}.");
-        var kind = TrainerOptions.ParseKind(v.Trainer);
+            throw new ModelRegistryException($"Version '{v.VersionTag}' is a {v.Kind.Wire()} model; predict with --kind {v.Kind.Wire()}.");
+        var kind = WireNames.Parse<TrainerKind>(v.Trainer);
         return new LoadedModel(v.Id, v.VersionTag, v.Kind, kind, FeatureSet.FromName(v.FeatureSet), v.TierScheme, TierModel.FromBytes(v.Artifact, kind));
     }
 }

@@ -54,6 +54,15 @@ public sealed class EngagementTrainingOptions
     /// <summary>How often a cached active model checks whether another process activated a different version.</summary>
     public double ActiveModelRecheckSeconds { get; set; } = 2;
 
+    // Parsed from the bound strings (validated at start, so these never throw afterwards): the binder knows enum
+    // member names, not the wire names (forest) that configuration and the README use.
+    public FeatureSet DefaultFeatureSet => Core.Engagement.FeatureSet.FromName(FeatureSet);
+    public TierScheme DefaultTierScheme => Core.Engagement.TierScheme.FromName(TierScheme);
+    public TrainerKind DefaultTrainer => WireNames.TryParse<TrainerKind>(Trainer, out var kind) ? kind
+        : throw new ArgumentException($"Unknown trainer '{Trainer}'. Known: {string.Join(", ", WireNames.Of<TrainerKind>())}.", nameof(Trainer));
+    public SplitKind DefaultSplit => WireNames.TryParse<SplitKind>(Split, out var kind) && TrainingRequest.Splits.Contains(kind) ? kind
+        : throw new ArgumentException($"Unknown split '{Split}'. Known: {string.Join(", ", TrainingRequest.Splits.Select(s => s.Wire()))}.", nameof(Split));
+
     public WesWeights WesWeights => new(WesLikes, WesComments, WesShares, WesSaves);
     public GateOptions Gate => new(GateMinimumAccuracy, GateMaximumRegression);
 
@@ -67,8 +76,8 @@ public sealed class EngagementTrainingOptions
         {
             (nameof(TierScheme), () => Core.Engagement.TierScheme.FromName(o.TierScheme)),
             (nameof(FeatureSet), () => Core.Engagement.FeatureSet.FromName(o.FeatureSet)),
-            (nameof(Trainer), () => TrainerOptions.ParseKind(o.Trainer)),
-            (nameof(Split), () => TrainingRequest.ParseSplit(o.Split)),
+            (nameof(Trainer), () => _ = o.DefaultTrainer),
+            (nameof(Split), () => _ = o.DefaultSplit),
         })
         {
             string? error = null;

@@ -50,10 +50,10 @@ public sealed class EngagementTrainingService(
     public async Task<PreparedTrainingData> PrepareAsync(TrainingRequest request, CancellationToken ct = default)
     {
         var o = options.Value;
-        var featureSet = FeatureSet.FromName(request.FeatureSet ?? o.FeatureSet);
-        var scheme = TierScheme.FromName(request.TierScheme ?? o.TierScheme);
-        var trainer = TrainerOptions.ParseKind(request.Trainer ?? o.Trainer);
-        var split = TrainingRequest.ParseSplit(request.Split ?? o.Split);
+        var featureSet = request.FeatureSet ?? o.DefaultFeatureSet;
+        var scheme = request.TierScheme ?? o.DefaultTierScheme;
+        var trainer = request.Trainer ?? o.DefaultTrainer;
+        var split = request.Split ?? o.DefaultSplit;
         var timings = new List<StepTiming>();
         var notes = new List<string>();
         var clockSw = Stopwatch.StartNew();
@@ -93,14 +93,14 @@ public sealed class EngagementTrainingService(
         new(trainer, split, o.TestFraction, o.Seed, o.CrossValidationFolds, CheckLeakage: true, Gate: o.Gate, CrossValidationMaxRows: o.CrossValidationMaxRows);
 
     /// <summary>Runs once. Never throws for a failed run: the outcome (and its row) says failed and why.</summary>
-    public async Task<TrainingOutcome> RunAsync(TrainingRequest request, string trigger, CancellationToken ct = default)
+    public async Task<TrainingOutcome> RunAsync(TrainingRequest request, RunTrigger trigger, CancellationToken ct = default)
     {
         var o = options.Value;
         var run = new TrainingRun
         {
             Kind = TrainingRequest.Kind,
             Trigger = trigger,
-            Status = TrainingStatuses.Running,
+            Status = RunStatus.Running,
             StartedAt = clock.GetUtcNow(),
             Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds }),
             RequestId = request.RequestId,
@@ -109,7 +109,7 @@ public sealed class EngagementTrainingService(
         var guard = await TrainingLock.TryAcquireAsync(dataSource, ct);
         if (guard is null)
         {
-            run.Status = TrainingStatuses.Failed;
+            run.Status = RunStatus.Failed;
             run.Error = LockHeldMessage;
             run.FinishedAt = clock.GetUtcNow();
             await SaveAsync(run, ct);
@@ -172,8 +172,8 @@ public sealed class EngagementTrainingService(
                 if (result.Gate.Accepted)
                     cache.Invalidate();
 
-                run.Status = result.Gate.Accepted ? TrainingStatuses.Completed : TrainingStatuses.SkippedByGate;
-                run.GateDecision = result.Gate.Accepted ? "accepted" : "rejected";
+                run.Status = result.Gate.Accepted ? RunStatus.Completed : RunStatus.SkippedByGate;
+                run.GateDecision = result.Gate.Accepted ? GateVerdict.Accepted : GateVerdict.Rejected;
                 run.GateReasons = result.Gate.Reasons.ToArray();
                 run.Warnings = warnings.ToArray();
                 run.Thresholds = result.Thresholds is null ? null : TrainingJson.Serialize(result.Thresholds);
@@ -185,7 +185,7 @@ public sealed class EngagementTrainingService(
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                run.Status = TrainingStatuses.Failed;
+                run.Status = RunStatus.Failed;
                 run.Error = $"Time budget of {o.TimeBudgetSeconds} s exceeded during step '{step}'; the run was cancelled and nothing was stored.";
                 logger.LogError("Training run {RunId} failed: {Error}", run.Id, run.Error);
                 return await FinishAsync(run, timings, null, false, null);
@@ -193,7 +193,7 @@ public sealed class EngagementTrainingService(
         }
         catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
         {
-            run.Status = TrainingStatuses.Failed;
+            run.Status = RunStatus.Failed;
             run.Error = e is OperationCanceledException ? $"Cancelled during step '{step}' (shutdown or caller)." : $"{step}: {e.Message}";
             logger.LogError(e, "Training run {RunId} failed in step {Step}", run.Id, step);
             return await FinishAsync(run, timings, null, false, null);
@@ -218,7 +218,7 @@ public sealed class EngagementTrainingService(
         {
             var json = TrainingJson.Serialize(steps);
             using var db = contexts.CreateDbContext();
-            db.TrainingRuns.Where(r => r.Id == runId && r.Status == TrainingStatuses.Running)
+            db.TrainingRuns.Where(r => r.Id == runId && r.Status == RunStatus.Running)
                 .ExecuteUpdate(u => u.SetProperty(r => r.Timings, json).SetProperty(r => r.VideoCount, rows));
         }
         catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
@@ -227,7 +227,7 @@ public sealed class EngagementTrainingService(
         }
     }
 
-    private async Task<ModelVersion> StoreVersionAsync(TrainingRun run, PreparedTrainingData prepared, TrainingResult result, string trigger, CancellationToken ct)
+    private async Task<ModelVersion> StoreVersionAsync(TrainingRun run, PreparedTrainingData prepared, TrainingResult result, RunTrigger trigger, CancellationToken ct)
     {
         var trainedAt = clock.GetUtcNow();
         var notes = new List<string>(prepared.Notes);
@@ -237,36 +237,28 @@ public sealed class EngagementTrainingService(
         {
             VersionTag = $"eng-{trainedAt:yyyyMMdd-HHmmss}-r{run.Id}",
             Kind = TrainingRequest.Kind,
-            Status = result.Gate.Accepted ? ModelRegistryStore.Inactive : ModelRegistryStore.Rejected,
+            Status = result.Gate.Accepted ? VersionStatus.Inactive : VersionStatus.Rejected,
             TrainedAt = trainedAt,
             TrainingVideoCount = prepared.Rows.Count,
             FeatureSet = prepared.FeatureSet.Name,
             TierScheme = prepared.Scheme.Name,
-            Trainer = TrainerName(result.Trainer),
+            Trainer = result.Trainer.Wire(),
             Thresholds = result.Thresholds is null ? "{}" : TrainingJson.Serialize(result.Thresholds),
             FeatureWeights = result.Weights is null ? "{}" : TrainingJson.Serialize(result.Weights),
-            Metrics = TrainingJson.Serialize(new { result.Test, result.TrainAccuracy, result.MajorityBaseline, result.StratifiedRandomBaseline, result.CrossValidation, result.Gate, result.ActiveAccuracyOnTestRows }),
+            Metrics = TrainingJson.Serialize(new EngagementVersionMetrics(result.Test, result.TrainAccuracy, result.MajorityBaseline, result.CrossValidation, result.Gate, result.ActiveAccuracyOnTestRows, result.StratifiedRandomBaseline)),
             NormalizationConfig = TrainingJson.Serialize(new { clamp = new[] { 0, 1 }, features = prepared.FeatureSet.Features }),
             Artifact = result.ModelBytes,
             Notes = notes.Count == 0 ? null : string.Join("\n", notes),
             TrainingRunId = run.Id,
         };
         var reason = result.Gate.Accepted ? $"Accepted by the gate (test accuracy {result.Test.Accuracy:0.0000})." : null;
-        return await registry.StoreAsync(version, activate: result.Gate.Accepted, changedBy: $"training:{trigger}", reason, ct);
+        return await registry.StoreAsync(version, activate: result.Gate.Accepted, changedBy: $"training:{trigger.Wire()}", reason, ct);
     }
-
-    public static string TrainerName(TrainerKind kind) => kind switch
-    {
-        TrainerKind.Lbfgs => "lbfgs",
-        TrainerKind.LightGbm => "lightgbm",
-        TrainerKind.FastForest => "forest",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
 
     private void LogMetrics(TrainingRun run, string tag, TrainingResult r)
     {
         logger.LogInformation("Training run {RunId} → {Tag}: {Status}, test accuracy {Accuracy:0.0000}, macro-F1 {F1:0.0000}, kappa {Kappa:0.0000}, tiers {Distribution}",
-            run.Id, tag, run.Status, r.Test.Accuracy, r.Test.MacroF1, r.Test.QuadraticWeightedKappa, string.Join("/", r.TierDistribution));
+            run.Id, tag, run.Status.Wire(), r.Test.Accuracy, r.Test.MacroF1, r.Test.QuadraticWeightedKappa, string.Join("/", r.TierDistribution));
         foreach (var c in r.Test.PerClass)
             logger.LogInformation("  tier {Tier}: precision {Precision:0.000} recall {Recall:0.000} F1 {F1:0.000} support {Support}", c.Tier, c.Precision, c.Recall, c.F1, c.Support);
     }

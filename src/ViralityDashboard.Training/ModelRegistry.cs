@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Registry;
 
 namespace ViralityDashboard.Training;
@@ -10,7 +11,7 @@ public interface IModelActivation
 
     /// <summary>Re-activates the previously active version of <paramref name="kind"/> (engagement or preference).</summary>
     /// <exception cref="ModelRegistryException">Nothing to roll back to, or an unknown kind.</exception>
-    Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default);
+    Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default);
 }
 
 /// <summary>
@@ -22,11 +23,11 @@ public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cac
     public Task<IReadOnlyList<ModelVersionSummary>> ListAsync(CancellationToken ct = default) => store.ListAsync(TrainingRequest.Kind, ct);
 
     /// <param name="kind">engagement, preference, or null for every kind.</param>
-    public Task<IReadOnlyList<ModelVersionSummary>> ListAsync(string? kind, CancellationToken ct = default) => store.ListAsync(kind, ct);
+    public Task<IReadOnlyList<ModelVersionSummary>> ListAsync(ModelKind? kind, CancellationToken ct = default) => store.ListAsync(kind, ct);
 
     public Task<IReadOnlyList<ActivationChange>> AuditAsync(CancellationToken ct = default) => store.AuditAsync(TrainingRequest.Kind, ct);
 
-    public Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default) => store.AuditAsync(kind, ct);
+    public Task<IReadOnlyList<ActivationChange>> AuditAsync(ModelKind kind, CancellationToken ct = default) => store.AuditAsync(kind, ct);
 
     /// <summary>Activates the version with this tag within its own kind.</summary>
     /// <exception cref="ModelRegistryException">Unknown tag, rejected or already active version.</exception>
@@ -42,18 +43,16 @@ public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cac
         RollbackAsync(TrainingRequest.Kind, changedBy, reason, ct);
 
     /// <exception cref="ModelRegistryException">Nothing active of that kind, or nothing to roll back to.</exception>
-    public async Task<ActivationChange> RollbackAsync(string kind, string changedBy, string? reason, CancellationToken ct = default)
+    public async Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string? reason, CancellationToken ct = default)
     {
-        if (!ModelKinds.All.Contains(kind))
-            throw new ModelRegistryException($"Unknown model kind '{kind}'. Known: {string.Join(", ", ModelKinds.All)}.");
         var change = await store.RollbackAsync(kind, changedBy, reason, ct);
         Invalidate(kind);
         return change;
     }
 
-    private void Invalidate(string kind)
+    private void Invalidate(ModelKind kind)
     {
-        if (kind == ModelKinds.Preference)
+        if (kind == ModelKind.Preference)
             preferenceCache.Invalidate();
         else
             cache.Invalidate();

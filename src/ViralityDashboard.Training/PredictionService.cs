@@ -24,7 +24,7 @@ public interface IEngagementPredictor
 public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore store) : IEngagementPredictor
 {
     public async Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
-        (await store.ListAsync(TrainingRequest.Kind, ct)).Where(v => v.Status != "rejected").OrderByDescending(v => v.TrainedAt).ToList();
+        (await store.ListAsync(TrainingRequest.Kind, ct)).Where(v => v.Status != VersionStatus.Rejected).OrderByDescending(v => v.TrainedAt).ToList();
 
     /// <exception cref="ModelRegistryException">No active version, or no version with that tag.</exception>
     public async Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag = null, CancellationToken ct = default)

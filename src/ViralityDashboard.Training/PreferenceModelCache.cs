@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace ViralityDashboard.Training;
 /// </summary>
 public sealed class PreferenceModelCache(ModelRegistryStore store, IOptions<PreferenceOptions> options, TimeProvider clock)
 {
-    public const string Kind = "preference";
+    public const ModelKind Kind = ModelKind.Preference;
 
     private sealed record ActiveState(LoadedPreferenceModel? Model, long CheckedAt);
 
@@ -53,7 +54,7 @@ public sealed class PreferenceModelCache(ModelRegistryStore store, IOptions<Pref
     public static LoadedPreferenceModel Load(ModelVersion v)
     {
         if (v.Kind != Kind)
-            throw new ModelRegistryException($"Version '{v.VersionTag}' is a {v.Kind} model, not a preference model.");
+            throw new ModelRegistryException($"Version '{v.VersionTag}' is a {v.Kind.Wire()} model, not a preference model.");
         var metrics = JsonSerializer.Deserialize<PreferenceVersionMetrics>(v.Metrics, TrainingJson.Options)
             ?? throw new InvalidDataException($"Version '{v.VersionTag}' has no metrics.");
         var (model, dimensions) = PreferenceArtifact.Unpack(v.Artifact, metrics);

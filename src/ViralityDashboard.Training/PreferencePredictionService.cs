@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Text.Json;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Entities;
@@ -53,7 +54,7 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
     private const int EditableCount = 12;
 
     public async Task<IReadOnlyList<PreferenceVersionRow>> ListVersionsAsync(CancellationToken ct = default) =>
-        (await queries.VersionsAsync(ct)).Where(v => v.Status != "rejected").ToList();
+        (await queries.VersionsAsync(ct)).Where(v => v.Status != VersionStatus.Rejected).ToList();
 
     public async Task<PreferenceModelHandle> LoadAsync(string? versionTag, CancellationToken ct = default)
     {
@@ -83,7 +84,7 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
         log.TryEnqueue(new PredictionLogEntry
         {
             ModelVersionId = model.VersionId,
-            Kind = ModelKinds.Preference,
+            Kind = ModelKind.Preference,
             InputsHash = outcome.InputsHash,
             Score = outcome.Score,
             ServedAt = clock.GetUtcNow(),

@@ -14,7 +14,7 @@ public sealed record PreferenceStatus(int RowCount, PreferenceRowFilter Filter, 
 
 /// <summary>A preference version with its headline test metrics (0–1 score scale).</summary>
 public sealed record PreferenceVersionRow(
-    long Id, string Tag, string Status, bool IsActive, DateTimeOffset TrainedAt, int Rows, string Trainer, PreferenceMilestone? Milestone,
+    long Id, string Tag, VersionStatus Status, bool IsActive, DateTimeOffset TrainedAt, int Rows, string Trainer, PreferenceMilestone? Milestone,
     double? Mae, double? Rmse, double? R2, double? CrossValidationMae, double? CrossValidationMaeStd, string? Verdict, string? Notes);
 
 public sealed record PreferenceVersionDetail(PreferenceVersionRow Version, PreferenceVersionMetrics? Metrics, double? Intercept, IReadOnlyList<FeatureWeight> Weights);
@@ -22,8 +22,8 @@ public sealed record PreferenceVersionDetail(PreferenceVersionRow Version, Prefe
 /// <summary>A preference run in the history table.</summary>
 /// <param name="FiredTriggers">For data-triggered runs, which rules fired.</param>
 public sealed record PreferenceRunRow(
-    long Id, string Trigger, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int RowCount, PreferenceMilestone? Milestone,
-    string? VersionTag, double? Mae, double? R2, string? GateDecision, IReadOnlyList<RetrainTriggerKind> FiredTriggers, string? Error);
+    long Id, RunTrigger Trigger, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int RowCount, PreferenceMilestone? Milestone,
+    string? VersionTag, double? Mae, double? R2, GateVerdict? GateDecision, IReadOnlyList<RetrainTriggerKind> FiredTriggers, string? Error);
 
 /// <summary>One badly predicted test row with the owner's notes on it (seed 003 §6.3).</summary>
 /// <param name="VideoId">The rated video, for a link to its page; null when the rating has since been deleted.</param>
@@ -79,7 +79,7 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
     public async Task<IReadOnlyList<PreferenceVersionRow>> VersionsAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var versions = await db.ModelVersions.AsNoTracking().Where(v => v.Kind == ModelKinds.Preference)
+        var versions = await db.ModelVersions.AsNoTracking().Where(v => v.Kind == ModelKind.Preference)
             .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id).ToListAsync(ct);
         return versions.Select(v => VersionRow(v, Parse<PreferenceVersionMetrics>(v.Metrics))).ToList();
     }
@@ -87,7 +87,7 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
     public async Task<PreferenceVersionDetail?> VersionAsync(string tag, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var v = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(m => m.VersionTag == tag && m.Kind == ModelKinds.Preference, ct);
+        var v = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(m => m.VersionTag == tag && m.Kind == ModelKind.Preference, ct);
         if (v is null)
             return null;
         var metrics = Parse<PreferenceVersionMetrics>(v.Metrics);
@@ -99,7 +99,7 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
     public async Task<IReadOnlyList<PreferenceRunRow>> RunsAsync(int take = 50, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var runs = await db.TrainingRuns.AsNoTracking().Where(r => r.Kind == ModelKinds.Preference).OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
+        var runs = await db.TrainingRuns.AsNoTracking().Where(r => r.Kind == ModelKind.Preference).OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
         var tags = await TagsAsync(db, runs, ct);
         return runs.Select(r => RunRow(r, Parse<PreferenceTrainingResult>(r.Metrics), tags)).ToList();
     }
@@ -107,7 +107,7 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
     public async Task<PreferenceRunDetail?> RunAsync(long id, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var run = await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Kind == ModelKinds.Preference, ct);
+        var run = await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Kind == ModelKind.Preference, ct);
         if (run is null)
             return null;
         var result = Parse<PreferenceTrainingResult>(run.Metrics);

@@ -31,8 +31,8 @@ public sealed record PreparedPreferenceData(
 /// <param name="Status">completed (also when the milestone trains no model yet), skipped_by_gate or failed.</param>
 public sealed record PreferenceTrainingOutcome(
     long RunId,
-    string Status,
-    string Trigger,
+    RunStatus Status,
+    RunTrigger Trigger,
     int RowCount,
     PreferenceMilestone Milestone,
     string Summary,
@@ -86,15 +86,15 @@ public sealed class PreferenceTrainingService(
     }
 
     /// <summary>Runs once. Never throws for a failed run: the outcome (and its row) says failed and why.</summary>
-    public async Task<PreferenceTrainingOutcome> RunAsync(TrainingRequest request, string trigger, CancellationToken ct = default)
+    public async Task<PreferenceTrainingOutcome> RunAsync(TrainingRequest request, RunTrigger trigger, CancellationToken ct = default)
     {
         var o = options.Value;
         var run = new TrainingRun
         {
-            Kind = ModelKinds.Preference,
+            Kind = ModelKind.Preference,
             Trigger = trigger,
             TriggerDetails = request.TriggerDetails,
-            Status = TrainingStatuses.Running,
+            Status = RunStatus.Running,
             StartedAt = clock.GetUtcNow(),
             Options = TrainingJson.Serialize(new { request.RequestedBy, options = o }),
             RequestId = request.RequestId,
@@ -103,7 +103,7 @@ public sealed class PreferenceTrainingService(
         var timings = new List<StepTiming>();
         if (guard is null)
         {
-            run.Status = TrainingStatuses.Failed;
+            run.Status = RunStatus.Failed;
             run.Error = EngagementTrainingService.LockHeldMessage;
             return await FinishAsync(run, timings, null, null, MilestonePlanner.Plan(0, false), null);
         }
@@ -156,26 +156,26 @@ public sealed class PreferenceTrainingService(
                 timings.Add(new StepTiming("store", sw.Elapsed.TotalMilliseconds));
 
                 var accepted = result.Gate?.Accepted ?? false;
-                run.Status = result.Gate is null || accepted ? TrainingStatuses.Completed : TrainingStatuses.SkippedByGate;
-                run.GateDecision = result.Gate is null ? null : accepted ? "accepted" : "rejected";
+                run.Status = result.Gate is null || accepted ? RunStatus.Completed : RunStatus.SkippedByGate;
+                run.GateDecision = result.Gate is null ? null : accepted ? GateVerdict.Accepted : GateVerdict.Rejected;
                 run.GateReasons = result.Gate?.Reasons.ToArray() ?? [];
                 run.Warnings = result.Warnings.ToArray();
                 run.ModelVersionId = version?.Id;
                 run.Metrics = TrainingJson.Serialize(result);
                 logger.LogInformation("Preference run {RunId}: {Rows} rows, milestone {Milestone}, {Status}, version {Tag}, test MAE {Mae}",
-                    run.Id, result.RowCount, result.Plan.Milestone, run.Status, version?.VersionTag, result.Selected?.Test.Mae);
+                    run.Id, result.RowCount, result.Plan.Milestone, run.Status.Wire(), version?.VersionTag, result.Selected?.Test.Mae);
                 return await FinishAsync(run, timings, version?.VersionTag, snapshotId, plan, result);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                run.Status = TrainingStatuses.Failed;
+                run.Status = RunStatus.Failed;
                 run.Error = $"Time budget of {o.TimeBudgetSeconds} s exceeded during step '{step}'; the run was cancelled and nothing was stored.";
                 return await FinishAsync(run, timings, null, null, plan, null);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
         {
-            run.Status = TrainingStatuses.Failed;
+            run.Status = RunStatus.Failed;
             run.Error = e is OperationCanceledException ? $"Cancelled during step '{step}' (shutdown or caller)." : $"{step}: {e.Message}";
             logger.LogError(e, "Preference run {RunId} failed in step {Step}", run.Id, step);
             return await FinishAsync(run, timings, null, null, plan, null);
@@ -208,7 +208,7 @@ public sealed class PreferenceTrainingService(
         return snapshot.Id;
     }
 
-    private async Task<ModelVersion> StoreVersionAsync(TrainingRun run, PreparedPreferenceData prepared, PreferenceTrainingResult result, string trigger, CancellationToken ct)
+    private async Task<ModelVersion> StoreVersionAsync(TrainingRun run, PreparedPreferenceData prepared, PreferenceTrainingResult result, RunTrigger trigger, CancellationToken ct)
     {
         var selected = result.Selected!;
         var gate = result.Gate!;
@@ -220,8 +220,8 @@ public sealed class PreferenceTrainingService(
         var version = new ModelVersion
         {
             VersionTag = $"pref-{trainedAt:yyyyMMdd-HHmmss}-r{run.Id}",
-            Kind = ModelKinds.Preference,
-            Status = gate.Accepted ? ModelRegistryStore.Inactive : ModelRegistryStore.Rejected,
+            Kind = ModelKind.Preference,
+            Status = gate.Accepted ? VersionStatus.Inactive : VersionStatus.Rejected,
             TrainedAt = trainedAt,
             TrainingVideoCount = result.RowCount,
             FeatureSet = $"analysis-{prepared.Filter.AnalysisVersion}",
@@ -234,7 +234,7 @@ public sealed class PreferenceTrainingService(
             TrainingRunId = run.Id,
         };
         var reason = gate.Accepted ? FormattableString.Invariant($"Accepted by the gate (test MAE {selected.Test.Mae:0.000}).") : null;
-        return await registry.StoreAsync(version, activate: gate.Accepted, changedBy: $"training:{trigger}", reason, ct);
+        return await registry.StoreAsync(version, activate: gate.Accepted, changedBy: $"training:{trigger.Wire()}", reason, ct);
     }
 
     public static string TrainerName(PreferenceModelKind kind) => kind switch
@@ -265,7 +265,7 @@ public sealed class PreferenceTrainingService(
         {
             var json = TrainingJson.Serialize(steps);
             using var db = contexts.CreateDbContext();
-            db.TrainingRuns.Where(r => r.Id == runId && r.Status == TrainingStatuses.Running)
+            db.TrainingRuns.Where(r => r.Id == runId && r.Status == RunStatus.Running)
                 .ExecuteUpdate(u => u.SetProperty(r => r.Timings, json).SetProperty(r => r.VideoCount, rows));
         }
         catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)

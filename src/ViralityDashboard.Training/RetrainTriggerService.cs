@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ public sealed record DataTriggerDetails(
 public sealed record RetrainTriggerEvaluation(bool Fire, string Summary, string? ActiveVersion, int NewRows, RetrainCheck? Check, DataTriggerDetails? Details);
 
 /// <summary>A check and, when it fired, the run it launched (null when that run did not finish in time).</summary>
-public sealed record DataTriggerOutcome(RetrainTriggerEvaluation Evaluation, Guid? RequestId, long? RunId, string? RunStatus);
+public sealed record DataTriggerOutcome(RetrainTriggerEvaluation Evaluation, Guid? RequestId, long? RunId, RunStatus? RunStatus);
 
 /// <summary>The data-trigger check's figures as the Training page shows them: it only evaluates, never launches.</summary>
 public interface IRetrainTriggerCheck
@@ -56,7 +57,7 @@ public sealed class RetrainTriggerService(
         var active = await cache.GetActiveAsync(ct);
         if (active is null)
             return new RetrainTriggerEvaluation(false, "No active preference version: nothing to retrain.", null, 0, null, null);
-        if (await launcher.HasPendingAsync(r => r.IsPreference && r.Trigger == TrainingTriggers.Data, ct))
+        if (await launcher.HasPendingAsync(r => r.IsPreference && r.Trigger == RunTrigger.Data, ct))
             return new RetrainTriggerEvaluation(false, "A data-triggered run is already queued.", active.VersionTag, 0, null, null);
 
         var since = Later(active.Metrics.LastRating, await LastWatermarkAsync(ct));
@@ -88,8 +89,8 @@ public sealed class RetrainTriggerService(
         logger.LogInformation("Data trigger fired: {Summary}", evaluation.Summary);
         var id = await launcher.LaunchAsync(new TrainingRequest(
             RequestedBy: "data-trigger",
-            ModelKind: ModelKinds.Preference,
-            Trigger: TrainingTriggers.Data,
+            ModelKind: ModelKind.Preference,
+            Trigger: RunTrigger.Data,
             TriggerDetails: TrainingJson.Serialize(evaluation.Details)), ct);
         var run = await launcher.WaitAsync(id, TimeSpan.FromSeconds(options.Value.TimeBudgetSeconds * 2 + 60), ct);
         return new DataTriggerOutcome(evaluation, id, run?.Id, run?.Status);
@@ -99,7 +100,7 @@ public sealed class RetrainTriggerService(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var json = await db.TrainingRuns.AsNoTracking()
-            .Where(r => r.Kind == ModelKinds.Preference && r.Trigger == TrainingTriggers.Data && r.TriggerDetails != null)
+            .Where(r => r.Kind == ModelKind.Preference && r.Trigger == RunTrigger.Data && r.TriggerDetails != null)
             .OrderByDescending(r => r.Id).Select(r => r.TriggerDetails).FirstOrDefaultAsync(ct);
         return json is null ? null : JsonSerializer.Deserialize<DataTriggerDetails>(json, TrainingJson.Options)?.Watermark;
     }

@@ -1,27 +1,8 @@
 using System.Text.Json.Serialization;
+using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
 
 namespace ViralityDashboard.Training;
-
-/// <summary>What started a run, as stored in <c>training_runs.trigger</c>.</summary>
-public static class TrainingTriggers
-{
-    public const string Schedule = "schedule", Manual = "manual", Data = "data";
-}
-
-/// <summary>Run statuses stored in <c>training_runs.status</c>.</summary>
-public static class TrainingStatuses
-{
-    public const string Running = "running", Completed = "completed", SkippedByGate = "skipped_by_gate", Failed = "failed";
-}
-
-/// <summary>The kinds of model the registry holds (<c>model_versions.kind</c>, <c>training_runs.kind</c>).</summary>
-public static class ModelKinds
-{
-    public const string Engagement = "engagement", Preference = "preference";
-
-    public static readonly IReadOnlyList<string> All = [Engagement, Preference];
-}
 
 /// <summary>
 /// One run's choices; null fields take the configured defaults. Cross-project contract (CLI, job, pages);
@@ -32,34 +13,29 @@ public static class ModelKinds
 /// <param name="Trigger">What launched it when not the caller (the data-trigger check sets <c>data</c>); null = manual.</param>
 /// <param name="TriggerDetails">JSON recorded in <c>training_runs.trigger_details</c>: which trigger fired and its figures.</param>
 public sealed record TrainingRequest(
-    string? FeatureSet = null,
-    string? TierScheme = null,
-    string? Trainer = null,
-    string? Split = null,
+    FeatureSet? FeatureSet = null,
+    TierScheme? TierScheme = null,
+    TrainerKind? Trainer = null,
+    SplitKind? Split = null,
     Guid? RequestId = null,
     string? RequestedBy = null,
-    string? ModelKind = null,
-    string? Trigger = null,
+    ModelKind? ModelKind = null,
+    RunTrigger? Trigger = null,
     string? TriggerDetails = null)
 {
-    public const string Kind = ModelKinds.Engagement;
+    public const ModelKind Kind = Core.Ml.ModelKind.Engagement;
 
-    public bool IsPreference => string.Equals(ModelKind, ModelKinds.Preference, StringComparison.OrdinalIgnoreCase);
+    public bool IsPreference => ModelKind == Core.Ml.ModelKind.Preference;
 
-    public static SplitKind ParseSplit(string name) => name.ToLowerInvariant() switch
-    {
-        "stratified" => SplitKind.Stratified,
-        "hash" => SplitKind.Hash,
-        "time" => SplitKind.Time,
-        _ => throw new ArgumentException($"Unknown split '{name}'. Known: stratified, hash, time.", nameof(name)),
-    };
+    /// <summary>The splits a run may choose (<see cref="SplitKind.Predefined"/> is the fallback set's own).</summary>
+    public static IReadOnlyList<SplitKind> Splits { get; } = [SplitKind.Stratified, SplitKind.Hash, SplitKind.Time];
 }
 
 /// <summary>How a run ended. <see cref="Result"/> is null when it failed before training finished.</summary>
 public sealed record TrainingOutcome(
     long RunId,
-    string Status,
-    string Trigger,
+    RunStatus Status,
+    RunTrigger Trigger,
     string? VersionTag,
     bool Activated,
     bool UsedFallbackData,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ViralityDashboard.Core.Engagement;
 
 /// <summary>Raw fields a feature is computed from; used to detect label leakage.</summary>
@@ -24,6 +26,7 @@ public sealed record FeatureDefinition(string Name, FeatureSource Sources, bool 
 /// An ordered, named list of features; the order is the order of the model's input vector.
 /// Cross-project contract: the name is stored with each model version.
 /// </summary>
+[JsonConverter(typeof(FeatureSetNameConverter))]
 public sealed record FeatureSet(string Name, IReadOnlyList<FeatureDefinition> Features)
 {
     public const string Seed15Name = "seed15";

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ViralityDashboard.Core.Engagement;
 
 /// <summary>What a tier label measures.</summary>
@@ -14,6 +16,7 @@ public enum TierMeasure
 /// Boundary rule: a value equal to a threshold belongs to the lower tier, i.e.
 /// tier = 1 + (number of thresholds strictly below the value).
 /// </summary>
+[JsonConverter(typeof(TierSchemeNameConverter))]
 public sealed record TierScheme(string Name, TierMeasure Measure, IReadOnlyList<double> Percentiles)
 {
     public const int TierCount = 5;

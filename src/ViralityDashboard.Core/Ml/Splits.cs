@@ -1,17 +1,19 @@
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace ViralityDashboard.Core.Ml;
 
+[JsonConverter(typeof(JsonStringEnumConverter<SplitKind>))]
 public enum SplitKind
 {
     /// <summary>Keep each tier's share in train and test (seed 002; the default).</summary>
-    Stratified,
+    [JsonStringEnumMemberName("stratified")] Stratified,
     /// <summary>Each row's side decided by a stable hash of its id (seed 000): a row never changes side.</summary>
-    Hash,
+    [JsonStringEnumMemberName("hash")] Hash,
     /// <summary>Older rows train, newer rows test.</summary>
-    Time,
+    [JsonStringEnumMemberName("time")] Time,
     /// <summary>Rows carry their side already (the bundled fallback set).</summary>
-    Predefined,
+    [JsonStringEnumMemberName("predefined")] Predefined,
 }
 
 /// <summary>Row indices on each side of a split, each in ascending order.</summary>

@@ -1,13 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace ViralityDashboard.Core.Ml;
 
+/// <summary>The engagement trainers; the JSON names are the CLI's and the API's (<c>--trainer</c>, <c>model_versions.trainer</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TrainerKind>))]
 public enum TrainerKind
 {
     /// <summary>Multinomial logistic regression, ML.NET LbfgsMaximumEntropy with L2.</summary>
-    Lbfgs,
+    [JsonStringEnumMemberName("lbfgs")] Lbfgs,
     /// <summary>LightGBM multiclass (softmax).</summary>
-    LightGbm,
+    [JsonStringEnumMemberName("lightgbm")] LightGbm,
     /// <summary>FastForest random forests, one versus all, calibrated.</summary>
-    FastForest,
+    [JsonStringEnumMemberName("forest")] FastForest,
 }
 
 /// <summary>
@@ -36,13 +40,4 @@ public sealed record TrainerOptions(
     bool BalancedClassWeights = true,
     int LightGbmIterations = 100,
     int ForestTrees = 100,
-    int ForestLeaves = 20)
-{
-    public static TrainerKind ParseKind(string name) => name.ToLowerInvariant() switch
-    {
-        "lbfgs" or "logistic" => TrainerKind.Lbfgs,
-        "lightgbm" => TrainerKind.LightGbm,
-        "forest" or "fastforest" => TrainerKind.FastForest,
-        _ => throw new ArgumentException($"Unknown trainer '{name}'. Known: lbfgs, lightgbm, forest.", nameof(name)),
-    };
-}
+    int ForestLeaves = 20);

@@ -56,7 +56,8 @@ public sealed record FeatureWeights(IReadOnlyList<string> FeatureNames, float[][
 /// its bytes are excluded from JSON and stored separately.
 /// </summary>
 public sealed record TrainingResult(
-    TrainerKind Trainer,
+    // Stored results have always named the trainer by its member name (lightGbm, fastForest), not its wire name.
+    [property: JsonConverter(typeof(MemberNameEnumConverter<TrainerKind>))] TrainerKind Trainer,
     string FeatureSet,
     IReadOnlyList<string> FeatureNames,
     SplitKind Split,

@@ -12,8 +12,8 @@ internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<Model
             t.HasCheckConstraint("ck_model_versions_active_status", "NOT is_active OR status = 'active'"));
         b.Property(m => m.VersionTag).HasMaxLength(64);
         b.HasIndex(m => m.VersionTag).IsUnique();
-        b.Property(m => m.Kind).HasMaxLength(32);
-        b.Property(m => m.Status).HasMaxLength(16);
+        b.Property(m => m.Kind).HasWireConversion().HasMaxLength(32);
+        b.Property(m => m.Status).HasWireConversion().HasMaxLength(16);
         b.Property(m => m.FeatureSet).HasMaxLength(64);
         b.Property(m => m.TierScheme).HasMaxLength(32);
         b.Property(m => m.Trainer).HasMaxLength(32);

@@ -9,7 +9,7 @@ internal sealed class PredictionLogEntryConfiguration : IEntityTypeConfiguration
     public void Configure(EntityTypeBuilder<PredictionLogEntry> b)
     {
         b.ToTable("prediction_log");
-        b.Property(p => p.Kind).HasMaxLength(32);
+        b.Property(p => p.Kind).HasWireConversion().HasMaxLength(32);
         b.Property(p => p.InputsHash).HasMaxLength(64).IsFixedLength();
         // No foreign key to model_versions: an append-only log written in batches should not pay for a
         // lookup per row, and versions are never deleted.

@@ -9,10 +9,10 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
     public void Configure(EntityTypeBuilder<TrainingRun> b)
     {
         b.ToTable("training_runs");
-        b.Property(r => r.Kind).HasMaxLength(32);
-        b.Property(r => r.Trigger).HasMaxLength(16);
-        b.Property(r => r.Status).HasMaxLength(24);
-        b.Property(r => r.GateDecision).HasMaxLength(16);
+        b.Property(r => r.Kind).HasWireConversion().HasMaxLength(32);
+        b.Property(r => r.Trigger).HasWireConversion().HasMaxLength(16);
+        b.Property(r => r.Status).HasWireConversion().HasMaxLength(24);
+        b.Property(r => r.GateDecision).HasWireConversion().HasMaxLength(16);
         b.Property(r => r.TriggerDetails).HasColumnType("jsonb");
         b.Property(r => r.Options).HasColumnType("jsonb");
         b.Property(r => r.Thresholds).HasColumnType("jsonb");

@@ -1,3 +1,5 @@
+using ViralityDashboard.Core.Ml;
+
 namespace ViralityDashboard.Data.Entities;
 
 /// <summary>A trained model kept in the registry: accepted, rejected by the gate, or retired.</summary>
@@ -5,14 +7,17 @@ public sealed class ModelVersion
 {
     public long Id { get; set; }
     public string VersionTag { get; set; } = "";
-    /// <summary>engagement or preference.</summary>
-    public string Kind { get; set; } = "";
-    /// <summary>active, inactive or rejected.</summary>
-    public string Status { get; set; } = "";
+    public ModelKind Kind { get; set; }
+    public VersionStatus Status { get; set; }
     /// <summary>At most one version per kind is active (partial unique index).</summary>
     public bool IsActive { get; set; }
     public DateTimeOffset TrainedAt { get; set; }
     public int TrainingVideoCount { get; set; }
+    /// <summary>
+    /// The feature set's name (seed15, pre-posting; analysis-v3 for preference), the tier scheme's (engagement only) and
+    /// the trainer's wire name: strings because one column holds each kind's own vocabulary (TrainerKind and
+    /// PreferenceModelKind both have a forest).
+    /// </summary>
     public string FeatureSet { get; set; } = "";
     public string? TierScheme { get; set; }
     public string Trainer { get; set; } = "";

@@ -1,3 +1,5 @@
+using ViralityDashboard.Core.Ml;
+
 namespace ViralityDashboard.Data.Entities;
 
 /// <summary>
@@ -8,8 +10,7 @@ public sealed class PredictionLogEntry
 {
     public long Id { get; set; }
     public long? ModelVersionId { get; set; }
-    /// <summary>engagement or preference.</summary>
-    public string Kind { get; set; } = "";
+    public ModelKind Kind { get; set; }
     /// <summary>Lower-case hex SHA-256 of the canonical flattened input (key order and JSON whitespace do not matter).</summary>
     public string InputsHash { get; set; } = "";
     /// <summary>The served score on its kind's scale (0–10 for preference).</summary>

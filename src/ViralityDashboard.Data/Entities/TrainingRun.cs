@@ -1,23 +1,23 @@
+using ViralityDashboard.Core.Ml;
+
 namespace ViralityDashboard.Data.Entities;
 
 /// <summary>One training run, whatever started it and however it ended.</summary>
 public sealed class TrainingRun
 {
     public long Id { get; set; }
-    public string Kind { get; set; } = "";
-    /// <summary>schedule, manual or data.</summary>
-    public string Trigger { get; set; } = "";
+    public ModelKind Kind { get; set; }
+    public RunTrigger Trigger { get; set; }
     /// <summary>For data triggers: which rule fired and the figures that fired it (jsonb).</summary>
     public string? TriggerDetails { get; set; }
-    /// <summary>running, completed, skipped_by_gate or failed.</summary>
-    public string Status { get; set; } = "";
+    public RunStatus Status { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public string Options { get; set; } = "{}";
     public int VideoCount { get; set; }
     public bool UsedFallbackData { get; set; }
-    /// <summary>accepted or rejected; null until the gate has decided.</summary>
-    public string? GateDecision { get; set; }
+    /// <summary>Null until the gate has decided.</summary>
+    public GateVerdict? GateDecision { get; set; }
     public string[] GateReasons { get; set; } = [];
     public string[] Warnings { get; set; } = [];
     public string? Thresholds { get; set; }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Entities;
@@ -9,23 +7,26 @@ namespace ViralityDashboard.Data.Queries;
 
 /// <summary>One training run as the run-history table shows it.</summary>
 public sealed record TrainingRunRow(
-    long Id, string Trigger, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int VideoCount,
-    string? GateDecision, IReadOnlyList<string> GateReasons, double? Accuracy, double? MacroF1, string? VersionTag, string? Error,
+    long Id, RunTrigger Trigger, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int VideoCount,
+    GateVerdict? GateDecision, IReadOnlyList<string> GateReasons, double? Accuracy, double? MacroF1, string? VersionTag, string? Error,
     IReadOnlyList<StepTiming>? Steps = null)
 {
     public TimeSpan? Duration => FinishedAt - StartedAt;
 
-    /// <summary>engagement or preference (preference runs: see the Training project's PreferenceQueries for their figures).</summary>
-    public string Kind { get; init; } = EngagementKind;
-
-    internal const string EngagementKind = "engagement";
+    /// <summary>Preference runs: see the Training project's PreferenceQueries for their figures.</summary>
+    public ModelKind Kind { get; init; } = ModelKind.Engagement;
 }
 
 /// <summary>The parts of a run's stored result (training_runs.metrics) the detail view shows.</summary>
 public sealed record RunMetrics(
     string? Trainer, string? FeatureSet, string? Split, int RowCount, int TrainCount, int TestCount,
     ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline,
-    CrossValidationSummary? CrossValidation, IReadOnlyList<FeatureLeakage>? Leakage, double? ActiveAccuracyOnTestRows);
+    CrossValidationSummary? CrossValidation, IReadOnlyList<FeatureLeakage>? Leakage, double? ActiveAccuracyOnTestRows,
+    ClassificationMetrics? StratifiedRandomBaseline = null)
+{
+    /// <summary>An engagement run's stored result, or null when there is none (or an older shape).</summary>
+    public static RunMetrics? Read(string? json) => StoredJson.Read<RunMetrics>(json);
+}
 
 /// <summary>Tier counts of all rows, the training part and the test part.</summary>
 public sealed record TierDistribution(int[] All, int[] Train, int[] Test);
@@ -35,7 +36,7 @@ public sealed record TrainingRunDetail(
 
 /// <summary>A registry version with its headline metrics.</summary>
 public sealed record ModelVersionRow(
-    long Id, string Kind, string Tag, string Status, bool IsActive, DateTimeOffset TrainedAt, int Rows, string FeatureSet,
+    long Id, ModelKind Kind, string Tag, VersionStatus Status, bool IsActive, DateTimeOffset TrainedAt, int Rows, string FeatureSet,
     string? TierScheme, string Trainer, string? Notes, double? Accuracy, double? MacroF1, double? Kappa)
 {
     /// <summary>Preference versions: test MAE and R² on the 0–1 score scale (the classification figures are null).</summary>
@@ -43,12 +44,15 @@ public sealed record ModelVersionRow(
     public double? R2 { get; init; }
 }
 
-/// <summary>What a version's stored metrics (model_versions.metrics) hold.</summary>
-public sealed record VersionMetrics(
+/// <summary>
+/// An engagement version's metrics, as stored in model_versions.metrics (jsonb) by the training run and read by the
+/// pages. Cross-project contract: the property names are the stored JSON's, so versions stored before stay readable.
+/// </summary>
+public sealed record EngagementVersionMetrics(
     ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline, CrossValidationSummary? CrossValidation,
-    GateDecision? Gate, double? ActiveAccuracyOnTestRows);
+    GateDecision? Gate, double? ActiveAccuracyOnTestRows, ClassificationMetrics? StratifiedRandomBaseline = null);
 
-public sealed record ModelVersionDetail(ModelVersionRow Version, VersionMetrics? Metrics, FeatureWeights? Weights);
+public sealed record ModelVersionDetail(ModelVersionRow Version, EngagementVersionMetrics? Metrics, FeatureWeights? Weights);
 
 /// <summary>The latest calibration baseline's age, for the stale-baseline warning.</summary>
 /// <param name="VideosNow">From 100,000 videos on, PostgreSQL's row estimate rather than a count.</param>
@@ -63,19 +67,12 @@ public interface ITrainingQueries
     /// <summary>All versions of every kind, newest first.</summary>
     Task<IReadOnlyList<ModelVersionRow>> VersionsAsync(CancellationToken ct = default);
     Task<ModelVersionDetail?> VersionAsync(string tag, CancellationToken ct = default);
-    Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default);
+    Task<IReadOnlyList<ActivationChange>> AuditAsync(ModelKind kind, CancellationToken ct = default);
     Task<BaselineAge> BaselineAgeAsync(CancellationToken ct = default);
 }
 
 public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> contexts, ModelRegistryStore registry) : ITrainingQueries
 {
-    // As TrainingJson writes them (the Training project is not referenced from here): web defaults, enums as camelCase strings.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public async Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -100,7 +97,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
         return new TrainingRunDetail(
             Row(run, await TagsAsync(db, [run], ct)),
             run.Warnings,
-            run.Kind == EngagementKind ? Parse<RunMetrics>(run.Metrics) : null,
+            run.Kind == ModelKind.Engagement ? RunMetrics.Read(run.Metrics) : null,
             Parse<TierDistribution>(run.TierDistribution),
             Parse<List<StepTiming>>(run.Timings) ?? []);
     }
@@ -123,7 +120,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
             .SingleOrDefaultAsync(ct);
         if (v is null)
             return null;
-        var metrics = v.Kind == EngagementKind ? Parse<VersionMetrics>(v.Metrics) : null;
+        var metrics = v.Kind == ModelKind.Engagement ? Parse<EngagementVersionMetrics>(v.Metrics) : null;
         var weights = Parse<FeatureWeights>(v.FeatureWeights);
         return new ModelVersionDetail(
             VersionRow(v.Id, v.Kind, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, v.Metrics),
@@ -131,7 +128,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
             weights is { FeatureNames: not null, Weights: not null } ? weights : null);
     }
 
-    public Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default) => registry.AuditAsync(kind, ct);
+    public Task<IReadOnlyList<ActivationChange>> AuditAsync(ModelKind kind, CancellationToken ct = default) => registry.AuditAsync(kind, ct);
 
     public async Task<BaselineAge> BaselineAgeAsync(CancellationToken ct = default)
     {
@@ -145,18 +142,16 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
         return new BaselineAge(latest?.ComputedAt, latest?.VideoCount ?? 0, videos);
     }
 
-    private const string EngagementKind = TrainingRunRow.EngagementKind;
-
     /// <summary>Each kind stores its own metrics shape; reading one as the other would show zeros.</summary>
-    private static ModelVersionRow VersionRow(long id, string kind, string tag, string status, bool active, DateTimeOffset trainedAt, int rows,
+    private static ModelVersionRow VersionRow(long id, ModelKind kind, string tag, VersionStatus status, bool active, DateTimeOffset trainedAt, int rows,
         string featureSet, string? scheme, string trainer, string? notes, string metricsJson)
     {
-        if (kind != EngagementKind)
+        if (kind != ModelKind.Engagement)
         {
             var p = Parse<PreferenceHeadline>(metricsJson)?.Test;
             return new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, null, null, null) { Mae = p?.Mae, R2 = p?.R2 };
         }
-        var m = Parse<VersionMetrics>(metricsJson);
+        var m = Parse<EngagementVersionMetrics>(metricsJson);
         return new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, m?.Test.Accuracy, m?.Test.MacroF1, m?.Test.QuadraticWeightedKappa);
     }
 
@@ -171,7 +166,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
 
     private static TrainingRunRow Row(TrainingRun r, Dictionary<long, string> tags)
     {
-        var test = r.Kind == EngagementKind ? Parse<RunTestOnly>(r.Metrics)?.Test : null;
+        var test = r.Kind == ModelKind.Engagement ? Parse<RunTestOnly>(r.Metrics)?.Test : null;
         return new TrainingRunRow(r.Id, r.Trigger, r.Status, r.StartedAt, r.FinishedAt, r.VideoCount, r.GateDecision, r.GateReasons,
             test?.Accuracy, test?.MacroF1, r.ModelVersionId is { } v && tags.TryGetValue(v, out var tag) ? tag : null, r.Error,
             Parse<List<StepTiming>>(r.Timings)) { Kind = r.Kind };
@@ -181,17 +176,5 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
     private sealed record TestFigures(double Accuracy, double MacroF1);
 
     /// <summary>Stored JSON that does not fit (an older shape) reads as missing rather than breaking a page.</summary>
-    private static T? Parse<T>(string? json) where T : class
-    {
-        if (string.IsNullOrWhiteSpace(json) || json == "{}")
-            return null;
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, Json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static T? Parse<T>(string? json) where T : class => StoredJson.Read<T>(json);
 }

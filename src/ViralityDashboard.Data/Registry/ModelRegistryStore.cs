@@ -1,16 +1,17 @@
 using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Entities;
 
 namespace ViralityDashboard.Data.Registry;
 
 /// <summary>A model version without its artifact, for lists and pages.</summary>
 public sealed record ModelVersionSummary(
-    long Id, string VersionTag, string Kind, string Status, bool IsActive, DateTimeOffset TrainedAt, int TrainingVideoCount,
+    long Id, string VersionTag, ModelKind Kind, VersionStatus Status, bool IsActive, DateTimeOffset TrainedAt, int TrainingVideoCount,
     string FeatureSet, string? TierScheme, string Trainer, string? Notes, long? TrainingRunId);
 
 /// <summary>One change of the active version of a kind, from the audit log.</summary>
 public sealed record ActivationChange(
-    long Id, string Kind, string Action, string? FromTag, string? ToTag, string ChangedBy, DateTimeOffset ChangedAt, string? Reason);
+    long Id, ModelKind Kind, ActivationAction Action, string? FromTag, string? ToTag, string ChangedBy, DateTimeOffset ChangedAt, string? Reason);
 
 public sealed class ModelRegistryException(string message) : Exception(message);
 
@@ -22,8 +23,6 @@ public sealed class ModelRegistryException(string message) : Exception(message);
 /// </summary>
 public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock)
 {
-    public const string Active = "active", Inactive = "inactive", Rejected = "rejected";
-
     /// <summary>Stores a new version; when <paramref name="activate"/>, it becomes the active one of its kind in the same transaction.</summary>
     public async Task<ModelVersion> StoreAsync(ModelVersion version, bool activate, string changedBy, string? reason, CancellationToken ct = default)
     {
@@ -31,12 +30,12 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await LockKindAsync(db, version.Kind, ct);
         version.IsActive = false;
-        if (version.Status == Active)
-            version.Status = Inactive;
+        if (version.Status == VersionStatus.Active)
+            version.Status = VersionStatus.Inactive;
         db.ModelVersions.Add(version);
         await db.SaveChangesAsync(ct);
         if (activate)
-            await SwitchAsync(db, version, "activate", changedBy, reason, ct);
+            await SwitchAsync(db, version, ActivationAction.Activate, changedBy, reason, ct);
         await tx.CommitAsync(ct);
         return version;
     }
@@ -50,11 +49,11 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
             ?? throw new ModelRegistryException($"No model version '{tag}'.");
         await LockKindAsync(db, target.Kind, ct);
         await db.Entry(target).ReloadAsync(ct);
-        if (target.Status == Rejected)
+        if (target.Status == VersionStatus.Rejected)
             throw new ModelRegistryException($"Version '{tag}' was rejected by the gate and cannot be activated.");
         if (target.IsActive)
             throw new ModelRegistryException($"Version '{tag}' is already active.");
-        var change = await SwitchAsync(db, target, "activate", changedBy, reason, ct);
+        var change = await SwitchAsync(db, target, ActivationAction.Activate, changedBy, reason, ct);
         await tx.CommitAsync(ct);
         return change;
     }
@@ -63,26 +62,26 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
     /// Re-activates the version that was active before the current one: the "from" of the audit row that
     /// made the current version active.
     /// </summary>
-    public async Task<ActivationChange> RollbackAsync(string kind, string changedBy, string? reason, CancellationToken ct = default)
+    public async Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string? reason, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await LockKindAsync(db, kind, ct);
         var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == kind && v.IsActive, ct)
-            ?? throw new ModelRegistryException($"No active {kind} version to roll back from.");
+            ?? throw new ModelRegistryException($"No active {kind.Wire()} version to roll back from.");
         var previousId = await db.ModelActivations
             .Where(a => a.Kind == kind && a.ToVersionId == current.Id)
             .OrderByDescending(a => a.ChangedAt).ThenByDescending(a => a.Id)
             .Select(a => a.FromVersionId)
             .FirstOrDefaultAsync(ct)
-            ?? throw new ModelRegistryException($"{current.VersionTag} has no previously active {kind} version to roll back to.");
+            ?? throw new ModelRegistryException($"{current.VersionTag} has no previously active {kind.Wire()} version to roll back to.");
         var previous = await db.ModelVersions.SingleAsync(v => v.Id == previousId, ct);
-        var change = await SwitchAsync(db, previous, "rollback", changedBy, reason, ct);
+        var change = await SwitchAsync(db, previous, ActivationAction.Rollback, changedBy, reason, ct);
         await tx.CommitAsync(ct);
         return change;
     }
 
-    public async Task<IReadOnlyList<ModelVersionSummary>> ListAsync(string? kind = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ModelVersionSummary>> ListAsync(ModelKind? kind = null, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.ModelVersions.AsNoTracking()
@@ -93,7 +92,7 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
             .ToListAsync(ct);
     }
 
-    public async Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ActivationChange>> AuditAsync(ModelKind kind, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await (from a in db.ModelActivations.AsNoTracking()
@@ -108,7 +107,7 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
     }
 
     /// <summary>The id of the active version of a kind: one indexed lookup, for caches to compare against.</summary>
-    public async Task<long?> ActiveIdAsync(string kind, CancellationToken ct = default)
+    public async Task<long?> ActiveIdAsync(ModelKind kind, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.ModelVersions.Where(v => v.Kind == kind && v.IsActive).Select(v => (long?)v.Id).SingleOrDefaultAsync(ct);
@@ -121,18 +120,18 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
         return await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => (id != null && v.Id == id) || (tag != null && v.VersionTag == tag), ct);
     }
 
-    private async Task<ActivationChange> SwitchAsync(ViralityDbContext db, ModelVersion target, string action, string changedBy, string? reason, CancellationToken ct)
+    private async Task<ActivationChange> SwitchAsync(ViralityDbContext db, ModelVersion target, ActivationAction action, string changedBy, string? reason, CancellationToken ct)
     {
         var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == target.Kind && v.IsActive, ct);
         if (current is not null)
         {
             current.IsActive = false;
-            current.Status = Inactive;
+            current.Status = VersionStatus.Inactive;
             // Flushed before the new one is set: the partial unique index is checked per statement.
             await db.SaveChangesAsync(ct);
         }
         target.IsActive = true;
-        target.Status = Active;
+        target.Status = VersionStatus.Active;
         var audit = new ModelActivation
         {
             Kind = target.Kind,
@@ -148,6 +147,6 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
         return new ActivationChange(audit.Id, audit.Kind, action, current?.VersionTag, target.VersionTag, changedBy, audit.ChangedAt, reason);
     }
 
-    private static Task LockKindAsync(ViralityDbContext db, string kind, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({"model-activation:" + kind}))", ct);
+    private static Task LockKindAsync(ViralityDbContext db, ModelKind kind, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({"model-activation:" + kind.Wire()}))", ct);
 }

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Text.Json;
 using Quartz;
 
@@ -17,8 +18,8 @@ public sealed class RetrainJob(EngagementTrainingService training, PreferenceTra
     {
         var json = context.MergedJobDataMap.GetString(RequestKey);
         var (request, trigger) = json is null
-            ? (new TrainingRequest(), TrainingTriggers.Schedule)
-            : (JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options)!, TrainingTriggers.Manual);
+            ? (new TrainingRequest(), RunTrigger.Schedule)
+            : (JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options)!, RunTrigger.Manual);
         trigger = request.Trigger ?? trigger;
         // Both kinds go through this one job so that every fit, whatever its kind, queues behind the running one.
         if (request.IsPreference)

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -59,7 +60,7 @@ public sealed class TrainingLauncher(ISchedulerFactory schedulers, IDbContextFac
         {
             await using (var db = await contexts.CreateDbContextAsync(ct))
             {
-                var run = await db.TrainingRuns.AsNoTracking().Where(r => r.RequestId == requestId && r.Status != TrainingStatuses.Running)
+                var run = await db.TrainingRuns.AsNoTracking().Where(r => r.RequestId == requestId && r.Status != RunStatus.Running)
                     .OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
                 if (run is not null)
                     return run;

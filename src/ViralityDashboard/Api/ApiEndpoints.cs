@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
@@ -164,9 +166,11 @@ public static class ApiEndpoints
             return error;
         if (string.IsNullOrWhiteSpace(body!.Reason))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
-        var kind = body.Kind ?? TrainingRequest.Kind;
-        if (!ModelKinds.All.Contains(kind))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'kind' must be one of {string.Join(", ", ModelKinds.All)}."] });
+        var kind = TrainingRequest.Kind;
+        if (body.Kind is not null && !WireNames.Of<ModelKind>().Contains(body.Kind))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'kind' must be one of {string.Join(", ", WireNames.Of<ModelKind>())}."] });
+        if (body.Kind is not null)
+            kind = WireNames.Parse<ModelKind>(body.Kind);
         try
         {
             return Results.Ok(await registry.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
@@ -186,20 +190,27 @@ public static class ApiEndpoints
             if (error is not null)
                 return error;
         }
+        // The body names its choices as the CLI does (exactly); each is parsed here, once, into its type.
         var errors = new Dictionary<string, string[]>();
-        void OneOf(string field, string? value, IReadOnlyList<string> allowed)
+        int Choose(string field, string? value, IReadOnlyList<string> names)
         {
-            if (value is not null && !allowed.Contains(value))
-                errors[field] = [$"'{field}' must be one of {string.Join(", ", allowed)}."];
+            var index = value is null ? -1 : names.ToList().IndexOf(value);
+            if (value is not null && index < 0)
+                errors[field] = [$"'{field}' must be one of {string.Join(", ", names)}."];
+            return index;
         }
-        OneOf("featureSet", body!.FeatureSet, LaunchChoices.FeatureSets);
-        OneOf("tierScheme", body.TierScheme, LaunchChoices.TierSchemes);
-        OneOf("trainer", body.Trainer, LaunchChoices.Trainers);
-        OneOf("split", body.Split, LaunchChoices.Splits);
-        OneOf("kind", body.Kind, ModelKinds.All);
+        T? Named<T>(string field, string? value, IReadOnlyList<T> all, Func<T, string> nameOf) where T : class =>
+            Choose(field, value, all.Select(nameOf).ToArray()) is var i and >= 0 ? all[i] : null;
+        T? Wired<T>(string field, string? value, IReadOnlyList<T> all) where T : struct, Enum =>
+            Choose(field, value, all.Select(v => v.Wire()).ToArray()) is var i and >= 0 ? all[i] : null;
+        var featureSet = Named("featureSet", body!.FeatureSet, FeatureSet.BuiltIn, f => f.Name);
+        var tierScheme = Named("tierScheme", body.TierScheme, TierScheme.BuiltIn, t => t.Name);
+        var trainer = Wired("trainer", body.Trainer, Enum.GetValues<TrainerKind>());
+        var split = Wired("split", body.Split, TrainingRequest.Splits);
+        var kind = Wired("kind", body.Kind, Enum.GetValues<ModelKind>());
         if (errors.Count > 0)
             return Results.ValidationProblem(errors);
-        var id = await launcher.LaunchAsync(new TrainingRequest(body.FeatureSet, body.TierScheme, body.Trainer, body.Split, RequestedBy: context.User.Identity?.Name, ModelKind: body.Kind), ct);
+        var id = await launcher.LaunchAsync(new TrainingRequest(featureSet, tierScheme, trainer, split, RequestedBy: context.User.Identity?.Name, ModelKind: kind), ct);
         return Results.Accepted($"/api/runs/{id}", new RetrainAccepted(id, "queued"));
     }
 

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
@@ -92,9 +93,9 @@ internal static class BenchTrainVerb
                 {
                     GC.Collect();
                     var clock = Stopwatch.StartNew();
-                    var o = await training.RunAsync(new TrainingRequest(), TrainingTriggers.Manual, ct);
+                    var o = await training.RunAsync(new TrainingRequest(), RunTrigger.Manual, ct);
                     runs.Add((label, clock.Elapsed.TotalSeconds, o));
-                    Log(asJson, $"{label} run {o.RunId}: {o.Status} {o.VersionTag} on {o.VideoCount:N0} rows in {clock.Elapsed.TotalSeconds:N2} s{(o.Error is null ? "" : $" — {o.Error}")}; steps (ms): {string.Join(", ", o.Timings.Select(t => $"{t.Step} {t.Milliseconds:N0}"))}");
+                    Log(asJson, $"{label} run {o.RunId}: {o.Status.Wire()} {o.VersionTag} on {o.VideoCount:N0} rows in {clock.Elapsed.TotalSeconds:N2} s{(o.Error is null ? "" : $" — {o.Error}")}; steps (ms): {string.Join(", ", o.Timings.Select(t => $"{t.Step} {t.Milliseconds:N0}"))}");
                 }
                 var outcome = runs[^1].Outcome;
 
@@ -122,7 +123,7 @@ internal static class BenchTrainVerb
                     AnsiConsole.MarkupLineInterpolated($"[bold]whole run {runs[0].Seconds:N2} s cold, median {warmMedian:N2} s warm[/] ({warm.Length} runs) for {n:N0} videos (DB read → features → fit → evaluate → stored version)");
                     AnsiConsole.MarkupLineInterpolated($"[bold]prediction median {medianMicros:N2} µs/call[/] (features + probabilities + score + contributions, after warm-up); peak working set {peakMiB:N0} MiB ({peakScope})");
                 }
-                return outcome.Status == TrainingStatuses.Failed ? 1 : 0;
+                return outcome.Status == RunStatus.Failed ? 1 : 0;
             }
             finally
             {

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.CommandLine;
 using ViralityDashboard.Data.Embedded;
 using ViralityDashboard.Data.Import;
@@ -65,6 +66,30 @@ internal static class Common
     /// </summary>
     public static T ValueOr<T>(this System.CommandLine.Parsing.CommandResult result, Option<T> option, T whenOmitted) =>
         result.GetResult(option) is { Implicit: false } ? result.GetValue(option)! : whenOmitted;
+
+    /// <summary>An option taking one of an enum's wire names; a usage error lists them, as for any choice.</summary>
+    public static Option<T?> Choice<T>(string name, string description, IEnumerable<T>? allowed = null) where T : struct, Enum
+    {
+        var option = new Option<T?>(name)
+        {
+            Description = description,
+            CustomParser = r => WireNames.TryParse<T>(r.Tokens.SingleOrDefault()?.Value, out var value) ? value : null,
+        };
+        option.AcceptOnlyFromAmong([.. allowed?.Select(a => a.Wire()) ?? WireNames.Of<T>()]);
+        return option;
+    }
+
+    /// <summary>An option taking one of a closed record's names (feature sets, tier schemes).</summary>
+    public static Option<T?> Choice<T>(string name, string description, IReadOnlyList<T> all, Func<T, string> nameOf) where T : class
+    {
+        var option = new Option<T?>(name)
+        {
+            Description = description,
+            CustomParser = r => all.FirstOrDefault(x => nameOf(x) == r.Tokens.SingleOrDefault()?.Value),
+        };
+        option.AcceptOnlyFromAmong([.. all.Select(nameOf)]);
+        return option;
+    }
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object as the last line of output" };
 }

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.CommandLine;
 using Spectre.Console;
 using ViralityDashboard.Data.Registry;
@@ -18,12 +19,7 @@ internal static class ModelsVerb
 
     private static string Who => $"cli:{Environment.UserName}";
 
-    private static Option<string?> KindOption(string description)
-    {
-        var kind = new Option<string?>("--kind") { Description = description };
-        kind.AcceptOnlyFromAmong([.. ModelKinds.All]);
-        return kind;
-    }
+    private static Option<ModelKind?> KindOption(string description) => Common.Choice<ModelKind>("--kind", description);
 
     private static Command List()
     {
@@ -38,7 +34,7 @@ internal static class ModelsVerb
             var only = parse.GetValue(kind);
             var versions = await registry.ListAsync(only, ct);
             var changes = new List<ActivationChange>();
-            foreach (var k in only is null ? ModelKinds.All : [only])
+            foreach (var k in only is { } one ? [one] : Enum.GetValues<ModelKind>())
                 changes.AddRange(await registry.AuditAsync(k, ct));
             changes.Sort((a, b) => a.ChangedAt != b.ChangedAt ? a.ChangedAt.CompareTo(b.ChangedAt) : a.Id.CompareTo(b.Id));
             if (parse.GetValue(json))
@@ -48,7 +44,7 @@ internal static class ModelsVerb
             }
             var table = new Table().AddColumn("tag").AddColumn("kind").AddColumn("status").AddColumn("trained (UTC)").AddColumn("rows").AddColumn("features").AddColumn("tiers").AddColumn("trainer").AddColumn("notes");
             foreach (var v in versions)
-                table.AddRow(Markup.Escape(v.VersionTag), v.Kind, v.IsActive ? "[green]active[/]" : v.Status == "rejected" ? "[red]rejected[/]" : v.Status,
+                table.AddRow(Markup.Escape(v.VersionTag), v.Kind.Wire(), v.IsActive ? $"[green]{VersionStatus.Active.Wire()}[/]" : v.Status == VersionStatus.Rejected ? $"[red]{v.Status.Wire()}[/]" : v.Status.Wire(),
                     $"{v.TrainedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", $"{v.TrainingVideoCount:N0}", v.FeatureSet, v.TierScheme ?? "", v.Trainer, Markup.Escape(Shorten(v.Notes)));
             AnsiConsole.Write(table);
             if (parse.GetValue(audit))
@@ -72,7 +68,7 @@ internal static class ModelsVerb
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)" };
         var kind = KindOption("Which model's active version: engagement (default) | preference");
         var command = new Command("rollback", "Re-activate the version that was active before the current one") { reason, kind };
-        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.RollbackAsync(parse.GetValue(kind) ?? ModelKinds.Engagement, Who, parse.GetValue(reason), ct)));
+        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.RollbackAsync(parse.GetValue(kind) ?? ModelKind.Engagement, Who, parse.GetValue(reason), ct)));
         return command;
     }
 
@@ -82,7 +78,7 @@ internal static class ModelsVerb
         try
         {
             var c = await change(host.Get<ModelRegistry>());
-            AnsiConsole.MarkupLineInterpolated($"{c.Action}: {c.FromTag ?? "(none)"} → [green]{c.ToTag}[/] by {c.ChangedBy} at {c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(c.Reason is null ? "" : $" — {c.Reason}")}");
+            AnsiConsole.MarkupLineInterpolated($"{c.Action.Wire()}: {c.FromTag ?? "(none)"} → [green]{c.ToTag}[/] by {c.ChangedBy} at {c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(c.Reason is null ? "" : $" — {c.Reason}")}");
             return 0;
         }
         catch (ModelRegistryException e)
@@ -96,7 +92,7 @@ internal static class ModelsVerb
     {
         var table = new Table().AddColumn("when (UTC)").AddColumn("action").AddColumn("from").AddColumn("to").AddColumn("by").AddColumn("why");
         foreach (var c in changes)
-            table.AddRow($"{c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", c.Action, Markup.Escape(c.FromTag ?? "-"), Markup.Escape(c.ToTag ?? "-"), Markup.Escape(c.ChangedBy), Markup.Escape(c.Reason ?? ""));
+            table.AddRow($"{c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", c.Action.Wire(), Markup.Escape(c.FromTag ?? "-"), Markup.Escape(c.ToTag ?? "-"), Markup.Escape(c.ChangedBy), Markup.Escape(c.Reason ?? ""));
         AnsiConsole.Write(table);
     }
 

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
@@ -24,15 +25,14 @@ internal static class PredictVerb
         var postedAt = new Option<DateTimeOffset?>("--posted-at") { Description = "Posting time (ISO 8601)" };
         var jsonInput = new Option<string?>("--json-input") { Description = "The video as JSON ({\"views\":…, \"likes\":…, \"authorFollowers\":…}) instead of the options" };
         var version = new Option<string?>("--version") { Description = "Version tag (default: the active version)" };
-        var kind = new Option<string>("--kind") { Description = "engagement (tier from the scraped stats) or preference (0–10 from a visual analysis)", DefaultValueFactory = _ => ModelKinds.Engagement };
-        kind.AcceptOnlyFromAmong([.. ModelKinds.All]);
+        var kind = Common.Choice<ModelKind>("--kind", "engagement (tier from the scraped stats, the default) or preference (0–10 from a visual analysis)");
         var analysis = new Option<FileInfo?>("--analysis") { Description = "Preference: the video's visual analysis as a JSON file" };
         var json = Common.Json();
         var command = new Command("predict", "Engagement: tier probabilities, 0–100 score and contributions for one video. Preference: the owner's 0–10 score, confidence and top factors for one analysis")
             { views, likes, comments, shares, saves, followers, duration, hashtags, sound, caption, postedAt, jsonInput, version, kind, analysis, json };
         command.Validators.Add(r =>
         {
-            var preference = r.GetValue(kind) == ModelKinds.Preference;
+            var preference = r.GetValue(kind) == ModelKind.Preference;
             if (preference && r.GetValue(analysis) is null)
                 r.AddError("--kind preference needs --analysis FILE.json");
             else if (!preference && r.GetResult(analysis) is { Implicit: false })
@@ -40,7 +40,7 @@ internal static class PredictVerb
         });
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(kind) == ModelKinds.Preference)
+            if (parse.GetValue(kind) == ModelKind.Preference)
                 return await PreferencePrediction.RunAsync(parse.GetValue(Common.DataDir), parse.GetValue(analysis)!, parse.GetValue(version), parse.GetValue(json), ct);
             ScrapedVideoRecord video;
             if (parse.GetValue(jsonInput) is { } text)

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Globalization;
 using Spectre.Console;
 using ViralityDashboard.Core.Preference;
@@ -17,7 +18,7 @@ internal static class PreferenceRunPrinter
             CliOutput.WriteJson(new
             {
                 RunId = run.Id,
-                Kind = ModelKinds.Preference,
+                Kind = ModelKind.Preference,
                 run.Status,
                 run.Trigger,
                 run.RowCount,
@@ -27,7 +28,7 @@ internal static class PreferenceRunPrinter
                 plan?.NextUnlocks,
                 plan?.RowsToNext,
                 run.VersionTag,
-                Activated = run.GateDecision == "accepted",
+                Activated = run.GateDecision == GateVerdict.Accepted,
                 run.GateDecision,
                 detail.GateReasons,
                 detail.Warnings,
@@ -38,8 +39,8 @@ internal static class PreferenceRunPrinter
             });
             return;
         }
-        var color = run.Status switch { TrainingStatuses.Completed => "green", TrainingStatuses.SkippedByGate => "yellow", _ => "red" };
-        AnsiConsole.MarkupLineInterpolated($"Preference run {run.Id}: [{color}]{run.Status}[/] ({run.Trigger}), {run.RowCount:N0} rated videos, version {run.VersionTag ?? "-"}");
+        var color = run.Status switch { RunStatus.Completed => "green", RunStatus.SkippedByGate => "yellow", _ => "red" };
+        AnsiConsole.MarkupLineInterpolated($"Preference run {run.Id}: [{color}]{run.Status.Wire()}[/] ({run.Trigger.Wire()}), {run.RowCount:N0} rated videos, version {run.VersionTag ?? "-"}");
         if (run.Error is not null)
             AnsiConsole.MarkupLineInterpolated($"[red]{run.Error}[/]");
         if (plan is not null)

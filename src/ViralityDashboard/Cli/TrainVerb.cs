@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Engagement;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using CsvHelper;
 using Quartz;
 using Spectre.Console;
 using ViralityDashboard.Data.Entities;
+using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Training;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Training.Jobs;
@@ -14,15 +16,13 @@ namespace ViralityDashboard.Cli;
 /// <summary>The options <c>train</c> and <c>export-training</c> share, so an export is exactly a run's rows.</summary>
 internal sealed class TrainingChoices(bool allowPreference = false)
 {
-    public Option<string> Kind { get; } = new("--kind")
-    {
-        Description = allowPreference ? "Model kind: engagement | preference" : "Model kind",
-        DefaultValueFactory = _ => TrainingRequest.Kind,
-    };
-    public Option<string?> Features { get; } = new("--features") { Description = "Feature set: seed15 | pre-posting (default from configuration)" };
-    public Option<string?> Tiers { get; } = new("--tiers") { Description = "Tier scheme: views | wes (default from configuration)" };
-    public Option<string?> Trainer { get; } = new("--trainer") { Description = "Trainer: lbfgs | lightgbm | forest (default from configuration)" };
-    public Option<string?> Split { get; } = new("--split") { Description = "Split: stratified | hash | time (default from configuration)" };
+    public Option<ModelKind?> Kind { get; } = Common.Choice<ModelKind>("--kind",
+        allowPreference ? "Model kind: engagement | preference (default: engagement)" : "Model kind (default: engagement)",
+        allowPreference ? null : [TrainingRequest.Kind]);
+    public Option<FeatureSet?> Features { get; } = Common.Choice("--features", "Feature set: seed15 | pre-posting (default from configuration)", FeatureSet.BuiltIn, f => f.Name);
+    public Option<TierScheme?> Tiers { get; } = Common.Choice("--tiers", "Tier scheme: views | wes (default from configuration)", TierScheme.BuiltIn, s => s.Name);
+    public Option<TrainerKind?> Trainer { get; } = Common.Choice<TrainerKind>("--trainer", "Trainer: lbfgs | lightgbm | forest (default from configuration)");
+    public Option<SplitKind?> Split { get; } = Common.Choice("--split", "Split: stratified | hash | time (default from configuration)", TrainingRequest.Splits);
 
     public void AddTo(Command command)
     {
@@ -31,22 +31,17 @@ internal sealed class TrainingChoices(bool allowPreference = false)
         command.Options.Add(Tiers);
         command.Options.Add(Trainer);
         command.Options.Add(Split);
-        Kind.AcceptOnlyFromAmong(allowPreference ? [.. ModelKinds.All] : [TrainingRequest.Kind]);
         // The engagement choices mean nothing to a preference run, whose settings are Virality:Preference.
         command.Validators.Add(r =>
         {
-            if (r.GetValue(Kind) == ModelKinds.Preference && new Option[] { Features, Tiers, Trainer, Split }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } o)
+            if (r.GetValue(Kind) == ModelKind.Preference && new Option[] { Features, Tiers, Trainer, Split }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } o)
                 r.AddError($"{o.Name} applies to the engagement model only; preference runs take their settings from {PreferenceOptions.Section}");
         });
-        Features.AcceptOnlyFromAmong("seed15", "pre-posting");
-        Tiers.AcceptOnlyFromAmong("views", "wes");
-        Trainer.AcceptOnlyFromAmong("lbfgs", "lightgbm", "forest");
-        Split.AcceptOnlyFromAmong("stratified", "hash", "time");
     }
 
     public TrainingRequest Request(ParseResult parse) => new(
         parse.GetValue(Features), parse.GetValue(Tiers), parse.GetValue(Trainer), parse.GetValue(Split),
-        RequestedBy: $"cli:{Environment.UserName}", ModelKind: parse.GetValue(Kind));
+        RequestedBy: $"cli:{Environment.UserName}", ModelKind: parse.GetValue(Kind) ?? TrainingRequest.Kind);
 }
 
 internal static class TrainVerb
@@ -82,14 +77,14 @@ internal static class TrainVerb
                 Console.Error.WriteLine("error: the run did not finish within 30 minutes");
                 return 1;
             }
-            if (run.Kind == ModelKinds.Preference)
+            if (run.Kind == ModelKind.Preference)
             {
                 PreferenceRunPrinter.Print((await host.Get<PreferenceQueries>().RunAsync(run.Id, ct))!, asJson);
-                return run.Status == TrainingStatuses.Failed ? 1 : 0;
+                return run.Status == RunStatus.Failed ? 1 : 0;
             }
             var version = run.ModelVersionId is { } vid ? await host.Get<ViralityDashboard.Data.Registry.ModelRegistryStore>().FindAsync(vid, null, ct) : null;
             Print(run, version?.VersionTag, asJson);
-            return run.Status == TrainingStatuses.Failed ? 1 : 0;
+            return run.Status == RunStatus.Failed ? 1 : 0;
         });
         return command;
     }
@@ -120,31 +115,30 @@ internal static class TrainVerb
             });
             return;
         }
-        var color = run.Status switch { TrainingStatuses.Completed => "green", TrainingStatuses.SkippedByGate => "yellow", _ => "red" };
-        AnsiConsole.MarkupLineInterpolated($"Run {run.Id}: [{color}]{run.Status}[/] ({run.Trigger}), {run.VideoCount:N0} rows{(run.UsedFallbackData ? " from the bundled fallback set" : "")}, version {versionTag ?? "-"}");
+        var color = run.Status switch { RunStatus.Completed => "green", RunStatus.SkippedByGate => "yellow", _ => "red" };
+        AnsiConsole.MarkupLineInterpolated($"Run {run.Id}: [{color}]{run.Status.Wire()}[/] ({run.Trigger.Wire()}), {run.VideoCount:N0} rows{(run.UsedFallbackData ? " from the bundled fallback set" : "")}, version {versionTag ?? "-"}");
         if (run.Error is not null)
             AnsiConsole.MarkupLineInterpolated($"[red]{run.Error}[/]");
-        if (Parse(run.Metrics) is { } r)
+        if (RunMetrics.Read(run.Metrics) is { } r)
         {
-            var t = r.GetProperty("test");
+            var t = r.Test;
             var table = new Table().AddColumn("metric").AddColumn(new TableColumn("model").RightAligned()).AddColumn(new TableColumn("majority").RightAligned()).AddColumn(new TableColumn("stratified random").RightAligned());
-            var maj = r.GetProperty("majorityBaseline");
-            var rnd = r.GetProperty("stratifiedRandomBaseline");
-            foreach (var (label, name) in new[] { ("accuracy", "accuracy"), ("macro-F1", "macroF1"), ("quadratic kappa", "quadraticWeightedKappa"), ("within one tier", "withinOneTierAccuracy"), ("log-loss", "logLoss") })
-                table.AddRow(label, Num(t, name), Num(maj, name), Num(rnd, name));
-            table.AddRow("train accuracy", r.GetProperty("trainAccuracy").GetDouble().ToString("0.0000", CultureInfo.InvariantCulture), "", "");
-            if (r.GetProperty("crossValidation") is { ValueKind: JsonValueKind.Object } cv)
+            foreach (var (label, figure) in new (string, Func<ClassificationMetrics, double>)[]
+                { ("accuracy", m => m.Accuracy), ("macro-F1", m => m.MacroF1), ("quadratic kappa", m => m.QuadraticWeightedKappa), ("within one tier", m => m.WithinOneTierAccuracy), ("log-loss", m => m.LogLoss) })
+                table.AddRow(label, Num(t, figure), Num(r.MajorityBaseline, figure), Num(r.StratifiedRandomBaseline, figure));
+            table.AddRow("train accuracy", r.TrainAccuracy.ToString("0.0000", CultureInfo.InvariantCulture), "", "");
+            if (r.CrossValidation is { } cv)
             {
-                var sample = cv.TryGetProperty("sampledFrom", out var all) && all.ValueKind == JsonValueKind.Number
-                    ? $" (stratified sample of {cv.GetProperty("rows").GetInt32():N0} of {all.GetInt32():N0} rows)" : "";
-                table.AddRow($"{cv.GetProperty("folds").GetInt32()}-fold CV accuracy{sample}", $"{cv.GetProperty("accuracyMean").GetDouble():0.0000} ± {cv.GetProperty("accuracyStd").GetDouble():0.0000}", "", "");
+                var sample = cv.SampledFrom is { } all ? $" (stratified sample of {cv.Rows:N0} of {all:N0} rows)" : "";
+                table.AddRow($"{cv.Folds}-fold CV accuracy{sample}", $"{cv.AccuracyMean:0.0000} ± {cv.AccuracyStd:0.0000}", "", "");
             }
             AnsiConsole.Write(table);
             var perClass = new Table().AddColumn("tier").AddColumn("precision").AddColumn("recall").AddColumn("F1").AddColumn("support");
-            foreach (var c in t.GetProperty("perClass").EnumerateArray())
-                perClass.AddRow(c.GetProperty("tier").ToString(), Num(c, "precision"), Num(c, "recall"), Num(c, "f1"), c.GetProperty("support").ToString());
+            foreach (var c in t.PerClass)
+                perClass.AddRow(c.Tier.ToString(CultureInfo.InvariantCulture), Num(c.Precision), Num(c.Recall), Num(c.F1), c.Support.ToString(CultureInfo.InvariantCulture));
             AnsiConsole.Write(perClass);
-            AnsiConsole.WriteLine("confusion matrix (rows actual tier 1..5, columns predicted): " + t.GetProperty("confusionMatrix").ToString());
+            // As PostgreSQL prints the stored jsonb array.
+            AnsiConsole.WriteLine("confusion matrix (rows actual tier 1..5, columns predicted): [" + string.Join(", ", t.ConfusionMatrix.Select(row => "[" + string.Join(", ", row) + "]")) + "]");
         }
         foreach (var reason in run.GateReasons)
             AnsiConsole.MarkupLineInterpolated($"gate: {reason}");
@@ -158,8 +152,11 @@ internal static class TrainVerb
             AnsiConsole.WriteLine($"timings (ms): {run.Timings}");
     }
 
-    private static string Num(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.0000", CultureInfo.InvariantCulture) : "";
+    private static string Num(ClassificationMetrics? m, Func<ClassificationMetrics, double> figure) => m is null ? "" : Num(figure(m));
+
+    private static string Num(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>The stored JSON as it is, for <c>--json</c>: the run's own record, not a re-serialization.</summary>
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

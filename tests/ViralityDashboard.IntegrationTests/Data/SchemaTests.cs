@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ViralityDashboard.Data;
@@ -25,23 +26,23 @@ public sealed class SchemaTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateDatabaseAsync();
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
-        ctx.ModelVersions.Add(Version("eng-1", "engagement", active: true));
-        ctx.ModelVersions.Add(Version("pref-1", "preference", active: true));
-        ctx.ModelVersions.Add(Version("eng-0", "engagement", active: false));
+        ctx.ModelVersions.Add(Version("eng-1", ModelKind.Engagement, active: true));
+        ctx.ModelVersions.Add(Version("pref-1", ModelKind.Preference, active: true));
+        ctx.ModelVersions.Add(Version("eng-0", ModelKind.Engagement, active: false));
         await ctx.SaveChangesAsync();
 
-        ctx.ModelVersions.Add(Version("eng-2", "engagement", active: true));
+        ctx.ModelVersions.Add(Version("eng-2", ModelKind.Engagement, active: true));
         var error = await Assert.ThrowsAsync<DbUpdateException>(() => ctx.SaveChangesAsync());
 
         Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(error.InnerException).SqlState);
         Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM model_versions WHERE kind = 'engagement' AND is_active"));
     }
 
-    private static ModelVersion Version(string tag, string kind, bool active) => new()
+    private static ModelVersion Version(string tag, ModelKind kind, bool active) => new()
     {
         VersionTag = tag,
         Kind = kind,
-        Status = active ? "active" : "inactive",
+        Status = active ? VersionStatus.Active : VersionStatus.Inactive,
         IsActive = active,
         TrainedAt = DateTimeOffset.UtcNow,
         FeatureSet = "seed15",

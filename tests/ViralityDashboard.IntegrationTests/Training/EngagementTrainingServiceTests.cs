@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ViralityDashboard.Core.Engagement;
@@ -17,20 +18,20 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
         await TrainingFixtures.SeedAsync(db, 800);
 
-        var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), TrainingTriggers.Manual);
+        var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Manual);
 
-        Assert.Equal(TrainingStatuses.Completed, outcome.Status);
+        Assert.Equal(RunStatus.Completed, outcome.Status);
         Assert.False(outcome.UsedFallbackData);
         Assert.Equal(800, outcome.VideoCount);
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
         var run = await ctx.TrainingRuns.SingleAsync();
         var version = await ctx.ModelVersions.SingleAsync();
-        Assert.Equal((TrainingStatuses.Completed, "manual", "accepted", version.Id), (run.Status, run.Trigger, run.GateDecision, run.ModelVersionId));
+        Assert.Equal((RunStatus.Completed, RunTrigger.Manual, (GateVerdict?)GateVerdict.Accepted, version.Id), (run.Status, run.Trigger, run.GateDecision, run.ModelVersionId));
         Assert.NotNull(run.FinishedAt);
         Assert.Contains("\"scheme\": \"views\"", run.Thresholds);
         Assert.NotNull(run.TierDistribution);
         Assert.Contains("\"fit\"", run.Timings);
-        Assert.Equal((true, "active", outcome.VersionTag, run.Id), (version.IsActive, version.Status, version.VersionTag, version.TrainingRunId));
+        Assert.Equal((true, VersionStatus.Active, outcome.VersionTag, run.Id), (version.IsActive, version.Status, version.VersionTag, version.TrainingRunId));
         Assert.NotEmpty(version.Artifact);
         Assert.Contains("weights", version.FeatureWeights);
         Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM model_activations WHERE action = 'activate' AND changed_by = 'training:manual'"));
@@ -42,7 +43,7 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
         await TrainingFixtures.SeedAsync(db, 700);
 
-        var prepared = await db.Get<EngagementTrainingService>().PrepareAsync(new TrainingRequest(TierScheme: "wes"));
+        var prepared = await db.Get<EngagementTrainingService>().PrepareAsync(new TrainingRequest(TierScheme: TierScheme.Wes));
         var sql = await db.Get<ViralityDashboard.Data.Queries.CalibrationQueries>().ComputeAsync(WesWeights.Default, 10_000);
 
         Assert.Equal(sql.ThresholdsFor(TierScheme.Wes).Values, prepared.Thresholds!.Values);
@@ -55,12 +56,12 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
         await TrainingFixtures.SeedAsync(db, 650);
-        var request = new TrainingRequest(Split: "hash");
+        var request = new TrainingRequest(Split: SplitKind.Hash);
         var training = db.Get<EngagementTrainingService>();
 
         var prepared = await training.PrepareAsync(request);
         var split = prepared.Split();
-        var outcome = await training.RunAsync(request, TrainingTriggers.Manual);
+        var outcome = await training.RunAsync(request, RunTrigger.Manual);
 
         var result = outcome.Result!;
         Assert.Equal((prepared.Rows.Count, split.Train.Length, split.Test.Length), (result.RowCount, result.TrainCount, result.TestCount));
@@ -73,23 +74,23 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
         await TrainingFixtures.SeedAsync(db, 800);
-        var first = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), TrainingTriggers.Schedule);
-        Assert.Equal(TrainingStatuses.Completed, first.Status);
+        var first = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Schedule);
+        Assert.Equal(RunStatus.Completed, first.Status);
         await using var strict = postgres.Attach(db, TrainingFixtures.Settings(gate: 0.99));
 
-        var second = await strict.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), TrainingTriggers.Manual);
+        var second = await strict.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Manual);
 
-        Assert.Equal(TrainingStatuses.SkippedByGate, second.Status);
+        Assert.Equal(RunStatus.SkippedByGate, second.Status);
         Assert.False(second.Activated);
         Assert.Contains(second.Reasons, r => r.Contains("below the 99.0% gate"));
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
         var rejected = await ctx.ModelVersions.SingleAsync(v => v.VersionTag == second.VersionTag);
-        Assert.Equal((ModelRegistryStore.Rejected, false), (rejected.Status, rejected.IsActive));
+        Assert.Equal((VersionStatus.Rejected, false), (rejected.Status, rejected.IsActive));
         Assert.Contains("below the 99.0% gate", rejected.Notes);
         var active = await ctx.ModelVersions.SingleAsync(v => v.IsActive);
         Assert.Equal(first.VersionTag, active.VersionTag);
         var run = await ctx.TrainingRuns.SingleAsync(r => r.Id == second.RunId);
-        Assert.Equal(("skipped_by_gate", "rejected"), (run.Status, run.GateDecision));
+        Assert.Equal((RunStatus.SkippedByGate, (GateVerdict?)GateVerdict.Rejected), (run.Status, run.GateDecision));
         Assert.Contains(run.GateReasons, r => r.Contains("below the 99.0% gate"));
         // The gate compared with the active version on the same test rows.
         Assert.Contains(run.GateReasons, r => r.Contains($"active version {first.VersionTag}"));
@@ -101,7 +102,7 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
         await TrainingFixtures.SeedAsync(db, 120);
 
-        var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), TrainingTriggers.Manual);
+        var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Manual);
 
         Assert.True(outcome.UsedFallbackData);
         Assert.Equal(FallbackTrainingSet.Generate().ToRows().Count, outcome.VideoCount);
@@ -120,9 +121,9 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
         await using (var cmd = new NpgsqlCommand($"SELECT pg_advisory_lock({TrainingLock.Key})", other))
             await cmd.ExecuteNonQueryAsync();
 
-        var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), TrainingTriggers.Manual);
+        var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Manual);
 
-        Assert.Equal((TrainingStatuses.Failed, EngagementTrainingService.LockHeldMessage), (outcome.Status, outcome.Error));
+        Assert.Equal((RunStatus.Failed, EngagementTrainingService.LockHeldMessage), (outcome.Status, outcome.Error));
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM model_versions"));
         Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM training_runs WHERE status = 'failed'"));
     }
@@ -135,8 +136,8 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
         await using var db = await postgres.CreateDatabaseAsync(settings);
         await TrainingFixtures.SeedAsync(db, 800);
         var training = db.Get<EngagementTrainingService>();
-        var first = await training.RunAsync(new TrainingRequest(), TrainingTriggers.Manual);
-        var second = await training.RunAsync(new TrainingRequest(Trainer: "lightgbm"), TrainingTriggers.Manual);
+        var first = await training.RunAsync(new TrainingRequest(), RunTrigger.Manual);
+        var second = await training.RunAsync(new TrainingRequest(Trainer: TrainerKind.LightGbm), RunTrigger.Manual);
         var video = SyntheticVideos.Generate(1, 99).Single();
         var prediction = db.Get<PredictionService>();
         Assert.Equal(second.VersionTag, (await prediction.PredictAsync(video)).VersionTag);

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ViralityDashboard.Core.Preference;
@@ -11,7 +12,7 @@ namespace ViralityDashboard.IntegrationTests.Training;
 [Collection(PostgresCollection.Name)]
 public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
 {
-    private static readonly TrainingRequest Request = new(ModelKind: ModelKinds.Preference);
+    private static readonly TrainingRequest Request = new(ModelKind: ModelKind.Preference);
 
     [Fact]
     public async Task RunsWalkTheMilestonesAt99_100_200_300And500RatedVideos()
@@ -21,13 +22,13 @@ public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
         await PreferenceFixtures.SeedExcludedAsync(db, 10_000);
 
         await PreferenceFixtures.SeedRatedAsync(db, 0, 99);
-        var at99 = await training.RunAsync(Request, TrainingTriggers.Manual);
-        Assert.Equal((TrainingStatuses.Completed, 99, PreferenceMilestone.None), (at99.Status, at99.RowCount, at99.Milestone));
+        var at99 = await training.RunAsync(Request, RunTrigger.Manual);
+        Assert.Equal((RunStatus.Completed, 99, PreferenceMilestone.None), (at99.Status, at99.RowCount, at99.Milestone));
         Assert.Equal((null, null), (at99.SnapshotId, at99.VersionTag));
         Assert.Contains("At 100 (1 more)", at99.NextUnlocks);
 
         await PreferenceFixtures.SeedRatedAsync(db, 99, 1);
-        var at100 = await training.RunAsync(Request, TrainingTriggers.Manual);
+        var at100 = await training.RunAsync(Request, RunTrigger.Manual);
         Assert.Equal(PreferenceMilestone.Correlation, at100.Milestone);
         Assert.NotNull(at100.SnapshotId);
         Assert.Null(at100.VersionTag);
@@ -35,15 +36,15 @@ public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
         Assert.Contains("production.shotComplexity", at100.Result.Snapshot.TopNegative.Select(c => c.Feature));
 
         await PreferenceFixtures.SeedRatedAsync(db, 100, 100);
-        var at200 = await training.RunAsync(Request, TrainingTriggers.Manual);
-        Assert.Equal((PreferenceMilestone.FirstModel, TrainingStatuses.Completed, true), (at200.Milestone, at200.Status, at200.Activated));
+        var at200 = await training.RunAsync(Request, RunTrigger.Manual);
+        Assert.Equal((PreferenceMilestone.FirstModel, RunStatus.Completed, true), (at200.Milestone, at200.Status, at200.Activated));
         Assert.Equal([PreferenceModelKind.Ridge], at200.Result!.Candidates.Select(c => c.Kind));
         Assert.True(at200.Result.Selected!.Test.Mae <= 0.20, $"MAE {at200.Result.Selected.Test.Mae}");
         Assert.Contains(at200.Result.Dimensions, d => d.Dimension == "hook");
         Assert.Empty(at200.Result.PrunedFeatures);
 
         await PreferenceFixtures.SeedRatedAsync(db, 200, 100);
-        var at300 = await training.RunAsync(Request, TrainingTriggers.Manual);
+        var at300 = await training.RunAsync(Request, RunTrigger.Manual);
         Assert.Equal(PreferenceMilestone.Retrain, at300.Milestone);
         Assert.Equal(at200.VersionTag, at300.Result!.Previous!.Version);
         Assert.NotEmpty(at300.Result.PrunedFeatures);
@@ -51,7 +52,7 @@ public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
         Assert.Contains(at300.Reasons, r => r.Contains($"Version {at200.VersionTag} scores MAE"));
 
         await PreferenceFixtures.SeedRatedAsync(db, 300, 200);
-        var at500 = await training.RunAsync(Request, TrainingTriggers.Manual);
+        var at500 = await training.RunAsync(Request, RunTrigger.Manual);
         Assert.Equal(PreferenceMilestone.ModelComparison, at500.Milestone);
         Assert.Null(at500.NextUnlocks);
         var candidates = at500.Result!.Candidates;
@@ -63,10 +64,10 @@ public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
         Assert.Equal(["correlation", "firstModel", "retrain", "modelComparison"], snapshots.Select(s => s.Milestone));
         Assert.Equal([100, 200, 300, 500], snapshots.Select(s => s.RowCount));
         Assert.All(snapshots, s => Assert.NotNull(s.TrainingRunId));
-        var versions = await ctx.ModelVersions.Where(v => v.Kind == ModelKinds.Preference).OrderBy(v => v.Id).ToListAsync();
+        var versions = await ctx.ModelVersions.Where(v => v.Kind == ModelKind.Preference).OrderBy(v => v.Id).ToListAsync();
         Assert.Equal(3, versions.Count);
         Assert.Equal(1, versions.Count(v => v.IsActive));
-        Assert.Equal(5, await ctx.TrainingRuns.CountAsync(r => r.Kind == ModelKinds.Preference && r.Trigger == TrainingTriggers.Manual));
+        Assert.Equal(5, await ctx.TrainingRuns.CountAsync(r => r.Kind == ModelKind.Preference && r.Trigger == RunTrigger.Manual));
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings());
         await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
-        var run = await db.Get<PreferenceTrainingService>().RunAsync(Request, TrainingTriggers.Manual);
+        var run = await db.Get<PreferenceTrainingService>().RunAsync(Request, RunTrigger.Manual);
         var predictions = db.Get<PreferencePredictionService>();
         var liked = PreferenceFixtures.Analysis(5_000).Json;
 
@@ -93,7 +94,7 @@ public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
         var log = await ctx.PredictionLog.OrderBy(p => p.Id).ToListAsync();
         var versionId = await ctx.ModelVersions.Where(v => v.VersionTag == run.VersionTag).Select(v => v.Id).SingleAsync();
-        Assert.All(log, p => Assert.Equal((versionId, ModelKinds.Preference), (p.ModelVersionId!.Value, p.Kind)));
+        Assert.All(log, p => Assert.Equal((versionId, ModelKind.Preference), (p.ModelVersionId!.Value, p.Kind)));
         Assert.Equal(InputsHash.Of(AnalysisFlattener.Flatten(liked)), log[0].InputsHash);
         Assert.Equal(log[0].InputsHash, log[1].InputsHash);
         Assert.Equal(first.Score, log[0].Score);

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace ViralityDashboard.IntegrationTests.Training;
 [Collection(PostgresCollection.Name)]
 public sealed class RatingQueueRankerTests(PostgresFixture postgres)
 {
-    private static readonly TrainingRequest Request = new(ModelKind: ModelKinds.Preference);
+    private static readonly TrainingRequest Request = new(ModelKind: ModelKind.Preference);
 
     /// <summary>Unrated videos "unrated{i}", each with a v3 analysis; <paramref name="edit"/> may change the analysis.</summary>
     private static async Task<long[]> SeedUnratedAsync(TestDatabase db, int from, int count, Action<JsonObject>? edit = null, int featureCount = 120)
@@ -44,7 +45,7 @@ public sealed class RatingQueueRankerTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings(settings));
         await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
-        var run = await db.Get<PreferenceTrainingService>().RunAsync(Request, TrainingTriggers.Manual);
+        var run = await db.Get<PreferenceTrainingService>().RunAsync(Request, RunTrigger.Manual);
         Assert.True(run.Activated, string.Join("; ", run.Reasons));
         return db;
     }

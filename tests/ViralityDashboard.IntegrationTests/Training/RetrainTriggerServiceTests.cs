@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -16,7 +17,7 @@ public sealed class RetrainTriggerServiceTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings());
         await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
-        var first = await db.Get<PreferenceTrainingService>().RunAsync(new TrainingRequest(ModelKind: ModelKinds.Preference), TrainingTriggers.Manual);
+        var first = await db.Get<PreferenceTrainingService>().RunAsync(new TrainingRequest(ModelKind: ModelKind.Preference), RunTrigger.Manual);
         Assert.True(first.Activated);
         await PreferenceFixtures.SeedRatedAsync(db, 200, 49);
         // A gate no candidate passes: the triggered run is rejected, so the active version stays the old one.
@@ -39,12 +40,12 @@ public sealed class RetrainTriggerServiceTests(PostgresFixture postgres)
         }
 
         Assert.True(fired.Evaluation.Fire);
-        Assert.Equal(TrainingStatuses.SkippedByGate, fired.RunStatus);
+        Assert.Equal(RunStatus.SkippedByGate, fired.RunStatus);
         Assert.False(again.Evaluation.Fire);
         Assert.Equal(0, again.Evaluation.NewRows);
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
-        var dataRun = await ctx.TrainingRuns.SingleAsync(r => r.Trigger == TrainingTriggers.Data);
-        Assert.Equal((fired.RunId, ModelKinds.Preference), (dataRun.Id, dataRun.Kind));
+        var dataRun = await ctx.TrainingRuns.SingleAsync(r => r.Trigger == RunTrigger.Data);
+        Assert.Equal((fired.RunId, ModelKind.Preference), (dataRun.Id, dataRun.Kind));
         var details = JsonSerializer.Deserialize<DataTriggerDetails>(dataRun.TriggerDetails!, TrainingJson.Options)!;
         Assert.Contains(RetrainTriggerKind.NewRatings, details.Fired);
         var newRatings = details.Outcomes.Single(o => o.Trigger == RetrainTriggerKind.NewRatings);
@@ -60,7 +61,7 @@ public sealed class RetrainTriggerServiceTests(PostgresFixture postgres)
         // New ratings alone would fire at 50; raise that threshold so only drift can.
         await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings(("TriggerNewRatings", "1000")));
         await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
-        await db.Get<PreferenceTrainingService>().RunAsync(new TrainingRequest(ModelKind: ModelKinds.Preference), TrainingTriggers.Manual);
+        await db.Get<PreferenceTrainingService>().RunAsync(new TrainingRequest(ModelKind: ModelKind.Preference), RunTrigger.Manual);
         await PreferenceFixtures.SeedRatedAsync(db, 200, 60, drifted: true);
 
         var evaluation = await db.Get<RetrainTriggerService>().EvaluateAsync();
@@ -80,7 +81,7 @@ public sealed class RetrainTriggerServiceTests(PostgresFixture postgres)
         // Only degradation may fire: new ratings need 1,000, and the new analyses are not drifted.
         await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings(("TriggerNewRatings", "1000")));
         await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
-        var first = await db.Get<PreferenceTrainingService>().RunAsync(new TrainingRequest(ModelKind: ModelKinds.Preference), TrainingTriggers.Manual);
+        var first = await db.Get<PreferenceTrainingService>().RunAsync(new TrainingRequest(ModelKind: ModelKind.Preference), RunTrigger.Manual);
         Assert.True(first.Activated);
         await PreferenceFixtures.SeedRatedAsync(db, 200, 30);
         // The owner's taste turned around: the newer ratings are the mirror image of what the model learned.

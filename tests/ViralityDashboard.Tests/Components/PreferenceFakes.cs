@@ -23,16 +23,16 @@ public sealed class FakePreference : IPreferenceQueries, IRetrainTriggerCheck
 
     public List<PreferenceVersionRow> Versions { get; } =
     [
-        Version(9, Rejected, "rejected", false, T0.AddDays(3), 350, "ridge", PreferenceMilestone.Retrain, 0.112, 0.139, 0.571, 0.109, 0.012, "Rejected by the gate: test MAE 0.112 is worse than the active version's 0.097 on the same test rows."),
-        Version(7, Active, "active", true, T0.AddDays(2), 300, "ridge", PreferenceMilestone.Retrain, 0.097, 0.125, 0.640, 0.095, 0.010, null),
-        Version(5, Previous, "inactive", false, T0.AddDays(1), 200, "ridge", PreferenceMilestone.FirstModel, 0.104, 0.129, 0.563, 0.118, 0.011, null),
+        Version(9, Rejected, VersionStatus.Rejected, false, T0.AddDays(3), 350, "ridge", PreferenceMilestone.Retrain, 0.112, 0.139, 0.571, 0.109, 0.012, "Rejected by the gate: test MAE 0.112 is worse than the active version's 0.097 on the same test rows."),
+        Version(7, Active, VersionStatus.Active, true, T0.AddDays(2), 300, "ridge", PreferenceMilestone.Retrain, 0.097, 0.125, 0.640, 0.095, 0.010, null),
+        Version(5, Previous, VersionStatus.Inactive, false, T0.AddDays(1), 200, "ridge", PreferenceMilestone.FirstModel, 0.104, 0.129, 0.563, 0.118, 0.011, null),
     ];
 
     public List<PreferenceRunRow> Runs { get; } =
     [
-        new(9, "data", "skipped_by_gate", T0.AddDays(3), T0.AddDays(3).AddSeconds(1.4), 350, PreferenceMilestone.Retrain, Rejected, 0.112, 0.571, "rejected", [RetrainTriggerKind.NewRatings], null),
-        new(7, "manual", "completed", T0.AddDays(2), T0.AddDays(2).AddSeconds(1.1), 300, PreferenceMilestone.Retrain, Active, 0.097, 0.640, "accepted", [], null),
-        new(6, "manual", "completed", T0.AddDays(1.5), T0.AddDays(1.5).AddSeconds(0.3), 150, PreferenceMilestone.Correlation, null, null, null, null, [], null),
+        new(9, RunTrigger.Data, RunStatus.SkippedByGate, T0.AddDays(3), T0.AddDays(3).AddSeconds(1.4), 350, PreferenceMilestone.Retrain, Rejected, 0.112, 0.571, GateVerdict.Rejected, [RetrainTriggerKind.NewRatings], null),
+        new(7, RunTrigger.Manual, RunStatus.Completed, T0.AddDays(2), T0.AddDays(2).AddSeconds(1.1), 300, PreferenceMilestone.Retrain, Active, 0.097, 0.640, GateVerdict.Accepted, [], null),
+        new(6, RunTrigger.Manual, RunStatus.Completed, T0.AddDays(1.5), T0.AddDays(1.5).AddSeconds(0.3), 150, PreferenceMilestone.Correlation, null, null, null, null, [], null),
     ];
 
     public RetrainTriggerEvaluation Triggers { get; set; } = new(false,
@@ -45,7 +45,7 @@ public sealed class FakePreference : IPreferenceQueries, IRetrainTriggerCheck
                 [new("script.replicability.score", 0.142), new("casting.actingSkillRequired", 0.061), new("audio.soundEffects_count", 0.004)]),
         ]), null);
 
-    public static PreferenceVersionRow Version(long id, string tag, string status, bool active, DateTimeOffset at, int rows, string trainer, PreferenceMilestone milestone,
+    public static PreferenceVersionRow Version(long id, string tag, VersionStatus status, bool active, DateTimeOffset at, int rows, string trainer, PreferenceMilestone milestone,
         double mae, double rmse, double r2, double cv, double cvStd, string? notes) =>
         new(id, tag, status, active, at, rows, trainer, milestone, mae, rmse, r2, cv, cvStd, ModelVerdict.Of(mae, r2).Summary, notes);
 
@@ -109,7 +109,7 @@ public sealed class FakePreference : IPreferenceQueries, IRetrainTriggerCheck
             ? Result() with { Plan = MilestonePlanner.Plan(150, false), SelectedKind = null, Candidates = [], Dimensions = [], Previous = null, Gate = null }
             : Result();
         var selected = result.Selected;
-        var triggered = run.Trigger == "data"
+        var triggered = run.Trigger == RunTrigger.Data
             ? new DataTriggerDetails([RetrainTriggerKind.NewRatings], Active, new RatingWatermark(T0.AddDays(2), 300), new RatingWatermark(T0.AddDays(3), 350),
                 [new(RetrainTriggerKind.NewRatings, true, 50, 50, 50, "50 new ratings since the active version (threshold 50).")])
             : null;

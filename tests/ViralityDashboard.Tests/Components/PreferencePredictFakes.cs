@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
@@ -88,7 +89,7 @@ public sealed class FakePreferencePredictor : IPreferencePredictor, IAnalyzedVid
     }
 
     private static PreferenceVersionRow Version(long id, string tag, bool active, double mae, double r2) =>
-        new(id, tag, active ? "active" : "inactive", active, DateTimeOffset.Parse("2026-11-20T10:15:00Z").AddDays(id * 2), 200 + (int)id * 100, "ridge",
+        new(id, tag, active ? VersionStatus.Active : VersionStatus.Inactive, active, DateTimeOffset.Parse("2026-11-20T10:15:00Z").AddDays(id * 2), 200 + (int)id * 100, "ridge",
             PreferenceMilestone.FirstModel, mae, mae * 1.3, r2, mae + 0.01, 0.01, "acceptable", null);
 }
 

@@ -14,30 +14,30 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
 
     public List<ModelVersionRow> Versions { get; } =
     [
-        new(3, "engagement", "eng-20261122-030000-r3", "rejected", false, T0.AddDays(2), 4812, "seed15", "views", "forest", "Rejected by the gate", 0.58, 0.55, 0.71),
-        new(2, "engagement", "eng-20261121-030000-r2", "active", true, T0.AddDays(1), 4800, "seed15", "views", "lbfgs", null, 0.71, 0.69, 0.86),
-        new(1, "engagement", "eng-20261120-030000-r1", "inactive", false, T0, 4790, "seed15", "views", "lbfgs", null, 0.68, 0.66, 0.83),
+        new(3, ModelKind.Engagement, "eng-20261122-030000-r3", VersionStatus.Rejected, false, T0.AddDays(2), 4812, "seed15", "views", "forest", "Rejected by the gate", 0.58, 0.55, 0.71),
+        new(2, ModelKind.Engagement, "eng-20261121-030000-r2", VersionStatus.Active, true, T0.AddDays(1), 4800, "seed15", "views", "lbfgs", null, 0.71, 0.69, 0.86),
+        new(1, ModelKind.Engagement, "eng-20261120-030000-r1", VersionStatus.Inactive, false, T0, 4790, "seed15", "views", "lbfgs", null, 0.68, 0.66, 0.83),
     ];
 
     public List<ActivationChange> Audit { get; } =
     [
-        new(1, "engagement", "activate", null, "eng-20261120-030000-r1", "training:schedule", T0, "Accepted by the gate"),
-        new(2, "engagement", "activate", "eng-20261120-030000-r1", "eng-20261121-030000-r2", "training:schedule", T0.AddDays(1), "Accepted by the gate"),
-        new(3, "preference", "activate", null, FakePreference.Previous, "owner", T0.AddDays(1), "Accepted by the gate"),
-        new(4, "preference", "activate", FakePreference.Previous, FakePreference.Active, "owner", T0.AddDays(2), "Accepted by the gate"),
+        new(1, ModelKind.Engagement, ActivationAction.Activate, null, "eng-20261120-030000-r1", "training:schedule", T0, "Accepted by the gate"),
+        new(2, ModelKind.Engagement, ActivationAction.Activate, "eng-20261120-030000-r1", "eng-20261121-030000-r2", "training:schedule", T0.AddDays(1), "Accepted by the gate"),
+        new(3, ModelKind.Preference, ActivationAction.Activate, null, FakePreference.Previous, "owner", T0.AddDays(1), "Accepted by the gate"),
+        new(4, ModelKind.Preference, ActivationAction.Activate, FakePreference.Previous, FakePreference.Active, "owner", T0.AddDays(2), "Accepted by the gate"),
     ];
 
     public List<TrainingRunRow> Runs { get; } =
     [
-        new(3, "schedule", "skipped_by_gate", T0.AddDays(2), T0.AddDays(2).AddSeconds(14), 4812, "rejected", ["Test accuracy 58.0% is below the gate of 60.0%."], 0.58, 0.55, "eng-20261122-030000-r3", null),
-        new(2, "manual", "completed", T0.AddDays(1), T0.AddDays(1).AddSeconds(9.5), 4800, "accepted", ["Beats the majority-class baseline (20.0%)."], 0.71, 0.69, "eng-20261121-030000-r2", null),
+        new(3, RunTrigger.Schedule, RunStatus.SkippedByGate, T0.AddDays(2), T0.AddDays(2).AddSeconds(14), 4812, GateVerdict.Rejected, ["Test accuracy 58.0% is below the gate of 60.0%."], 0.58, 0.55, "eng-20261122-030000-r3", null),
+        new(2, RunTrigger.Manual, RunStatus.Completed, T0.AddDays(1), T0.AddDays(1).AddSeconds(9.5), 4800, GateVerdict.Accepted, ["Beats the majority-class baseline (20.0%)."], 0.71, 0.69, "eng-20261121-030000-r2", null),
     ];
 
     public ScheduleInfo Schedule { get; set; } = new("0 0 3 * * ?", T0.AddDays(5), "Normal");
     public List<TrainingRequest> Launched { get; } = [];
     public List<(string Tag, string Who, string Why)> Activated { get; } = [];
     public List<(string Who, string Why)> RolledBack { get; } = [];
-    public List<string> RolledBackKinds { get; } = [];
+    public List<ModelKind> RolledBackKinds { get; } = [];
     public List<string> Rescheduled { get; } = [];
     /// <summary>What RunByRequestAsync answers for a launched run; null while it is queued.</summary>
     public TrainingRunRow? LaunchedRun { get; set; }
@@ -74,11 +74,11 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
     {
         var v = Versions.FirstOrDefault(x => x.Tag == tag);
         return Task.FromResult(v is null ? null : new ModelVersionDetail(v,
-            new VersionMetrics(Metrics(v.Accuracy ?? 0), 0.74, Metrics(0.2), null, new GateDecision(true, []), null),
+            new EngagementVersionMetrics(Metrics(v.Accuracy ?? 0), 0.74, Metrics(0.2), null, new GateDecision(true, []), null),
             v.Trainer == "lbfgs" ? Weights((float)v.Id) : null));
     }
 
-    public Task<IReadOnlyList<ActivationChange>> AuditAsync(string kind, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<ActivationChange>>(Audit.Where(a => a.Kind == kind).ToList());
+    public Task<IReadOnlyList<ActivationChange>> AuditAsync(ModelKind kind, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<ActivationChange>>(Audit.Where(a => a.Kind == kind).ToList());
     public Task<BaselineAge> BaselineAgeAsync(CancellationToken ct = default) => Task.FromResult(new BaselineAge(T0.AddDays(-60), 5000, 5000));
 
     public Task<Guid> LaunchAsync(TrainingRequest request, CancellationToken ct = default)
@@ -90,14 +90,14 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
     public Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default)
     {
         Activated.Add((tag, changedBy, reason));
-        return Task.FromResult(new ActivationChange(9, "engagement", "activate", Versions.First(v => v.IsActive).Tag, tag, changedBy, T0.AddDays(3), reason));
+        return Task.FromResult(new ActivationChange(9, ModelKind.Engagement, ActivationAction.Activate, Versions.First(v => v.IsActive).Tag, tag, changedBy, T0.AddDays(3), reason));
     }
 
-    public Task<ActivationChange> RollbackAsync(string kind, string changedBy, string reason, CancellationToken ct = default)
+    public Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default)
     {
         RolledBack.Add((changedBy, reason));
         RolledBackKinds.Add(kind);
-        return Task.FromResult(new ActivationChange(10, "engagement", "rollback", "eng-20261121-030000-r2", "eng-20261120-030000-r1", changedBy, T0.AddDays(3), reason));
+        return Task.FromResult(new ActivationChange(10, ModelKind.Engagement, ActivationAction.Rollback, "eng-20261121-030000-r2", "eng-20261120-030000-r1", changedBy, T0.AddDays(3), reason));
     }
 
     public Task<ScheduleInfo?> GetAsync(CancellationToken ct = default) => Task.FromResult<ScheduleInfo?>(Schedule);

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Microsoft.EntityFrameworkCore;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
@@ -9,9 +10,9 @@ namespace ViralityDashboard.IntegrationTests.Data.Registry;
 [Collection(PostgresCollection.Name)]
 public sealed class ModelRegistryStoreTests(PostgresFixture postgres)
 {
-    private static ModelVersion Version(string tag, string status = ModelRegistryStore.Inactive) => new()
+    private static ModelVersion Version(string tag, VersionStatus status = VersionStatus.Inactive) => new()
     {
-        VersionTag = tag, Kind = "engagement", Status = status, TrainedAt = DateTimeOffset.UtcNow, FeatureSet = "seed15", Trainer = "lbfgs",
+        VersionTag = tag, Kind = ModelKind.Engagement, Status = status, TrainedAt = DateTimeOffset.UtcNow, FeatureSet = "seed15", Trainer = "lbfgs",
     };
 
     private static Task<long> ActiveCount(TestDatabase db) => db.ScalarAsync("SELECT count(*) FROM model_versions WHERE kind = 'engagement' AND is_active");
@@ -31,17 +32,17 @@ public sealed class ModelRegistryStoreTests(PostgresFixture postgres)
         Assert.Equal((1L, b.Id), (await ActiveCount(db), await ActiveId(db)));
         Assert.Equal(("a", "b"), (activated.FromTag, activated.ToTag));
 
-        var rolledBack = await store.RollbackAsync("engagement", "bob", "b misbehaves");
+        var rolledBack = await store.RollbackAsync(ModelKind.Engagement, "bob", "b misbehaves");
         Assert.Equal((1L, a.Id), (await ActiveCount(db), await ActiveId(db)));
-        Assert.Equal(("rollback", "b", "a"), (rolledBack.Action, rolledBack.FromTag, rolledBack.ToTag));
+        Assert.Equal((ActivationAction.Rollback, "b", "a"), (rolledBack.Action, rolledBack.FromTag, rolledBack.ToTag));
 
-        var audit = await store.AuditAsync("engagement");
+        var audit = await store.AuditAsync(ModelKind.Engagement);
         Assert.Collection(audit,
-            c => Assert.Equal(("activate", null, "a", "test"), (c.Action, c.FromTag, c.ToTag, c.ChangedBy)),
-            c => Assert.Equal(("activate", "a", "b", "alice", "better on new data"), (c.Action, c.FromTag, c.ToTag, c.ChangedBy, c.Reason)),
-            c => Assert.Equal(("rollback", "b", "a", "bob", "b misbehaves"), (c.Action, c.FromTag, c.ToTag, c.ChangedBy, c.Reason)));
+            c => Assert.Equal((ActivationAction.Activate, (string?)null, "a", "test"), (c.Action, c.FromTag, c.ToTag, c.ChangedBy)),
+            c => Assert.Equal((ActivationAction.Activate, "a", "b", "alice", "better on new data"), (c.Action, c.FromTag, c.ToTag, c.ChangedBy, c.Reason)),
+            c => Assert.Equal((ActivationAction.Rollback, "b", "a", "bob", "b misbehaves"), (c.Action, c.FromTag, c.ToTag, c.ChangedBy, c.Reason)));
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
-        Assert.Equal(ModelRegistryStore.Inactive, (await ctx.ModelVersions.SingleAsync(v => v.VersionTag == "b")).Status);
+        Assert.Equal(VersionStatus.Inactive, (await ctx.ModelVersions.SingleAsync(v => v.VersionTag == "b")).Status);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class ModelRegistryStoreTests(PostgresFixture postgres)
         await using var db = await postgres.CreateDatabaseAsync();
         var store = db.Get<ModelRegistryStore>();
         var a = await store.StoreAsync(Version("a"), activate: true, "test", null);
-        await store.StoreAsync(Version("bad", ModelRegistryStore.Rejected), activate: false, "test", null);
+        await store.StoreAsync(Version("bad", VersionStatus.Rejected), activate: false, "test", null);
 
         var error = await Assert.ThrowsAsync<ModelRegistryException>(() => store.ActivateAsync("bad", "alice", null));
 
@@ -72,7 +73,7 @@ public sealed class ModelRegistryStoreTests(PostgresFixture postgres)
 
         Assert.Equal(1, await ActiveCount(db));
         // Each activation saw the previous one's result: the audit chain has no fork.
-        var audit = await store.AuditAsync("engagement");
+        var audit = await store.AuditAsync(ModelKind.Engagement);
         Assert.Equal(5, audit.Count);
         for (var i = 1; i < audit.Count; i++)
             Assert.Equal(audit[i - 1].ToTag, audit[i].FromTag);

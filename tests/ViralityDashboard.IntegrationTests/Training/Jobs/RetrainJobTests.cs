@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -81,7 +82,7 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
         {
             var launcher = db.Get<TrainingLauncher>();
             var firstId = await launcher.LaunchAsync(new TrainingRequest());
-            var secondId = await launcher.LaunchAsync(new TrainingRequest(Trainer: "lightgbm"));
+            var secondId = await launcher.LaunchAsync(new TrainingRequest(Trainer: TrainerKind.LightGbm));
 
             var first = await launcher.WaitAsync(firstId, TimeSpan.FromMinutes(5));
             var second = await launcher.WaitAsync(secondId, TimeSpan.FromMinutes(5));
@@ -90,10 +91,10 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
             Assert.NotNull(second);
             // The second waited for the first (DisallowConcurrentExecution): neither was refused by the
             // training lock, and their run intervals do not overlap.
-            Assert.All(new[] { first, second }, r => Assert.NotEqual(TrainingStatuses.Failed, r!.Status));
+            Assert.All(new[] { first, second }, r => Assert.NotEqual(RunStatus.Failed, r!.Status));
             var (earlier, later) = first!.StartedAt <= second!.StartedAt ? (first, second) : (second, first);
             Assert.True(later.StartedAt >= earlier.FinishedAt, $"runs overlapped: {earlier.StartedAt:O}–{earlier.FinishedAt:O} and {later.StartedAt:O}");
-            Assert.Equal(("manual", "manual"), (first.Trigger, second.Trigger));
+            Assert.Equal((RunTrigger.Manual, RunTrigger.Manual), (first.Trigger, second.Trigger));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Queries;
 
 namespace ViralityDashboard.Components.Pages.Overview;
@@ -12,9 +13,9 @@ public static class OverviewWarnings
         if (lastRun is not null)
         {
             var r = lastRun.Run;
-            if (r.GateDecision == "rejected")
+            if (r.GateDecision == GateVerdict.Rejected)
                 yield return $"Last run #{r.Id} was rejected by the gate: {string.Join(" ", r.GateReasons)}";
-            if (r.Status == "failed")
+            if (r.Status == RunStatus.Failed)
                 yield return $"Last run #{r.Id} failed: {r.Error}";
             foreach (var leak in lastRun.Metrics?.Leakage?.Where(l => l.Warning is not null) ?? [])
                 yield return $"Leakage in run #{r.Id}: {leak.Warning}";

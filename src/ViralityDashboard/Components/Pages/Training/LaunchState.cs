@@ -1,3 +1,5 @@
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Training;
 
@@ -6,10 +8,10 @@ namespace ViralityDashboard.Components.Pages.Training;
 /// <summary>The launch form's choices, defaulting to the configured defaults' usual values.</summary>
 public sealed class LaunchOptions
 {
-    public string FeatureSet { get; set; } = "seed15";
-    public string TierScheme { get; set; } = "views";
-    public string Trainer { get; set; } = "lbfgs";
-    public string Split { get; set; } = "stratified";
+    public FeatureSet FeatureSet { get; set; } = FeatureSet.Seed15;
+    public TierScheme TierScheme { get; set; } = TierScheme.Views;
+    public TrainerKind Trainer { get; set; } = TrainerKind.Lbfgs;
+    public SplitKind Split { get; set; } = SplitKind.Stratified;
 
     public TrainingRequest ToRequest(string requestedBy) => new(FeatureSet, TierScheme, Trainer, Split, RequestedBy: requestedBy);
 }
@@ -34,8 +36,11 @@ public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
     public DateTimeOffset LaunchedAt { get; private set; }
     public TrainingRunRow? Run { get; private set; }
 
-    public string State => Run?.Status ?? "queued";
-    public bool IsBusy => RequestId is not null && (Run is null || Run.Status == "running");
+    /// <summary>The run's status, or <see cref="Queued"/> until its row appears.</summary>
+    public object State => Run?.Status ?? (object)Queued;
+    public bool IsBusy => RequestId is not null && (Run is null || Run.Status == RunStatus.Running);
+
+    public const string Queued = "queued";
 
     public void Start(Guid requestId, DateTimeOffset now)
     {
@@ -55,7 +60,7 @@ public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
     {
         get
         {
-            if (Run is not { Status: "running" })
+            if (Run is not { Status: RunStatus.Running })
                 return null;
             var order = StepOrder.ToList();
             var last = FinishedSteps.Select(s => s.Step == "read-fallback" ? order.IndexOf("read-and-features") : order.IndexOf(s.Step)).DefaultIfEmpty(-1).Max();

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +91,7 @@ public sealed class PreferenceModelsTests : DashboardTestContext
         dialogs.Find("input").Input("back to r5");
         dialogs.Find("[data-testid=confirm]").Click();
         cut.WaitForAssertion(() => Assert.Equal([("owner", "back to r5")], _training.RolledBack));
-        Assert.Equal(["preference"], _training.RolledBackKinds);
+        Assert.Equal([ModelKind.Preference], _training.RolledBackKinds);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using ViralityDashboard.Components.Charts;
@@ -53,7 +54,7 @@ public sealed class OverviewPageTests : DashboardTestContext
     [Fact]
     public void ShowsAnActivePreferenceModelWithItsErrorFiguresAndKeepsItOutOfTheAccuracyChart()
     {
-        _training.Versions.Insert(0, new ModelVersionRow(4, "preference", "pref-20261123-120000-r4", "active", true, FakeTraining.T0.AddDays(3), 300,
+        _training.Versions.Insert(0, new ModelVersionRow(4, ModelKind.Preference, "pref-20261123-120000-r4", VersionStatus.Active, true, FakeTraining.T0.AddDays(3), 300,
             "v3", null, "ridge", null, null, null, null) { Mae = 0.097, R2 = 0.64 });
 
         var cut = Render<OverviewPage>();

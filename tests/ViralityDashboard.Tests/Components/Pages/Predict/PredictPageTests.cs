@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using ViralityDashboard.Components.Charts;
@@ -22,8 +23,8 @@ public sealed class PredictPageTests : DashboardTestContext
         this.SignInAsViewer(); // predicting changes nothing: viewers may use it
     }
 
-    private static ModelVersionSummary Version(long id, string tag, string features, bool active, string status = "active") =>
-        new(id, tag, "engagement", status, active, DateTimeOffset.Parse("2026-11-20T03:00:00Z").AddDays(id), 4_000, features, "views", "lbfgs", null, id);
+    private static ModelVersionSummary Version(long id, string tag, string features, bool active, VersionStatus status = VersionStatus.Active) =>
+        new(id, tag, ModelKind.Engagement, status, active, DateTimeOffset.Parse("2026-11-20T03:00:00Z").AddDays(id), 4_000, features, "views", "lbfgs", null, id);
 
     private sealed class FakePredictor : IEngagementPredictor
     {
@@ -32,7 +33,7 @@ public sealed class PredictPageTests : DashboardTestContext
         public Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyList<ModelVersionSummary>>(
             [
-                Version(3, "eng-20261123-030000-r3", FeatureSet.PrePostingName, active: false, status: "inactive"),
+                Version(3, "eng-20261123-030000-r3", FeatureSet.PrePostingName, active: false, status: VersionStatus.Inactive),
                 Version(2, "eng-20261122-030000-r2", FeatureSet.Seed15Name, active: true),
             ]);
 

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -165,14 +166,14 @@ public sealed class PreferenceTrainingTests : DashboardTestContext
         cut.WaitForElement("[data-testid=pref-launch]").Click();
 
         var request = Assert.Single(_training.Launched);
-        Assert.Equal((ModelKinds.Preference, "owner"), (request.ModelKind, request.RequestedBy));
+        Assert.Equal((ModelKind.Preference, "owner"), (request.ModelKind, request.RequestedBy));
         Assert.True(request.IsPreference);
         cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=pref-progress]").TextContent));
-        _training.LaunchedRun = new(10, "manual", "running", FakeTraining.T0.AddDays(4), null, 300, null, [], null, null, null, null, [new("read", 84)]) { Kind = "preference" };
+        _training.LaunchedRun = new(10, RunTrigger.Manual, RunStatus.Running, FakeTraining.T0.AddDays(4), null, 300, null, [], null, null, null, null, [new("read", 84)]) { Kind = ModelKind.Preference };
         cut.WaitForAssertion(() => Assert.Equal("· step load-active · 300 rows", cut.Find("[data-testid=current-step]").TextContent.Trim()), TimeSpan.FromSeconds(5));
         _training.LaunchedRun = _training.LaunchedRun with { Steps = [new("read", 84), new("load-active", 12)] };
         cut.WaitForAssertion(() => Assert.Contains("step fit", cut.Find("[data-testid=current-step]").TextContent), TimeSpan.FromSeconds(5));
-        _training.LaunchedRun = _training.LaunchedRun with { Status = "completed", FinishedAt = FakeTraining.T0.AddDays(4).AddSeconds(1.2), GateDecision = "accepted", VersionTag = "pref-20261124-030000-r10" };
+        _training.LaunchedRun = _training.LaunchedRun with { Status = RunStatus.Completed, FinishedAt = FakeTraining.T0.AddDays(4).AddSeconds(1.2), GateDecision = GateVerdict.Accepted, VersionTag = "pref-20261124-030000-r10" };
         cut.WaitForAssertion(() => Assert.Contains("run #10", cut.Find("[data-testid=pref-progress]").TextContent), TimeSpan.FromSeconds(5));
         Assert.Contains("gate accepted · pref-20261124-030000-r10", cut.Find("[data-testid=pref-progress]").TextContent);
     }

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Ml;
 using Bunit;
 using ViralityDashboard.Account;
 using ViralityDashboard.Components.Charts;
@@ -41,9 +42,9 @@ public sealed class TrainingPageTests : DashboardTestContext
         cut.Find("[data-testid=launch]").Click();
 
         var request = Assert.Single(_training.Launched);
-        Assert.Equal(("seed15", "views", "lbfgs", "stratified", "owner"), (request.FeatureSet, request.TierScheme, request.Trainer, request.Split, request.RequestedBy));
+        Assert.Equal(("seed15", "views", "lbfgs", "stratified", "owner"), (request.FeatureSet?.Name, request.TierScheme?.Name, request.Trainer?.Wire(), request.Split?.Wire(), request.RequestedBy));
         cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
-        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = "running", FinishedAt = null, VideoCount = 4_970, Steps = [new("percentiles-sql", 240), new("read-and-features", 907)] };
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = RunStatus.Running, FinishedAt = null, VideoCount = 4_970, Steps = [new("percentiles-sql", 240), new("read-and-features", 907)] };
         cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
         Assert.Equal("· step load-active · 4,970 rows", cut.Find("[data-testid=current-step]").TextContent.Trim());
         Assert.Contains("percentiles-sql 0.2 s", cut.Find("[data-testid=finished-steps]").TextContent);
