@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 using Spectre.Console;
-using ViralityDashboard.Core.Demo;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Import;
 

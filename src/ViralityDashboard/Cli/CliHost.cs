@@ -1,5 +1,6 @@
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Embedded;
+using ViralityDashboard.DemoAndBenchmarks;
 using ViralityDashboard.Training;
 
 namespace ViralityDashboard.Cli;
@@ -39,6 +40,7 @@ internal sealed class CliHost : IAsyncDisposable
         {
             builder.AddDataServices();
             builder.AddTrainingServices();
+            builder.AddDemoServices();
             builder.Services.AddUserStore();
             var host = builder.Build();
             // The host is never started, so run the options' ValidateOnStart checks here: a bad setting
