@@ -1,12 +1,13 @@
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Embedded;
 using ViralityDashboard.DemoAndBenchmarks;
+using ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 using ViralityDashboard.Training;
 
 namespace ViralityDashboard.Cli;
 
 /// <summary>The services a verb needs: the same database resolution and registrations as the web app, without the web.</summary>
-internal sealed class CliHost : IAsyncDisposable
+internal sealed class CliHost : IBenchHost
 {
     private readonly IHost _host;
     private readonly EmbeddedPostgres? _database;
