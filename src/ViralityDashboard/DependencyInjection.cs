@@ -34,6 +34,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ITrainingCommands, TrainingCommands>();
         builder.Services.AddSingleton<IPreferenceReads, PreferenceReads>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<ViralityDashboard.Components.Pages.Predict.IPredictor, ViralityDashboard.Components.Pages.Predict.Predictor>();

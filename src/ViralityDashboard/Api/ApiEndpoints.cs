@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Validation.Embedded;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
@@ -8,9 +10,23 @@ using ViralityDashboard.Training;
 
 namespace ViralityDashboard.Api;
 
+/// <remarks>
+/// Checked by the framework's validation (<see cref="ApiValidation"/>). The messages name each field by its JSON
+/// name, as the API has always worded them: DataAnnotations would format the C# name into <c>{0}</c>.
+/// </remarks>
+[ValidatableType]
 public sealed record PredictRequest(
-    long? Views, long? Likes, long? Shares, long? Comments, long? Saves, double? DurationSeconds, IReadOnlyList<string>? Hashtags,
-    string? SoundName, bool? SoundOriginal, string? Description, long? AuthorFollowers, bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
+    [Required(ErrorMessage = "'views' is required."), Range(0d, double.MaxValue, ErrorMessage = "'views' must be 0 or more.")] long? Views,
+    [Required(ErrorMessage = "'likes' is required."), Range(0d, double.MaxValue, ErrorMessage = "'likes' must be 0 or more.")] long? Likes,
+    [Required(ErrorMessage = "'shares' is required."), Range(0d, double.MaxValue, ErrorMessage = "'shares' must be 0 or more.")] long? Shares,
+    [Required(ErrorMessage = "'comments' is required."), Range(0d, double.MaxValue, ErrorMessage = "'comments' must be 0 or more.")] long? Comments,
+    [Range(0d, double.MaxValue, ErrorMessage = "'saves' must be 0 or more.")] long? Saves,
+    [Range(0d, double.MaxValue, ErrorMessage = "'durationSeconds' must be 0 or more.")]
+    [AtMost(36_000d, ErrorMessage = "'durationSeconds' must be at most 36000 (10 hours).")] double? DurationSeconds,
+    IReadOnlyList<string>? Hashtags,
+    string? SoundName, bool? SoundOriginal, string? Description,
+    [Range(0d, double.MaxValue, ErrorMessage = "'authorFollowers' must be 0 or more.")] long? AuthorFollowers,
+    bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
 
 /// <param name="Kind">Rollback only: engagement (default) or preference.</param>
 /// <summary>
@@ -35,7 +51,8 @@ public sealed record PredictResponse(
 
 public sealed record ApiContribution(string Feature, float Value, float Weight, float Contribution);
 
-public sealed record ReasonRequest(string? Reason, string? Kind = null);
+[ValidatableType]
+public sealed record ReasonRequest([Required(ErrorMessage = "'reason' is required.")] string? Reason, string? Kind = null);
 
 /// <param name="Kind">engagement (default) or preference; the other fields apply to engagement runs only.</param>
 public sealed record RetrainRequest(string? FeatureSet, string? TierScheme, string? Trainer, string? Split, string? Kind = null);
@@ -82,31 +99,12 @@ public static class ApiEndpoints
     private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<PredictRequest>(http, ct);
-        if (error is not null)
-            return error;
-        var errors = new Dictionary<string, string[]>();
-        void NonNegative(string field, double? value, bool required = false)
-        {
-            if (value is null && required)
-                errors[field] = [$"'{field}' is required."];
-            else if (value < 0)
-                errors[field] = [$"'{field}' must be 0 or more."];
-        }
-        NonNegative("views", body!.Views, required: true);
-        NonNegative("likes", body.Likes, required: true);
-        NonNegative("shares", body.Shares, required: true);
-        NonNegative("comments", body.Comments, required: true);
-        NonNegative("saves", body.Saves);
-        NonNegative("durationSeconds", body.DurationSeconds);
-        NonNegative("authorFollowers", body.AuthorFollowers);
-        if (body.DurationSeconds > 36_000)
-            errors["durationSeconds"] = ["'durationSeconds' must be at most 36000 (10 hours)."];
-        if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
+        if ((error ?? await ApiValidation.ProblemAsync(body!, http.HttpContext, ct)) is { } problem)
+            return problem;
         var video = new ScrapedVideoRecord
         {
             VideoId = "api",
-            Views = body.Views!.Value, Likes = body.Likes!.Value, Shares = body.Shares!.Value, Comments = body.Comments!.Value, Saves = body.Saves,
+            Views = body!.Views!.Value, Likes = body.Likes!.Value, Shares = body.Shares!.Value, Comments = body.Comments!.Value, Saves = body.Saves,
             DurationSeconds = body.DurationSeconds, Hashtags = body.Hashtags ?? [], SoundName = body.SoundName, SoundOriginal = body.SoundOriginal,
             Description = body.Description, AuthorFollowers = body.AuthorFollowers, AuthorVerified = body.AuthorVerified, CreatedAt = body.PostedAt,
         };
@@ -142,13 +140,11 @@ public static class ApiEndpoints
     private static async Task<IResult> ActivateAsync(string tag, HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
-        if (error is not null)
-            return error;
-        if (string.IsNullOrWhiteSpace(body!.Reason))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
+        if ((error ?? await ApiValidation.ProblemAsync(body!, http.HttpContext, ct)) is { } problem)
+            return problem;
         try
         {
-            return Results.Ok(await commands.ActivateAsync(tag, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+            return Results.Ok(await commands.ActivateAsync(tag, context.User.Identity?.Name ?? "api", body!.Reason!.Trim(), ct));
         }
         catch (ModelRegistryException e)
         {
@@ -159,16 +155,16 @@ public static class ApiEndpoints
     private static async Task<IResult> RollbackAsync(HttpRequest http, HttpContext context, ITrainingCommands commands, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
-        if (error is not null)
-            return error;
-        if (string.IsNullOrWhiteSpace(body!.Reason))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
-        var kind = body.Kind ?? TrainingRequest.Kind;
+        if ((error ?? await ApiValidation.ProblemAsync(body!, http.HttpContext, ct)) is { } problem)
+            return problem;
+        var kind = body!.Kind ?? TrainingRequest.Kind;
+        // The allowed kinds (and the retrain choices below) are lists shared with the pages, not constants, so no
+        // attribute can name them; they become enums parsed where the JSON enters (issue 9, item 3).
         if (!ModelKinds.All.Contains(kind))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'kind' must be one of {string.Join(", ", ModelKinds.All)}."] });
         try
         {
-            return Results.Ok(await commands.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+            return Results.Ok(await commands.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body!.Reason!.Trim(), ct));
         }
         catch (ModelRegistryException e)
         {
