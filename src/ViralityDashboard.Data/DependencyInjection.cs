@@ -32,7 +32,6 @@ public static class DependencyInjection
         builder.Services.AddSingleton<PreferenceDataQueries>();
         builder.Services.AddSingleton<ITrainingQueries, TrainingQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();
-        builder.Services.AddSingleton<DemoSeeder>();
         return builder;
     }
 }

@@ -5,7 +5,7 @@ using ViralityDashboard.Account;
 using ViralityDashboard.Data.Identity;
 using ViralityDashboard.Components;
 using ViralityDashboard.Components.Layout;
-using ViralityDashboard.Core.Demo;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Embedded;
 using Microsoft.AspNetCore.Authorization;
@@ -31,6 +31,7 @@ public static class DependencyInjection
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
@@ -117,7 +118,7 @@ public static class DependencyInjection
         if (options.SeedDemoData && app.Services.GetRequiredService<DatabaseEndpoint>().IsEmbedded && await seeder.IsDatabaseEmptyAsync())
         {
             app.Logger.LogInformation("Empty database: adding demo data (5,000 videos, 300 analyzed and rated); set Virality__SeedDemoData=false to skip");
-            var report = await DemoData.SeedAsync(app.Services, new DemoDataOptions { AwaitingRating = DemoDataOptions.DashboardAwaitingRating, Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);
+            var report = await seeder.SeedAsync(new DemoDataOptions { AwaitingRating = DemoDataOptions.DashboardAwaitingRating, Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);
             app.Logger.LogInformation("Demo data added: {Videos} videos, {Analyses} analyses, {Ratings} ratings", report.Videos.Inserted, report.AnalysesAdded, report.RatingsAdded);
         }
     }

@@ -1,6 +1,7 @@
 using ViralityDashboard;
 using ViralityDashboard.Cli;
 using ViralityDashboard.Data;
+using ViralityDashboard.DemoAndBenchmarks;
 using ViralityDashboard.Training;
 
 // One executable: a verb runs the command line, anything else starts the dashboard.
@@ -16,6 +17,7 @@ if (database.Failed)
 
 builder.AddDataServices();
 builder.AddTrainingServices();
+builder.AddDemoServices();
 builder.AddWebServices();
 
 var app = builder.Build();

@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
+using Microsoft.Extensions.Validation.Embedded;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
@@ -11,9 +13,23 @@ using ViralityDashboard.Training.Jobs;
 
 namespace ViralityDashboard.Api;
 
+/// <remarks>
+/// Checked by the framework's validation (<see cref="ApiValidation"/>). The messages name each field by its JSON
+/// name, as the API has always worded them: DataAnnotations would format the C# name into <c>{0}</c>.
+/// </remarks>
+[ValidatableType]
 public sealed record PredictRequest(
-    long? Views, long? Likes, long? Shares, long? Comments, long? Saves, double? DurationSeconds, IReadOnlyList<string>? Hashtags,
-    string? SoundName, bool? SoundOriginal, string? Description, long? AuthorFollowers, bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
+    [Required(ErrorMessage = "'views' is required."), Range(0d, double.MaxValue, ErrorMessage = "'views' must be 0 or more.")] long? Views,
+    [Required(ErrorMessage = "'likes' is required."), Range(0d, double.MaxValue, ErrorMessage = "'likes' must be 0 or more.")] long? Likes,
+    [Required(ErrorMessage = "'shares' is required."), Range(0d, double.MaxValue, ErrorMessage = "'shares' must be 0 or more.")] long? Shares,
+    [Required(ErrorMessage = "'comments' is required."), Range(0d, double.MaxValue, ErrorMessage = "'comments' must be 0 or more.")] long? Comments,
+    [Range(0d, double.MaxValue, ErrorMessage = "'saves' must be 0 or more.")] long? Saves,
+    [Range(0d, double.MaxValue, ErrorMessage = "'durationSeconds' must be 0 or more.")]
+    [AtMost(36_000d, ErrorMessage = "'durationSeconds' must be at most 36000 (10 hours).")] double? DurationSeconds,
+    IReadOnlyList<string>? Hashtags,
+    string? SoundName, bool? SoundOriginal, string? Description,
+    [Range(0d, double.MaxValue, ErrorMessage = "'authorFollowers' must be 0 or more.")] long? AuthorFollowers,
+    bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
 
 /// <param name="Kind">Rollback only: engagement (default) or preference.</param>
 /// <summary>
@@ -38,7 +54,8 @@ public sealed record PredictResponse(
 
 public sealed record ApiContribution(string Feature, float Value, float Weight, float Contribution);
 
-public sealed record ReasonRequest(string? Reason, string? Kind = null);
+[ValidatableType]
+public sealed record ReasonRequest([Required(ErrorMessage = "'reason' is required.")] string? Reason, string? Kind = null);
 
 /// <param name="Kind">engagement (default) or preference; the other fields apply to engagement runs only.</param>
 public sealed record RetrainRequest(string? FeatureSet, string? TierScheme, string? Trainer, string? Split, string? Kind = null);
@@ -85,31 +102,12 @@ public static class ApiEndpoints
     private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<PredictRequest>(http, ct);
-        if (error is not null)
-            return error;
-        var errors = new Dictionary<string, string[]>();
-        void NonNegative(string field, double? value, bool required = false)
-        {
-            if (value is null && required)
-                errors[field] = [$"'{field}' is required."];
-            else if (value < 0)
-                errors[field] = [$"'{field}' must be 0 or more."];
-        }
-        NonNegative("views", body!.Views, required: true);
-        NonNegative("likes", body.Likes, required: true);
-        NonNegative("shares", body.Shares, required: true);
-        NonNegative("comments", body.Comments, required: true);
-        NonNegative("saves", body.Saves);
-        NonNegative("durationSeconds", body.DurationSeconds);
-        NonNegative("authorFollowers", body.AuthorFollowers);
-        if (body.DurationSeconds > 36_000)
-            errors["durationSeconds"] = ["'durationSeconds' must be at most 36000 (10 hours)."];
-        if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
+        if ((error ?? await ApiValidation.ProblemAsync(body!, http.HttpContext, ct)) is { } problem)
+            return problem;
         var video = new ScrapedVideoRecord
         {
             VideoId = "api",
-            Views = body.Views!.Value, Likes = body.Likes!.Value, Shares = body.Shares!.Value, Comments = body.Comments!.Value, Saves = body.Saves,
+            Views = body!.Views!.Value, Likes = body.Likes!.Value, Shares = body.Shares!.Value, Comments = body.Comments!.Value, Saves = body.Saves,
             DurationSeconds = body.DurationSeconds, Hashtags = body.Hashtags ?? [], SoundName = body.SoundName, SoundOriginal = body.SoundOriginal,
             Description = body.Description, AuthorFollowers = body.AuthorFollowers, AuthorVerified = body.AuthorVerified, CreatedAt = body.PostedAt,
         };
@@ -145,13 +143,11 @@ public static class ApiEndpoints
     private static async Task<IResult> ActivateAsync(string tag, HttpRequest http, HttpContext context, IModelActivation registry, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
-        if (error is not null)
-            return error;
-        if (string.IsNullOrWhiteSpace(body!.Reason))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
+        if ((error ?? await ApiValidation.ProblemAsync(body!, http.HttpContext, ct)) is { } problem)
+            return problem;
         try
         {
-            return Results.Ok(await registry.ActivateAsync(tag, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+            return Results.Ok(await registry.ActivateAsync(tag, context.User.Identity?.Name ?? "api", body!.Reason!.Trim(), ct));
         }
         catch (ModelRegistryException e)
         {
@@ -162,18 +158,16 @@ public static class ApiEndpoints
     private static async Task<IResult> RollbackAsync(HttpRequest http, HttpContext context, IModelActivation registry, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<ReasonRequest>(http, ct);
-        if (error is not null)
-            return error;
-        if (string.IsNullOrWhiteSpace(body!.Reason))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["'reason' is required."] });
+        if ((error ?? await ApiValidation.ProblemAsync(body!, http.HttpContext, ct)) is { } problem)
+            return problem;
         var kind = TrainingRequest.Kind;
-        if (body.Kind is not null && !WireNames.Of<ModelKind>().Contains(body.Kind))
+        if (body!.Kind is not null && !WireNames.Of<ModelKind>().Contains(body.Kind))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'kind' must be one of {string.Join(", ", WireNames.Of<ModelKind>())}."] });
         if (body.Kind is not null)
             kind = WireNames.Parse<ModelKind>(body.Kind);
         try
         {
-            return Results.Ok(await registry.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason.Trim(), ct));
+            return Results.Ok(await registry.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason!.Trim(), ct));
         }
         catch (ModelRegistryException e)
         {

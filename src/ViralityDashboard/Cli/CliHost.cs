@@ -1,11 +1,13 @@
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Embedded;
+using ViralityDashboard.DemoAndBenchmarks;
+using ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 using ViralityDashboard.Training;
 
 namespace ViralityDashboard.Cli;
 
 /// <summary>The services a verb needs: the same database resolution and registrations as the web app, without the web.</summary>
-internal sealed class CliHost : IAsyncDisposable
+internal sealed class CliHost : IBenchHost
 {
     private readonly IHost _host;
     private readonly EmbeddedPostgres? _database;
@@ -40,6 +42,7 @@ internal sealed class CliHost : IAsyncDisposable
         {
             builder.AddDataServices();
             builder.AddTrainingServices();
+            builder.AddDemoServices();
             builder.Services.AddUserStore();
             var host = builder.Build();
             // The host is never started, so run the options' ValidateOnStart checks here: a bad setting

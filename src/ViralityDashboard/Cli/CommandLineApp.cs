@@ -2,6 +2,7 @@ using ViralityDashboard.Core.Ml;
 using System.CommandLine;
 using ViralityDashboard.Data.Embedded;
 using ViralityDashboard.Data.Import;
+using ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 
 namespace ViralityDashboard.Cli;
 
@@ -36,16 +37,16 @@ internal static class CommandLineApp
         root.Subcommands.Add(ImportVerb.Create());
         root.Subcommands.Add(SeedDemoVerb.Create());
         root.Subcommands.Add(StatsVerb.Create());
-        root.Subcommands.Add(BenchImportVerb.Create());
+        root.Subcommands.Add(BenchImportVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(CalibrateVerb.Create());
         root.Subcommands.Add(TrainVerb.Create());
         root.Subcommands.Add(ExportTrainingVerb.Create());
         root.Subcommands.Add(ExportRatingsVerb.Create());
         root.Subcommands.Add(ModelsVerb.Create());
         root.Subcommands.Add(PredictVerb.Create());
-        root.Subcommands.Add(BenchTrainVerb.Create());
+        root.Subcommands.Add(BenchTrainVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(UsersVerb.Create());
-        root.Subcommands.Add(BenchPagesVerb.Create());
+        root.Subcommands.Add(BenchPagesVerb.Create(BenchCli.Instance));
         return root;
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using ViralityDashboard.Core.Demo;
-using ViralityDashboard.Data;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 
 namespace ViralityDashboard.Cli;
 
@@ -31,7 +30,7 @@ internal static class SeedDemoVerb
         command.SetAction(async (parse, ct) =>
         {
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
-            var report = await DemoData.SeedAsync(host.Services, new DemoDataOptions
+            var report = await host.Get<DemoSeeder>().SeedAsync(new DemoDataOptions
             {
                 Videos = parse.GetValue(videos),
                 Analyzed = parse.GetValue(analyzed),
@@ -46,15 +45,5 @@ internal static class SeedDemoVerb
             return 0;
         });
         return command;
-    }
-}
-
-/// <summary>Generates demo data and stores it: used by seed-demo and by the first start on an empty embedded database.</summary>
-internal static class DemoData
-{
-    public static Task<SeedReport> SeedAsync(IServiceProvider services, DemoDataOptions options, CancellationToken ct)
-    {
-        var set = DemoDataGenerator.Generate(options);
-        return services.GetRequiredService<DemoSeeder>().StoreAsync(set.Videos, set.AnalyzedVideos, set.Ratings, ct: ct);
     }
 }

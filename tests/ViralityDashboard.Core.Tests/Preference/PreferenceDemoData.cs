@@ -1,4 +1,4 @@
-using ViralityDashboard.Core.Demo;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 using ViralityDashboard.Core.Preference;
 
 namespace ViralityDashboard.Core.Tests.Preference;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ViralityDashboard.Core.Demo;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 using ViralityDashboard.Core.Preference;
 
 namespace ViralityDashboard.Core.Tests.Preference;

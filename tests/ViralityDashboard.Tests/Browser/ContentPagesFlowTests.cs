@@ -11,17 +11,6 @@ namespace ViralityDashboard.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser) : IClassFixture<BrowserSession>
 {
-    private async Task<IPage> SignedInOwnerAsync()
-    {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#username", "owner");
-        await page.FillAsync("#password", app.OwnerPassword);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-        return page;
-    }
-
     /// <summary>The app's own cluster, joined (not restarted) through its data directory.</summary>
     private async Task<long> ScalarAsync(string sql)
     {
@@ -35,7 +24,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     [Fact]
     public async Task OwnerRatesThreeVideosWithTheKeyboardAloneAndTheRatingsAreStored()
     {
-        var page = await SignedInOwnerAsync();
+        var page = await browser.SignInAsOwnerAsync(app);
         await BrowserSession.GotoInteractiveAsync(page, "/rate");
         var panel = page.GetByTestId("rate-panel");
         await Assertions.Expect(panel).ToBeFocusedAsync();
@@ -71,7 +60,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
         // Other tests of this shared app count exactly 5,000 demo videos: this file updates one of them and
         // has one bad row, so it inserts nothing.
         var existing = await ScalarAsync("SELECT platform_video_id::bigint FROM scraped_videos ORDER BY id LIMIT 1");
-        var page = await SignedInOwnerAsync();
+        var page = await browser.SignInAsOwnerAsync(app);
         await BrowserSession.GotoInteractiveAsync(page, "/data");
         await Assertions.Expect(page.GetByTestId("videos-table")).ToContainTextAsync("5,000");
         var csv = $"""
@@ -99,7 +88,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     [Fact]
     public async Task OwnerComputesABaselineAndSeesPercentilesAndCharts()
     {
-        var page = await SignedInOwnerAsync();
+        var page = await browser.SignInAsOwnerAsync(app);
         await BrowserSession.GotoInteractiveAsync(page, "/calibration");
 
         await page.GetByTestId("compute-baseline").ClickAsync();
@@ -117,7 +106,7 @@ public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser
     public async Task OwnerPredictsWithTheActiveModelAndSeesAScore()
     {
         await TrainThroughTheCliAsync();
-        var page = await SignedInOwnerAsync();
+        var page = await browser.SignInAsOwnerAsync(app);
         await BrowserSession.GotoInteractiveAsync(page, "/predict");
 
         await page.GetByTestId("predict").ClickAsync();

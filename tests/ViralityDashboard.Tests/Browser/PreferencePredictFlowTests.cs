@@ -13,17 +13,6 @@ namespace ViralityDashboard.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed partial class PreferencePredictFlowTests(RunningApp app, BrowserSession browser) : IClassFixture<BrowserSession>
 {
-    private async Task<IPage> SignedInOwnerAsync()
-    {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#username", "owner");
-        await page.FillAsync("#password", app.OwnerPassword);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-        return page;
-    }
-
     [GeneratedRegex("trained on ([-0-9.]+)–([-0-9.]+)")]
     private static partial Regex TrainingRange();
 
@@ -31,7 +20,7 @@ public sealed partial class PreferencePredictFlowTests(RunningApp app, BrowserSe
     public async Task OwnerPredictsAPreferenceScoreFromAPickedVideoAndEditsAFeature()
     {
         var tag = await PreferenceAppCollection.EnsureTrainedAsync(app);
-        var page = await SignedInOwnerAsync();
+        var page = await browser.SignInAsOwnerAsync(app);
         await BrowserSession.GotoInteractiveAsync(page, "/predict?mode=preference");
 
         await page.GetByTestId("pick-video").First.ClickAsync();
@@ -62,7 +51,7 @@ public sealed partial class PreferencePredictFlowTests(RunningApp app, BrowserSe
     {
         await PreferenceAppCollection.EnsureTrainedAsync(app);
         var outlier = await AnalyzeUnratedVideosAsync();
-        var page = await SignedInOwnerAsync();
+        var page = await browser.SignInAsOwnerAsync(app);
         await BrowserSession.GotoInteractiveAsync(page, "/rate");
 
         await page.GetByTestId("order-uncertain").ClickAsync();

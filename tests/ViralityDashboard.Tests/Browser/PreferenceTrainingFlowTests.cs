@@ -11,12 +11,7 @@ public sealed class PreferenceTrainingFlowTests(RunningApp app, BrowserSession b
     [Fact]
     public async Task OwnerTrainsThePreferenceModelFromTheTrainingPageAndFindsItsVersionOnTheModelsPage()
     {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#username", "owner");
-        await page.FillAsync("#password", app.OwnerPassword);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var page = await browser.SignInAsOwnerAsync(app);
 
         await BrowserSession.GotoInteractiveAsync(page, "/training");
         await page.Locator(".mud-tab", new() { HasText = "Preference" }).ClickAsync();

@@ -7,17 +7,6 @@ namespace ViralityDashboard.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession browser) : IClassFixture<BrowserSession>
 {
-    private async Task<IPage> SignInAsync()
-    {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#username", "owner");
-        await page.FillAsync("#password", app.OwnerPassword);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-        return page;
-    }
-
     private static async Task LaunchAndWaitAsync(IPage page, bool screenshotProgress = false)
     {
         await page.GetByTestId("launch").ClickAsync();
@@ -35,7 +24,7 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
     [Fact]
     public async Task OwnerRetrainsTwiceThenRollsBackAndReactivatesWithAuditRows()
     {
-        var page = await SignInAsync();
+        var page = await browser.SignInAsOwnerAsync(app);
 
         await BrowserSession.GotoInteractiveAsync(page, "/training");
         await Assertions.Expect(page.GetByTestId("schedule")).ToContainTextAsync("0 0 3 * * ?");

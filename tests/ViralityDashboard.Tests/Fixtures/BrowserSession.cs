@@ -54,6 +54,27 @@ public sealed class BrowserSession : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new page signed in as the app's owner, on the overview.</summary>
+    public Task<IPage> SignInAsOwnerAsync(RunningApp app) => SignInAsync(app, "owner", app.OwnerPassword);
+
+    /// <summary>A new page signed in through the login form, on the overview.</summary>
+    public async Task<IPage> SignInAsync(RunningApp app, string user, string password)
+    {
+        var page = await NewPageAsync(app.BaseAddress);
+        await page.GotoAsync("/account/login");
+        await SubmitSignInAsync(page, user, password);
+        return page;
+    }
+
+    /// <summary>Fills in and sends the login form the page shows, then waits for the overview.</summary>
+    public static async Task SubmitSignInAsync(IPage page, string user, string password)
+    {
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+    }
+
     /// <summary>Navigates and waits for the live circuit: a click on the prerendered HTML goes nowhere.</summary>
     public static async Task GotoInteractiveAsync(IPage page, string path)
     {

@@ -8,11 +8,12 @@ internal static class ChartDefaults
 {
     public static Config Config => new() { Responsive = true, DisplayLogo = false };
 
-    public static Plotly.Blazor.Layout Layout(string? title, int height = 320) => new()
+    /// <param name="bottomMargin">The calibration and predictor charts have always kept a slightly smaller bottom margin (50).</param>
+    public static Plotly.Blazor.Layout Layout(string? title, int height = 320, int bottomMargin = 60) => new()
     {
         Title = title is null ? null : new Title { Text = title },
         Height = height,
-        Margin = new Margin { L = 60, R = 20, T = title is null ? 20 : 40, B = 60 },
+        Margin = new Margin { L = 60, R = 20, T = title is null ? 20 : 40, B = bottomMargin },
         PaperBgColor = "rgba(0,0,0,0)",
         PlotBgColor = "rgba(0,0,0,0)",
         Font = new Font { Color = "#888" },

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using ViralityDashboard.Core.Demo;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Import;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ViralityDashboard.Core.Videos;
 
-namespace ViralityDashboard.Core.Demo;
+namespace ViralityDashboard.DemoAndBenchmarks.Demo;
 
 /// <summary>
 /// Deterministic, realistic demo data: scraped videos whose views are heavy-tailed and follow the

@@ -9,23 +9,23 @@ using ViralityDashboard.Data;
 using ViralityDashboard.Data.Import;
 using ViralityDashboard.Training;
 
-namespace ViralityDashboard.Cli;
+namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 
 /// <summary>
 /// Measures a whole training run (DB read → features → fit → evaluate → stored version) on N generated
 /// videos, and in-process prediction, in a scratch database on the same server (created and dropped
 /// here), so the user's data and registry are never touched.
 /// </summary>
-internal static class BenchTrainVerb
+public static class BenchTrainVerb
 {
-    public static Command Create()
+    public static Command Create(IBenchCli cli)
     {
         var rows = new Option<int>("--rows") { Description = "Generated videos; the run reads all of them", DefaultValueFactory = _ => 10_000 };
         var trainer = new Option<string>("--trainer") { Description = "lbfgs | lightgbm | forest", DefaultValueFactory = _ => "lbfgs" };
         var cv = new Option<int>("--folds") { Description = "Cross-validation folds inside the run (0 skips)", DefaultValueFactory = _ => 5 };
         var warmRuns = new Option<int>("--runs") { Description = "Warm runs after the cold one; their median is reported", DefaultValueFactory = _ => 5 };
         var export = new Option<FileInfo?>("--export") { Description = "Also write the run's rows and split as the peer script's CSV, to time scikit-learn on the same rows" };
-        var json = Common.Json();
+        var json = cli.Json();
         var command = new Command("bench-train", "Benchmark a whole training run and prediction on generated videos; uses a scratch database") { rows, trainer, cv, warmRuns, export, json };
         rows.Validators.Add(r =>
         {
@@ -44,7 +44,7 @@ internal static class BenchTrainVerb
         });
         command.SetAction(async (parse, ct) =>
         {
-            await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            await using var host = await cli.StartHostAsync(parse.GetValue(cli.DataDir), ct);
             var n = parse.GetValue(rows);
             var asJson = parse.GetValue(json);
             var baseCs = host.Database.ConnectionString;
@@ -110,7 +110,7 @@ internal static class BenchTrainVerb
                 var warmMedian = warm.Length % 2 == 1 ? warm[warm.Length / 2] : (warm[warm.Length / 2 - 1] + warm[warm.Length / 2]) / 2;
                 var peakMiB = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
                 if (asJson)
-                    CliOutput.WriteJson(new
+                    cli.WriteJson(new
                     {
                         Rows = n,
                         ColdSeconds = runs[0].Seconds,

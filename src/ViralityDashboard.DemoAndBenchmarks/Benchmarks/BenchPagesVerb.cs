@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Spectre.Console;
 
-namespace ViralityDashboard.Cli;
+namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 
 /// <summary>
 /// Times the server's first render of each dashboard page against a running app: signs in through the real
@@ -12,11 +12,11 @@ namespace ViralityDashboard.Cli;
 /// when the pages run their data queries. Interleaves the pages round by round so a burst of load from
 /// elsewhere on the machine spreads over all of them rather than landing on one.
 /// </summary>
-internal static partial class BenchPagesVerb
+public static partial class BenchPagesVerb
 {
     public static readonly string[] DefaultPages = ["/", "/rate", "/training", "/models", "/calibration", "/predict", "/data"];
 
-    public static Command Create()
+    public static Command Create(IBenchCli cli)
     {
         var url = new Option<string>("--url") { Description = "The running app", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var user = new Option<string>("--user") { Description = "User name to sign in with", DefaultValueFactory = _ => "owner" };
@@ -24,7 +24,7 @@ internal static partial class BenchPagesVerb
         var runs = new Option<int>("--runs") { Description = "Timed requests per page", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed requests per page first (JIT, connection pools, PostgreSQL's caches)", DefaultValueFactory = _ => 3 };
         var pages = new Option<string[]>("--page") { Description = "A page to time (repeatable); default: every page", AllowMultipleArgumentsPerToken = true };
-        var json = Common.Json();
+        var json = cli.Json();
         var command = new Command("bench-pages", "Benchmark the first (prerendered) render of each page of a running app: median and p95 per page")
             { url, user, password, runs, warmup, pages, json };
         runs.Validators.Add(r =>
@@ -73,7 +73,7 @@ internal static partial class BenchPagesVerb
             {
                 foreach (var r in results)
                     Console.Error.WriteLine($"{r.Page}: median {r.MedianMs:N1} ms, p95 {r.P95Ms:N1} ms");
-                CliOutput.WriteJson(new { Url = parse.GetValue(url), Runs = parse.GetValue(runs), Pages = results, LoadAverageBefore = loadBefore, LoadAverageAfter = loadAfter, Cores = Environment.ProcessorCount });
+                cli.WriteJson(new { Url = parse.GetValue(url), Runs = parse.GetValue(runs), Pages = results, LoadAverageBefore = loadBefore, LoadAverageAfter = loadAfter, Cores = Environment.ProcessorCount });
             }
             else
             {

@@ -1,7 +1,7 @@
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Core.Videos;
 
-namespace ViralityDashboard.Core.Demo;
+namespace ViralityDashboard.DemoAndBenchmarks.Demo;
 
 /// <summary>
 /// The owner's taste that the demo ratings are generated from: a linear function of a few flattened

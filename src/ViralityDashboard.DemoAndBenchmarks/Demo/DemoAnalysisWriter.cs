@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Core.Videos;
-using static ViralityDashboard.Core.Demo.DemoVocabulary;
+using static ViralityDashboard.DemoAndBenchmarks.Demo.DemoVocabulary;
 
-namespace ViralityDashboard.Core.Demo;
+namespace ViralityDashboard.DemoAndBenchmarks.Demo;
 
 /// <summary>
 /// Writes a v3 visual analysis (seed 003) for a demo video. A handful of hidden traits drive

@@ -1,15 +1,23 @@
 using Microsoft.EntityFrameworkCore;
 using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Import;
 
-namespace ViralityDashboard.Data;
+namespace ViralityDashboard.DemoAndBenchmarks.Demo;
 
 public sealed record SeedReport(ImportReport Videos, int AnalysesAdded, int RatingsAdded);
 
 /// <summary>Stores generated demo data; running it twice with the same seed changes nothing the second time.</summary>
 public sealed class DemoSeeder(IDbContextFactory<ViralityDbContext> contexts, VideoImporter importer)
 {
+    /// <summary>Generates demo data and stores it: used by seed-demo and by the first start on an empty embedded database.</summary>
+    public Task<SeedReport> SeedAsync(DemoDataOptions options, CancellationToken ct)
+    {
+        var set = DemoDataGenerator.Generate(options);
+        return StoreAsync(set.Videos, set.AnalyzedVideos, set.Ratings, ct: ct);
+    }
+
     public async Task<bool> IsDatabaseEmptyAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

@@ -5,23 +5,23 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 using Spectre.Console;
-using ViralityDashboard.Core.Demo;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Import;
 
-namespace ViralityDashboard.Cli;
+namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 
 /// <summary>
 /// Measures the import path on a generated normalized CSV, in a scratch database on the same server
 /// (created and dropped here), so the user's data is never touched.
 /// </summary>
-internal static class BenchImportVerb
+public static class BenchImportVerb
 {
-    public static Command Create()
+    public static Command Create(IBenchCli cli)
     {
         var rows = new Option<int>("--rows") { Description = "Rows in the generated CSV", DefaultValueFactory = _ => 1_000_000 };
         var runs = new Option<int>("--runs") { Description = "Timed imports; the median is reported", DefaultValueFactory = _ => 3 };
-        var json = Common.Json();
+        var json = cli.Json();
         var command = new Command("bench-import", "Benchmark importing a generated CSV (rows/s); uses a scratch database") { rows, runs, json };
         foreach (var option in new[] { rows, runs })
             option.Validators.Add(r =>
@@ -31,7 +31,7 @@ internal static class BenchImportVerb
             });
         command.SetAction(async (parse, ct) =>
         {
-            await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            await using var host = await cli.StartHostAsync(parse.GetValue(cli.DataDir), ct);
             var n = parse.GetValue(rows);
             var asJson = parse.GetValue(json);
             var file = Path.Combine(Path.GetTempPath(), $"virality-bench-{Environment.ProcessId}.csv");
@@ -54,7 +54,7 @@ internal static class BenchImportVerb
                 var median = Median(results);
                 var peakMiB = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
                 if (asJson)
-                    CliOutput.WriteJson(new { Rows = n, Runs = results.Count, RowsPerSecond = results, MedianRowsPerSecond = median, PeakWorkingSetMiB = peakMiB, Cores = Environment.ProcessorCount });
+                    cli.WriteJson(new { Rows = n, Runs = results.Count, RowsPerSecond = results, MedianRowsPerSecond = median, PeakWorkingSetMiB = peakMiB, Cores = Environment.ProcessorCount });
                 else
                     AnsiConsole.MarkupLineInterpolated($"[bold]median {median:N0} rows/s[/] over {results.Count} runs ({Environment.ProcessorCount} cores, peak working set {peakMiB:N0} MiB)");
                 return 0;

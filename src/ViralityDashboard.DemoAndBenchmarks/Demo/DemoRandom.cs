@@ -1,4 +1,4 @@
-namespace ViralityDashboard.Core.Demo;
+namespace ViralityDashboard.DemoAndBenchmarks.Demo;
 
 /// <summary>
 /// xoshiro256** seeded through SplitMix64. Written out rather than using <see cref="Random"/> so the

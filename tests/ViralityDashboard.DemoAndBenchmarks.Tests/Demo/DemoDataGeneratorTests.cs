@@ -1,11 +1,11 @@
 using System.Text.Json;
 using MathNet.Numerics.LinearRegression;
 using MathNet.Numerics.Statistics;
-using ViralityDashboard.Core.Demo;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Core.Videos;
+using ViralityDashboard.DemoAndBenchmarks.Demo;
 
-namespace ViralityDashboard.Core.Tests.Demo;
+namespace ViralityDashboard.DemoAndBenchmarks.Tests.Demo;
 
 public class DemoDataGeneratorTests
 {

@@ -1,4 +1,4 @@
-namespace ViralityDashboard.Core.Demo;
+namespace ViralityDashboard.DemoAndBenchmarks.Demo;
 
 /// <summary>Invented words for demo captions, handles, sounds and analyses; nothing here comes from scraped data.</summary>
 internal static class DemoVocabulary

@@ -1,6 +1,6 @@
 using ViralityDashboard.Core.Videos;
 
-namespace ViralityDashboard.Core.Demo;
+namespace ViralityDashboard.DemoAndBenchmarks.Demo;
 
 /// <summary>What <see cref="DemoDataGenerator"/> produces; the same options always give the same data.</summary>
 public sealed record DemoDataOptions
