@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using ViralityDashboard.Data;
 using ViralityDashboard.Training.Jobs;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.Training;
 
@@ -21,6 +22,7 @@ public static class DependencyInjection
             ?? throw new InvalidOperationException("No database: call StartDatabaseAsync before AddTrainingServices.");
         builder.Services.AddOptions<EngagementTrainingOptions>().BindConfiguration(EngagementTrainingOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EngagementTrainingOptions>, EngagementTrainingOptionsValidator>();
+        builder.Services.AddSingleton<TrainingLifecycle>();
         builder.Services.AddSingleton<ActiveModelCache>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<PredictionService>();

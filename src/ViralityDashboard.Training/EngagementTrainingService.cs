@@ -1,14 +1,12 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
-using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Queries;
-using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training.Runs;
 using PipelineOptions = ViralityDashboard.Core.Ml.TrainingOptions;
 
 namespace ViralityDashboard.Training;
@@ -30,22 +28,21 @@ public sealed record PreparedTrainingData(
 }
 
 /// <summary>
-/// One training run, whoever starts it (the Quartz job, a test, a benchmark): read → features and tiers
-/// (thresholds from a fresh SQL percentile computation over the same rows) → split → fit → evaluate →
-/// gate against the active version → store the version (activated or rejected) → a training_runs row.
+/// The engagement-tier kind of training run, whoever starts it (the Quartz job, a test, a benchmark): read →
+/// features and tiers (thresholds from a fresh SQL percentile computation over the same rows) → split → fit →
+/// evaluate → gate against the active version. <see cref="TrainingLifecycle"/> runs it (lock, run row, budget,
+/// progress, storing the version activated or rejected).
 /// </summary>
 public sealed class EngagementTrainingService(
-    IDbContextFactory<ViralityDbContext> contexts,
+    TrainingLifecycle lifecycle,
     TrainingDataQueries data,
     CalibrationQueries calibration,
-    ModelRegistryStore registry,
     ActiveModelCache cache,
     IOptions<EngagementTrainingOptions> options,
-    IConfiguration configuration,
-    TimeProvider clock,
     ILogger<EngagementTrainingService> logger)
+    : IModelKindTrainer<EngagementTrainingService.Run, LoadedModel, TrainingOutcome>
 {
-    public const string LockHeldMessage = "Another training run is in progress (its advisory lock is held); this launch was refused.";
+    public const string LockHeldMessage = TrainingLifecycle.LockHeldMessage;
 
     public async Task<PreparedTrainingData> PrepareAsync(TrainingRequest request, CancellationToken ct = default)
     {
@@ -93,153 +90,72 @@ public sealed class EngagementTrainingService(
         new(trainer, split, o.TestFraction, o.Seed, o.CrossValidationFolds, CheckLeakage: true, Gate: o.Gate, CrossValidationMaxRows: o.CrossValidationMaxRows);
 
     /// <summary>Runs once. Never throws for a failed run: the outcome (and its row) says failed and why.</summary>
-    public async Task<TrainingOutcome> RunAsync(TrainingRequest request, string trigger, CancellationToken ct = default)
+    public Task<TrainingOutcome> RunAsync(TrainingRequest request, string trigger, CancellationToken ct = default) =>
+        lifecycle.RunAsync(this, request, trigger, ct);
+
+    /// <summary>One engagement run's data, from its request to its result.</summary>
+    public sealed class Run(TrainingRequest request)
+    {
+        internal TrainingRequest Request { get; } = request;
+        internal PreparedTrainingData? Prepared { get; set; }
+        internal List<string> Warnings { get; } = [];
+        internal ActiveModel? CompareWith { get; set; }
+        internal TrainingResult? Result { get; set; }
+    }
+
+    string IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Kind => TrainingRequest.Kind;
+    string IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.RunLabel => "Training run";
+    string IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.TagPrefix => "eng";
+    int IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.TimeBudgetSeconds => options.Value.TimeBudgetSeconds;
+    ModelCache<LoadedModel> IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Cache => cache;
+    ILogger IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Logger => logger;
+
+    Run IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Begin(TrainingRequest request, TrainingRun row)
     {
         var o = options.Value;
-        var run = new TrainingRun
-        {
-            Kind = TrainingRequest.Kind,
-            Trigger = trigger,
-            Status = TrainingStatuses.Running,
-            StartedAt = clock.GetUtcNow(),
-            Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds }),
-            RequestId = request.RequestId,
-        };
-
-        var connectionString = configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
-        var guard = await TrainingLock.TryAcquireAsync(connectionString, ct);
-        if (guard is null)
-        {
-            run.Status = TrainingStatuses.Failed;
-            run.Error = LockHeldMessage;
-            run.FinishedAt = clock.GetUtcNow();
-            await SaveAsync(run, ct);
-            logger.LogWarning("Training run {RunId} refused: {Reason}", run.Id, LockHeldMessage);
-            return Outcome(run, null, null, false, []);
-        }
-
-        Task<TrainingResult>? fit = null;
-        var timings = new List<StepTiming>();
-        string step = "start";
-        try
-        {
-            await SaveAsync(run, ct);
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            budget.CancelAfter(TimeSpan.FromSeconds(o.TimeBudgetSeconds));
-            try
-            {
-                step = "read";
-                var prepared = await PrepareAsync(request, budget.Token);
-                timings.AddRange(prepared.Timings);
-                run.VideoCount = prepared.Rows.Count;
-                run.UsedFallbackData = prepared.UsedFallbackData;
-                ReportProgress(run.Id, run.VideoCount, timings);
-
-                step = "load-active";
-                var sw = Stopwatch.StartNew();
-                var active = await cache.GetActiveAsync(budget.Token);
-                var warnings = new List<string>(prepared.Notes);
-                ActiveModel? compareWith = null;
-                if (active is not null && active.FeatureSet.Name == prepared.FeatureSet.Name)
-                    compareWith = new ActiveModel(active.VersionTag, active.Model);
-                else if (active is not null)
-                    warnings.Add($"Active version {active.VersionTag} uses feature set {active.FeatureSet.Name}, this run {prepared.FeatureSet.Name}: not compared.");
-                timings.Add(new StepTiming("load-active", sw.Elapsed.TotalMilliseconds));
-
-                step = "fit";
-                // The pipeline is synchronous; the budget abandons the wait, and the lock is only released
-                // once the fit really ends (see finally), so a timed-out fit never overlaps the next one.
-                var input = new TrainingInput(prepared.Rows, prepared.FeatureSet, prepared.Scheme, prepared.Thresholds);
-                var live = new List<StepTiming>(timings);
-                void Progress(StepTiming step)
-                {
-                    List<StepTiming> snapshot;
-                    lock (live)
-                    {
-                        live.Add(step);
-                        snapshot = [.. live];
-                    }
-                    ReportProgress(run.Id, run.VideoCount, snapshot);
-                }
-                fit = Task.Run(() => TrainingPipeline.Run(input, prepared.PipelineOptions, compareWith, Progress), CancellationToken.None);
-                var result = await fit.WaitAsync(budget.Token);
-                timings.AddRange(result.Timings);
-                warnings.AddRange(result.Warnings);
-
-                step = "store";
-                sw.Restart();
-                var version = await StoreVersionAsync(run, prepared, result, trigger, budget.Token);
-                timings.Add(new StepTiming("store", sw.Elapsed.TotalMilliseconds));
-                if (result.Gate.Accepted)
-                    cache.Invalidate();
-
-                run.Status = result.Gate.Accepted ? TrainingStatuses.Completed : TrainingStatuses.SkippedByGate;
-                run.GateDecision = result.Gate.Accepted ? "accepted" : "rejected";
-                run.GateReasons = result.Gate.Reasons.ToArray();
-                run.Warnings = warnings.ToArray();
-                run.Thresholds = result.Thresholds is null ? null : TrainingJson.Serialize(result.Thresholds);
-                run.TierDistribution = TrainingJson.Serialize(new { all = result.TierDistribution, train = result.TrainTierDistribution, test = result.TestTierDistribution });
-                run.Metrics = TrainingJson.Serialize(result);
-                run.ModelVersionId = version.Id;
-                LogMetrics(run, version.VersionTag, result);
-                return await FinishAsync(run, timings, version.VersionTag, result.Gate.Accepted, result);
-            }
-            catch (OperationCanceledException) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                run.Status = TrainingStatuses.Failed;
-                run.Error = $"Time budget of {o.TimeBudgetSeconds} s exceeded during step '{step}'; the run was cancelled and nothing was stored.";
-                logger.LogError("Training run {RunId} failed: {Error}", run.Id, run.Error);
-                return await FinishAsync(run, timings, null, false, null);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
-        {
-            run.Status = TrainingStatuses.Failed;
-            run.Error = e is OperationCanceledException ? $"Cancelled during step '{step}' (shutdown or caller)." : $"{step}: {e.Message}";
-            logger.LogError(e, "Training run {RunId} failed in step {Step}", run.Id, step);
-            return await FinishAsync(run, timings, null, false, null);
-        }
-        finally
-        {
-            if (fit is { IsCompleted: false })
-                _ = fit.ContinueWith(_ => guard.DisposeAsync().AsTask(), TaskScheduler.Default).Unwrap();
-            else
-                await guard.DisposeAsync();
-        }
+        row.Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds });
+        return new Run(request);
     }
 
-    /// <summary>
-    /// Writes the steps finished so far to the running row, so a page on any node can show the live step
-    /// and row count. Synchronous on purpose: it is called from the fitting thread between steps, once per
-    /// step. A failure here only costs the live view, never the run.
-    /// </summary>
-    private void ReportProgress(long runId, int rows, IReadOnlyList<StepTiming> steps)
+    async Task IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.ReadAsync(Run run, TrainingRun row, List<StepTiming> timings, CancellationToken ct)
     {
-        try
-        {
-            var json = TrainingJson.Serialize(steps);
-            using var db = contexts.CreateDbContext();
-            db.TrainingRuns.Where(r => r.Id == runId && r.Status == TrainingStatuses.Running)
-                .ExecuteUpdate(u => u.SetProperty(r => r.Timings, json).SetProperty(r => r.VideoCount, rows));
-        }
-        catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
-        {
-            logger.LogWarning(e, "Could not record the progress of training run {RunId}", runId);
-        }
+        var prepared = run.Prepared = await PrepareAsync(run.Request, ct);
+        timings.AddRange(prepared.Timings);
+        run.Warnings.AddRange(prepared.Notes);
+        row.VideoCount = prepared.Rows.Count;
+        row.UsedFallbackData = prepared.UsedFallbackData;
     }
 
-    private async Task<ModelVersion> StoreVersionAsync(TrainingRun run, PreparedTrainingData prepared, TrainingResult result, string trigger, CancellationToken ct)
+    void IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.CompareWith(Run run, LoadedModel? active)
     {
-        var trainedAt = clock.GetUtcNow();
+        var featureSet = run.Prepared!.FeatureSet;
+        if (active is not null && active.FeatureSet.Name == featureSet.Name)
+            run.CompareWith = new ActiveModel(active.VersionTag, active.Model);
+        else if (active is not null)
+            run.Warnings.Add($"Active version {active.VersionTag} uses feature set {active.FeatureSet.Name}, this run {featureSet.Name}: not compared.");
+    }
+
+    IReadOnlyList<StepTiming>? IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Fit(Run run, Action<StepTiming> progress)
+    {
+        var prepared = run.Prepared!;
+        var input = new TrainingInput(prepared.Rows, prepared.FeatureSet, prepared.Scheme, prepared.Thresholds);
+        var result = run.Result = TrainingPipeline.Run(input, prepared.PipelineOptions, run.CompareWith, progress);
+        run.Warnings.AddRange(result.Warnings);
+        return result.Timings;
+    }
+
+    GateVerdict? IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Gate(Run run) => new(run.Result!.Gate.Accepted, run.Result.Gate.Reasons);
+
+    Task IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.StoreRowsAsync(Run run, TrainingRun row, CancellationToken ct) => Task.CompletedTask;
+
+    (ModelVersion Version, string? Reason)? IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Candidate(Run run, TrainingRun row)
+    {
+        var (prepared, result) = (run.Prepared!, run.Result!);
         var notes = new List<string>(prepared.Notes);
         if (!result.Gate.Accepted)
             notes.Add("Rejected by the gate: " + string.Join(" ", result.Gate.Reasons.Take(result.Gate.Reasons.Count)));
         var version = new ModelVersion
         {
-            VersionTag = $"eng-{trainedAt:yyyyMMdd-HHmmss}-r{run.Id}",
-            Kind = TrainingRequest.Kind,
-            Status = result.Gate.Accepted ? ModelRegistryStore.Inactive : ModelRegistryStore.Rejected,
-            TrainedAt = trainedAt,
             TrainingVideoCount = prepared.Rows.Count,
             FeatureSet = prepared.FeatureSet.Name,
             TierScheme = prepared.Scheme.Name,
@@ -250,11 +166,23 @@ public sealed class EngagementTrainingService(
             NormalizationConfig = TrainingJson.Serialize(new { clamp = new[] { 0, 1 }, features = prepared.FeatureSet.Features }),
             Artifact = result.ModelBytes,
             Notes = notes.Count == 0 ? null : string.Join("\n", notes),
-            TrainingRunId = run.Id,
         };
-        var reason = result.Gate.Accepted ? $"Accepted by the gate (test accuracy {result.Test.Accuracy:0.0000})." : null;
-        return await registry.StoreAsync(version, activate: result.Gate.Accepted, changedBy: $"training:{trigger}", reason, ct);
+        return (version, $"Accepted by the gate (test accuracy {result.Test.Accuracy:0.0000}).");
     }
+
+    void IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Complete(Run run, TrainingRun row, string? versionTag)
+    {
+        var result = run.Result!;
+        row.Warnings = run.Warnings.ToArray();
+        row.Thresholds = result.Thresholds is null ? null : TrainingJson.Serialize(result.Thresholds);
+        row.TierDistribution = TrainingJson.Serialize(new { all = result.TierDistribution, train = result.TrainTierDistribution, test = result.TestTierDistribution });
+        row.Metrics = TrainingJson.Serialize(result);
+        LogMetrics(row, versionTag!, result);
+    }
+
+    TrainingOutcome IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Outcome(Run run, TrainingRun row, IReadOnlyList<StepTiming> timings, string? versionTag, bool activated) =>
+        new(row.Id, row.Status, row.Trigger, versionTag, activated, row.UsedFallbackData, row.VideoCount, row.GateReasons, row.Warnings, row.Error, timings,
+            row.Status == TrainingStatuses.Failed ? null : run.Result);
 
     public static string TrainerName(TrainerKind kind) => kind switch
     {
@@ -272,25 +200,4 @@ public sealed class EngagementTrainingService(
             logger.LogInformation("  tier {Tier}: precision {Precision:0.000} recall {Recall:0.000} F1 {F1:0.000} support {Support}", c.Tier, c.Precision, c.Recall, c.F1, c.Support);
     }
 
-    private async Task<TrainingOutcome> FinishAsync(TrainingRun run, List<StepTiming> timings, string? tag, bool activated, TrainingResult? result)
-    {
-        run.FinishedAt = clock.GetUtcNow();
-        run.Timings = TrainingJson.Serialize(timings);
-        // Recorded even when the caller's token is cancelled: a run must never stay "running".
-        await SaveAsync(run, CancellationToken.None);
-        return Outcome(run, tag, result, activated, timings);
-    }
-
-    private static TrainingOutcome Outcome(TrainingRun run, string? tag, TrainingResult? result, bool activated, IReadOnlyList<StepTiming> timings) =>
-        new(run.Id, run.Status, run.Trigger, tag, activated, run.UsedFallbackData, run.VideoCount, run.GateReasons, run.Warnings, run.Error, timings, result);
-
-    private async Task SaveAsync(TrainingRun run, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        if (run.Id == 0)
-            db.TrainingRuns.Add(run);
-        else
-            db.TrainingRuns.Update(run);
-        await db.SaveChangesAsync(ct);
-    }
 }

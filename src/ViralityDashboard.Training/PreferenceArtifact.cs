@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.Training;
 
@@ -41,7 +42,7 @@ public sealed record LoadedPreferenceModel(
     NormalizationConfig Normalization,
     PreferenceModel Model,
     PreferenceVersionMetrics Metrics,
-    IReadOnlyList<LoadedDimensionModel> Dimensions);
+    IReadOnlyList<LoadedDimensionModel> Dimensions) : ILoadedModel;
 
 /// <summary>
 /// The bytes of a preference version: a zip with the overall model (<c>model</c>) and, per dimension,

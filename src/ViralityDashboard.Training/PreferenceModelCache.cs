@@ -1,54 +1,17 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.Training;
 
-/// <summary>
-/// The preference counterpart of <see cref="ActiveModelCache"/>: loaded versions stay in memory, the active one
-/// is re-checked against the database at most every <see cref="PreferenceOptions.ActiveModelRecheckSeconds"/>.
-/// </summary>
+/// <summary>The loaded preference versions; the active one re-checked at most every <see cref="PreferenceOptions.ActiveModelRecheckSeconds"/>.</summary>
 public sealed class PreferenceModelCache(ModelRegistryStore store, IOptions<PreferenceOptions> options, TimeProvider clock)
+    : ModelCache<LoadedPreferenceModel>(store, Kind, () => options.Value.ActiveModelRecheckSeconds, Load, clock)
 {
     public const string Kind = "preference";
-
-    private sealed record ActiveState(LoadedPreferenceModel? Model, long CheckedAt);
-
-    private readonly ConcurrentDictionary<long, LoadedPreferenceModel> _byId = new();
-    private volatile ActiveState? _active;
-
-    public async ValueTask<LoadedPreferenceModel?> GetActiveAsync(CancellationToken ct = default)
-    {
-        var state = _active;
-        var now = clock.GetTimestamp();
-        if (state is not null && clock.GetElapsedTime(state.CheckedAt, now).TotalSeconds < options.Value.ActiveModelRecheckSeconds)
-            return state.Model;
-        var id = await store.ActiveIdAsync(Kind, ct);
-        LoadedPreferenceModel? model = null;
-        if (id is { } versionId)
-        {
-            model = _byId.TryGetValue(versionId, out var hit) ? hit
-                : Load(await store.FindAsync(versionId, null, ct) ?? throw new ModelRegistryException($"Model version {versionId} disappeared."));
-            _byId.TryAdd(versionId, model);
-        }
-        _active = new ActiveState(model, now);
-        return model;
-    }
-
-    /// <exception cref="ModelRegistryException">No such version, or it is not a preference version.</exception>
-    public async Task<LoadedPreferenceModel> GetByTagAsync(string tag, CancellationToken ct = default)
-    {
-        var hit = _byId.Values.FirstOrDefault(m => m.VersionTag == tag);
-        if (hit is not null)
-            return hit;
-        var version = await store.FindAsync(null, tag, ct) ?? throw new ModelRegistryException($"No model version '{tag}'.");
-        return _byId.GetOrAdd(version.Id, _ => Load(version));
-    }
-
-    public void Invalidate() => _active = null;
 
     public static LoadedPreferenceModel Load(ModelVersion v)
     {

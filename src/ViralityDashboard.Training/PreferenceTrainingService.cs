@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ViralityDashboard.Core.Ml;
@@ -10,7 +9,7 @@ using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Queries;
-using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.Training;
 
@@ -48,20 +47,20 @@ public sealed record PreferenceTrainingOutcome(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PreferenceTrainingResult? Result);
 
 /// <summary>
-/// One preference run (seed 003), whoever starts it (the Quartz job, a data trigger, a test): read the rating
-/// rows → <see cref="PreferenceTrainingPipeline"/> with the active preference version as the one to beat →
-/// snapshot at correlation milestones → version stored (activated when the gate accepts) → a training_runs row.
-/// Shares the engagement runs' advisory lock, so no two fits of any kind overlap.
+/// The preference kind of training run (seed 003), whoever starts it (the Quartz job, a data trigger, a test): read
+/// the rating rows → <see cref="PreferenceTrainingPipeline"/> with the active preference version as the one to beat →
+/// snapshot at correlation milestones → version (activated when the gate accepts). <see cref="TrainingLifecycle"/>
+/// runs it, with the engagement runs' advisory lock, so no two fits of any kind overlap.
 /// </summary>
 public sealed class PreferenceTrainingService(
+    TrainingLifecycle lifecycle,
     IDbContextFactory<ViralityDbContext> contexts,
     PreferenceDataQueries data,
-    ModelRegistryStore registry,
     PreferenceModelCache cache,
     IOptions<PreferenceOptions> options,
-    IConfiguration configuration,
     TimeProvider clock,
     ILogger<PreferenceTrainingService> logger)
+    : IModelKindTrainer<PreferenceTrainingService.Run, LoadedPreferenceModel, PreferenceTrainingOutcome>
 {
     public async Task<PreparedPreferenceData> PrepareAsync(CancellationToken ct = default)
     {
@@ -86,144 +85,74 @@ public sealed class PreferenceTrainingService(
     }
 
     /// <summary>Runs once. Never throws for a failed run: the outcome (and its row) says failed and why.</summary>
-    public async Task<PreferenceTrainingOutcome> RunAsync(TrainingRequest request, string trigger, CancellationToken ct = default)
+    public Task<PreferenceTrainingOutcome> RunAsync(TrainingRequest request, string trigger, CancellationToken ct = default) =>
+        lifecycle.RunAsync(this, request, trigger, ct);
+
+    /// <summary>One preference run's data, from its rows to its result.</summary>
+    public sealed class Run
     {
-        var o = options.Value;
-        var run = new TrainingRun
-        {
-            Kind = ModelKinds.Preference,
-            Trigger = trigger,
-            TriggerDetails = request.TriggerDetails,
-            Status = TrainingStatuses.Running,
-            StartedAt = clock.GetUtcNow(),
-            Options = TrainingJson.Serialize(new { request.RequestedBy, options = o }),
-            RequestId = request.RequestId,
-        };
-        var connectionString = configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
-        var guard = await TrainingLock.TryAcquireAsync(connectionString, ct);
-        var timings = new List<StepTiming>();
-        if (guard is null)
-        {
-            run.Status = TrainingStatuses.Failed;
-            run.Error = EngagementTrainingService.LockHeldMessage;
-            return await FinishAsync(run, timings, null, null, MilestonePlanner.Plan(0, false), null);
-        }
+        internal PreparedPreferenceData? Prepared { get; set; }
+        internal PreviousPreferenceVersion? Previous { get; set; }
+        internal PreferenceTrainingResult? Result { get; set; }
+        internal long? SnapshotId { get; set; }
 
-        Task<PreferenceTrainingResult>? fit = null;
-        var step = "start";
-        var plan = MilestonePlanner.Plan(0, false);
-        try
-        {
-            await SaveAsync(run, ct);
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            budget.CancelAfter(TimeSpan.FromSeconds(o.TimeBudgetSeconds));
-            try
-            {
-                step = "read";
-                var sw = Stopwatch.StartNew();
-                var prepared = await PrepareAsync(budget.Token);
-                run.VideoCount = prepared.Rows.Count;
-                plan = prepared.Plan;
-                timings.Add(new StepTiming("read", sw.Elapsed.TotalMilliseconds));
-                ReportProgress(run.Id, run.VideoCount, timings);
-
-                step = "load-active";
-                sw.Restart();
-                var active = await cache.GetActiveAsync(budget.Token);
-                var previous = active is null ? null
-                    : new PreviousPreferenceVersion(active.VersionTag, active.Normalization, active.Model, active.Metrics.Test.Mae);
-                timings.Add(new StepTiming("load-active", sw.Elapsed.TotalMilliseconds));
-                ReportProgress(run.Id, run.VideoCount, timings);
-
-                step = "fit";
-                sw.Restart();
-                // Synchronous and CPU-bound: the budget abandons the wait, and the lock is released only once the
-                // fit really ends (see finally), so a timed-out fit never overlaps the next one.
-                fit = Task.Run(() => PreferenceTrainingPipeline.Run(prepared.Rows, prepared.Options, previous), CancellationToken.None);
-                var result = await fit.WaitAsync(budget.Token);
-                plan = result.Plan;
-                timings.Add(new StepTiming("fit", sw.Elapsed.TotalMilliseconds));
-
-                step = "store";
-                sw.Restart();
-                var snapshotId = result.Snapshot is null ? (long?)null : await StoreSnapshotAsync(run, result, budget.Token);
-                ModelVersion? version = null;
-                if (result.Selected is not null)
-                {
-                    version = await StoreVersionAsync(run, prepared, result, trigger, budget.Token);
-                    if (result.Gate!.Accepted)
-                        cache.Invalidate();
-                }
-                timings.Add(new StepTiming("store", sw.Elapsed.TotalMilliseconds));
-
-                var accepted = result.Gate?.Accepted ?? false;
-                run.Status = result.Gate is null || accepted ? TrainingStatuses.Completed : TrainingStatuses.SkippedByGate;
-                run.GateDecision = result.Gate is null ? null : accepted ? "accepted" : "rejected";
-                run.GateReasons = result.Gate?.Reasons.ToArray() ?? [];
-                run.Warnings = result.Warnings.ToArray();
-                run.ModelVersionId = version?.Id;
-                run.Metrics = TrainingJson.Serialize(result);
-                logger.LogInformation("Preference run {RunId}: {Rows} rows, milestone {Milestone}, {Status}, version {Tag}, test MAE {Mae}",
-                    run.Id, result.RowCount, result.Plan.Milestone, run.Status, version?.VersionTag, result.Selected?.Test.Mae);
-                return await FinishAsync(run, timings, version?.VersionTag, snapshotId, plan, result);
-            }
-            catch (OperationCanceledException) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                run.Status = TrainingStatuses.Failed;
-                run.Error = $"Time budget of {o.TimeBudgetSeconds} s exceeded during step '{step}'; the run was cancelled and nothing was stored.";
-                return await FinishAsync(run, timings, null, null, plan, null);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
-        {
-            run.Status = TrainingStatuses.Failed;
-            run.Error = e is OperationCanceledException ? $"Cancelled during step '{step}' (shutdown or caller)." : $"{step}: {e.Message}";
-            logger.LogError(e, "Preference run {RunId} failed in step {Step}", run.Id, step);
-            return await FinishAsync(run, timings, null, null, plan, null);
-        }
-        finally
-        {
-            if (guard is not null)
-            {
-                if (fit is { IsCompleted: false })
-                    _ = fit.ContinueWith(_ => guard.DisposeAsync().AsTask(), TaskScheduler.Default).Unwrap();
-                else
-                    await guard.DisposeAsync();
-            }
-        }
+        /// <summary>The milestone reached so far: none before the rows are read.</summary>
+        internal MilestonePlan Plan => Result?.Plan ?? Prepared?.Plan ?? MilestonePlanner.Plan(0, false);
     }
 
-    private async Task<long> StoreSnapshotAsync(TrainingRun run, PreferenceTrainingResult result, CancellationToken ct)
+    string IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Kind => ModelKinds.Preference;
+    string IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.RunLabel => "Preference run";
+    string IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.TagPrefix => "pref";
+    int IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.TimeBudgetSeconds => options.Value.TimeBudgetSeconds;
+    ModelCache<LoadedPreferenceModel> IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Cache => cache;
+    ILogger IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Logger => logger;
+
+    Run IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Begin(TrainingRequest request, TrainingRun row)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var snapshot = new ImportanceSnapshot
-        {
-            Milestone = TrainingJson.Serialize(result.Plan.Milestone).Trim('"'),
-            RowCount = result.RowCount,
-            Correlations = TrainingJson.Serialize(result.Snapshot),
-            CreatedAt = clock.GetUtcNow(),
-            TrainingRunId = run.Id,
-        };
-        db.ImportanceSnapshots.Add(snapshot);
-        await db.SaveChangesAsync(ct);
-        return snapshot.Id;
+        row.TriggerDetails = request.TriggerDetails;
+        row.Options = TrainingJson.Serialize(new { request.RequestedBy, options = options.Value });
+        return new Run();
     }
 
-    private async Task<ModelVersion> StoreVersionAsync(TrainingRun run, PreparedPreferenceData prepared, PreferenceTrainingResult result, string trigger, CancellationToken ct)
+    async Task IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.ReadAsync(Run run, TrainingRun row, List<StepTiming> timings, CancellationToken ct)
     {
-        var selected = result.Selected!;
+        var sw = Stopwatch.StartNew();
+        run.Prepared = await PrepareAsync(ct);
+        row.VideoCount = run.Prepared.Rows.Count;
+        timings.Add(new StepTiming("read", sw.Elapsed.TotalMilliseconds));
+    }
+
+    void IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.CompareWith(Run run, LoadedPreferenceModel? active) =>
+        run.Previous = active is null ? null
+            : new PreviousPreferenceVersion(active.VersionTag, active.Normalization, active.Model, active.Metrics.Test.Mae);
+
+    IReadOnlyList<StepTiming>? IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Fit(Run run, Action<StepTiming> progress)
+    {
+        run.Result = PreferenceTrainingPipeline.Run(run.Prepared!.Rows, run.Prepared.Options, run.Previous);
+        return null;
+    }
+
+    GateVerdict? IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Gate(Run run) =>
+        run.Result!.Gate is { } gate ? new GateVerdict(gate.Accepted, gate.Reasons) : null;
+
+    async Task IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.StoreRowsAsync(Run run, TrainingRun row, CancellationToken ct)
+    {
+        if (run.Result!.Snapshot is not null)
+            run.SnapshotId = await StoreSnapshotAsync(row, run.Result, ct);
+    }
+
+    (ModelVersion Version, string? Reason)? IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Candidate(Run run, TrainingRun row)
+    {
+        var (prepared, result) = (run.Prepared!, run.Result!);
+        if (result.Selected is not { } selected)
+            return null;
         var gate = result.Gate!;
-        var trainedAt = clock.GetUtcNow();
         var metrics = new PreferenceVersionMetrics(
             selected.Kind, result.Plan.Milestone, result.RowCount, result.TrainCount, result.TestCount, selected.Test, selected.Train, selected.MeanBaseline,
             selected.CrossValidation, selected.Verdict, result.Previous, gate, prepared.LastRating!, result.DriftReference,
             result.Dimensions.Select(d => new DimensionSummary(d.Dimension, d.RowCount, d.Evaluation.Kind, d.Evaluation.FeatureCount, d.Evaluation.Test, d.Evaluation.MeanBaseline, d.Evaluation.Verdict)).ToArray());
         var version = new ModelVersion
         {
-            VersionTag = $"pref-{trainedAt:yyyyMMdd-HHmmss}-r{run.Id}",
-            Kind = ModelKinds.Preference,
-            Status = gate.Accepted ? ModelRegistryStore.Inactive : ModelRegistryStore.Rejected,
-            TrainedAt = trainedAt,
             TrainingVideoCount = result.RowCount,
             FeatureSet = $"analysis-{prepared.Filter.AnalysisVersion}",
             Trainer = TrainerName(selected.Kind),
@@ -232,10 +161,41 @@ public sealed class PreferenceTrainingService(
             NormalizationConfig = result.Normalization!.ToJson(),
             Artifact = PreferenceArtifact.Pack(result),
             Notes = gate.Accepted ? null : "Rejected by the gate: " + string.Join(" ", gate.Reasons),
-            TrainingRunId = run.Id,
         };
-        var reason = gate.Accepted ? FormattableString.Invariant($"Accepted by the gate (test MAE {selected.Test.Mae:0.000}).") : null;
-        return await registry.StoreAsync(version, activate: gate.Accepted, changedBy: $"training:{trigger}", reason, ct);
+        return (version, FormattableString.Invariant($"Accepted by the gate (test MAE {selected.Test.Mae:0.000})."));
+    }
+
+    void IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Complete(Run run, TrainingRun row, string? versionTag)
+    {
+        var result = run.Result!;
+        row.Warnings = result.Warnings.ToArray();
+        row.Metrics = TrainingJson.Serialize(result);
+        logger.LogInformation("Preference run {RunId}: {Rows} rows, milestone {Milestone}, {Status}, version {Tag}, test MAE {Mae}",
+            row.Id, result.RowCount, result.Plan.Milestone, row.Status, versionTag, result.Selected?.Test.Mae);
+    }
+
+    PreferenceTrainingOutcome IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Outcome(Run run, TrainingRun row, IReadOnlyList<StepTiming> timings, string? versionTag, bool activated)
+    {
+        var plan = run.Plan;
+        var result = row.Status == TrainingStatuses.Failed ? null : run.Result;
+        return new PreferenceTrainingOutcome(row.Id, row.Status, row.Trigger, row.VideoCount, plan.Milestone, plan.Summary, plan.NextUnlocks, plan.RowsToNext,
+            versionTag, activated, result is null ? null : run.SnapshotId, row.GateReasons, row.Warnings, row.Error, timings, result);
+    }
+
+    private async Task<long> StoreSnapshotAsync(TrainingRun row, PreferenceTrainingResult result, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var snapshot = new ImportanceSnapshot
+        {
+            Milestone = TrainingJson.Serialize(result.Plan.Milestone).Trim('"'),
+            RowCount = result.RowCount,
+            Correlations = TrainingJson.Serialize(result.Snapshot),
+            CreatedAt = clock.GetUtcNow(),
+            TrainingRunId = row.Id,
+        };
+        db.ImportanceSnapshots.Add(snapshot);
+        await db.SaveChangesAsync(ct);
+        return snapshot.Id;
     }
 
     public static string TrainerName(PreferenceModelKind kind) => kind switch
@@ -246,42 +206,4 @@ public sealed class PreferenceTrainingService(
         _ => kind.ToString().ToLower(CultureInfo.InvariantCulture),
     };
 
-    private async Task<PreferenceTrainingOutcome> FinishAsync(TrainingRun run, List<StepTiming> timings, string? tag, long? snapshotId, MilestonePlan plan, PreferenceTrainingResult? result)
-    {
-        run.FinishedAt = clock.GetUtcNow();
-        run.Timings = TrainingJson.Serialize(timings);
-        // Recorded even when the caller's token is cancelled: a run must never stay "running".
-        await SaveAsync(run, CancellationToken.None);
-        return new PreferenceTrainingOutcome(run.Id, run.Status, run.Trigger, run.VideoCount, plan.Milestone, plan.Summary, plan.NextUnlocks, plan.RowsToNext,
-            tag, result?.Gate?.Accepted ?? false, snapshotId, run.GateReasons, run.Warnings, run.Error, timings, result);
-    }
-
-    /// <summary>
-    /// Writes the steps finished so far and the row count to the running row, so the Training page (on any node)
-    /// shows the live step as it does for engagement runs. A failure here only costs the live view, never the run.
-    /// </summary>
-    private void ReportProgress(long runId, int rows, IReadOnlyList<StepTiming> steps)
-    {
-        try
-        {
-            var json = TrainingJson.Serialize(steps);
-            using var db = contexts.CreateDbContext();
-            db.TrainingRuns.Where(r => r.Id == runId && r.Status == TrainingStatuses.Running)
-                .ExecuteUpdate(u => u.SetProperty(r => r.Timings, json).SetProperty(r => r.VideoCount, rows));
-        }
-        catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
-        {
-            logger.LogWarning(e, "Could not record the progress of preference run {RunId}", runId);
-        }
-    }
-
-    private async Task SaveAsync(TrainingRun run, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        if (run.Id == 0)
-            db.TrainingRuns.Add(run);
-        else
-            db.TrainingRuns.Update(run);
-        await db.SaveChangesAsync(ct);
-    }
 }

@@ -5,6 +5,7 @@ using ViralityDashboard.Data;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.IntegrationTests.Fixtures;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.IntegrationTests.Training;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace ViralityDashboard.Training;
+namespace ViralityDashboard.Training.Runs;
 
 /// <summary>
 /// A PostgreSQL session advisory lock held for a whole run: the second guard (after Quartz's
