@@ -4,8 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
 using ViralityDashboard.Data;
-using ViralityDashboard.Training.Jobs;
 using ViralityDashboard.Training.Runs;
+using ViralityDashboard.Training.Engagement;
+using ViralityDashboard.Training.Preference;
+using ViralityDashboard.Training.Registry;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Training;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Training.Preference;
 
 namespace ViralityDashboard.Training;
 

@@ -7,7 +7,7 @@ using Spectre.Console;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Training;
 using ViralityDashboard.Core.Ml;
-using ViralityDashboard.Training.Jobs;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Cli;
 

@@ -1,6 +1,6 @@
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
-using ViralityDashboard.Training.Jobs;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Training;
 
