@@ -1,10 +1,11 @@
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.Training.Engagement;
 
 /// <summary>Settings of the engagement-tier training runs, section <c>Virality:Training</c> (environment <c>Virality__Training__GateMinimumAccuracy</c> …).</summary>
-public sealed class EngagementTrainingOptions
+public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetSeconds: 120)
 {
     public const string Section = "Virality:Training";
 
@@ -32,10 +33,6 @@ public sealed class EngagementTrainingOptions
     /// <summary>Default split: <c>stratified</c>, <c>hash</c> or <c>time</c>.</summary>
     public string Split { get; set; } = "stratified";
 
-    public double TestFraction { get; set; } = 0.2;
-    public int Seed { get; set; } = 42;
-    public int CrossValidationFolds { get; set; } = 5;
-
     /// <summary>Above this many rows, cross-validation uses a stratified sample of this size (see TrainingOptions).</summary>
     public int CrossValidationMaxRows { get; set; } = 200_000;
 
@@ -47,12 +44,6 @@ public sealed class EngagementTrainingOptions
 
     /// <summary>Quartz cron expression of the scheduled retrain, in UTC (default daily 03:00).</summary>
     public string Cron { get; set; } = "0 0 3 * * ?";
-
-    /// <summary>A run taking longer is cancelled and recorded as failed.</summary>
-    public int TimeBudgetSeconds { get; set; } = 120;
-
-    /// <summary>How often a cached active model checks whether another process activated a different version.</summary>
-    public double ActiveModelRecheckSeconds { get; set; } = 2;
 
     public WesWeights WesWeights => new(WesLikes, WesComments, WesShares, WesSaves);
     public GateOptions Gate => new(GateMinimumAccuracy, GateMaximumRegression);

@@ -103,12 +103,8 @@ public sealed class EngagementTrainingService(
         internal TrainingResult? Result { get; set; }
     }
 
-    string IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Kind => TrainingRequest.Kind;
-    string IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.RunLabel => "Training run";
-    string IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.TagPrefix => "eng";
+    ModelKindInfo<LoadedModel> IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Info => new(TrainingRequest.Kind, "Training run", "eng", cache, logger);
     int IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.TimeBudgetSeconds => options.Value.TimeBudgetSeconds;
-    ModelCache<LoadedModel> IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Cache => cache;
-    ILogger IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Logger => logger;
 
     Run IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Begin(TrainingRequest request, TrainingRun row)
     {

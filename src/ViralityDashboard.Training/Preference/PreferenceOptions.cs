@@ -1,10 +1,11 @@
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.Training.Preference;
 
 /// <summary>Settings of the preference model (seed 003), section <c>Virality:Preference</c> (environment <c>Virality__Preference__…</c>).</summary>
-public sealed class PreferenceOptions
+public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 300)
 {
     public const string Section = "Virality:Preference";
 
@@ -19,12 +20,6 @@ public sealed class PreferenceOptions
 
     /// <summary>Split: <c>hash</c> (of the rating id; a row never changes side) or <c>random</c> (exact seeded shuffle).</summary>
     public string Split { get; set; } = "hash";
-
-    public double TestFraction { get; set; } = 0.2;
-    public int Seed { get; set; } = 42;
-
-    /// <summary>k of the k-fold cross-validation (MAE mean ± std); 0 skips it.</summary>
-    public int CrossValidationFolds { get; set; } = 5;
 
     /// <summary>Features with coverage below this are dropped (seed 003 §3.3: 50 %).</summary>
     public double MinimumCoverage { get; set; } = 0.5;
@@ -79,12 +74,6 @@ public sealed class PreferenceOptions
 
     /// <summary>Quartz cron of the data-trigger check, UTC (default every 15 minutes).</summary>
     public string DataTriggerCron { get; set; } = "0 0/15 * * * ?";
-
-    /// <summary>A run taking longer is cancelled and recorded as failed.</summary>
-    public int TimeBudgetSeconds { get; set; } = 300;
-
-    /// <summary>How stale the cached active preference model may be when another process activates one.</summary>
-    public double ActiveModelRecheckSeconds { get; set; } = 2;
 
     /// <summary>Served predictions waiting to be written; when full, further ones are dropped and counted.</summary>
     public int PredictionLogCapacity { get; set; } = 10_000;

@@ -100,12 +100,8 @@ public sealed class PreferenceTrainingService(
         internal MilestonePlan Plan => Result?.Plan ?? Prepared?.Plan ?? MilestonePlanner.Plan(0, false);
     }
 
-    string IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Kind => ModelKinds.Preference;
-    string IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.RunLabel => "Preference run";
-    string IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.TagPrefix => "pref";
+    ModelKindInfo<LoadedPreferenceModel> IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Info => new(ModelKinds.Preference, "Preference run", "pref", cache, logger);
     int IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.TimeBudgetSeconds => options.Value.TimeBudgetSeconds;
-    ModelCache<LoadedPreferenceModel> IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Cache => cache;
-    ILogger IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Logger => logger;
 
     Run IModelKindTrainer<Run, LoadedPreferenceModel, PreferenceTrainingOutcome>.Begin(TrainingRequest request, TrainingRun row)
     {

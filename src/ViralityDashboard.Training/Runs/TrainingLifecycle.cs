@@ -12,6 +12,15 @@ namespace ViralityDashboard.Training.Runs;
 /// <summary>A gate's decision as the run row records it.</summary>
 public sealed record GateVerdict(bool Accepted, IReadOnlyList<string> Reasons);
 
+/// <summary>What the lifecycle needs to know of a kind besides its steps.</summary>
+/// <param name="Kind"><c>training_runs.kind</c> and <c>model_versions.kind</c>.</param>
+/// <param name="RunLabel">How logs name a run ("Training run", "Preference run").</param>
+/// <param name="TagPrefix">The first part of a version tag (<c>eng</c> → <c>eng-20261124-122309-r1</c>).</param>
+/// <param name="Cache">The kind's loaded versions: the active one is the one to beat, and an activation invalidates it.</param>
+/// <param name="Logger">The kind's logger, so its runs log under its category.</param>
+public sealed record ModelKindInfo<TModel>(string Kind, string RunLabel, string TagPrefix, ModelCache<TModel> Cache, ILogger Logger)
+    where TModel : class, ILoadedModel;
+
 /// <summary>
 /// What one model kind plugs into <see cref="TrainingLifecycle"/>: its data, fit, metrics and gate rule. The
 /// lifecycle calls these in order (<see cref="Begin"/>, <see cref="ReadAsync"/>, <see cref="CompareWith"/>,
@@ -21,20 +30,10 @@ public sealed record GateVerdict(bool Accepted, IReadOnlyList<string> Reasons);
 public interface IModelKindTrainer<TRun, TModel, TOutcome>
     where TModel : class, ILoadedModel
 {
-    /// <summary><c>training_runs.kind</c> and <c>model_versions.kind</c>.</summary>
-    string Kind { get; }
+    ModelKindInfo<TModel> Info { get; }
 
-    /// <summary>How logs name a run ("Training run", "Preference run").</summary>
-    string RunLabel { get; }
-
-    /// <summary>The first part of a version tag (<c>eng</c> → <c>eng-20261124-122309-r1</c>).</summary>
-    string TagPrefix { get; }
-
+    /// <summary>A run taking longer is cancelled and recorded as failed.</summary>
     int TimeBudgetSeconds { get; }
-
-    ModelCache<TModel> Cache { get; }
-
-    ILogger Logger { get; }
 
     /// <summary>One run's state; also fills the row's options (and trigger details) before it is first saved.</summary>
     TRun Begin(TrainingRequest request, TrainingRun row);
@@ -88,7 +87,7 @@ public sealed class TrainingLifecycle(
     {
         var row = new TrainingRun
         {
-            Kind = kind.Kind,
+            Kind = kind.Info.Kind,
             Trigger = trigger,
             Status = TrainingStatuses.Running,
             StartedAt = clock.GetUtcNow(),
@@ -104,7 +103,7 @@ public sealed class TrainingLifecycle(
             row.Status = TrainingStatuses.Failed;
             row.Error = LockHeldMessage;
             var refused = await FinishAsync(kind, run, row, timings, null, false);
-            kind.Logger.LogWarning("{Run} {RunId} refused: {Reason}", kind.RunLabel, row.Id, LockHeldMessage);
+            kind.Info.Logger.LogWarning("{Run} {RunId} refused: {Reason}", kind.Info.RunLabel, row.Id, LockHeldMessage);
             return refused;
         }
 
@@ -123,7 +122,7 @@ public sealed class TrainingLifecycle(
 
                 step = "load-active";
                 var sw = Stopwatch.StartNew();
-                kind.CompareWith(run, await kind.Cache.GetActiveAsync(budget.Token));
+                kind.CompareWith(run, await kind.Info.Cache.GetActiveAsync(budget.Token));
                 timings.Add(new StepTiming("load-active", sw.Elapsed.TotalMilliseconds));
                 ReportProgress(kind, row, timings);
 
@@ -164,7 +163,7 @@ public sealed class TrainingLifecycle(
             {
                 row.Status = TrainingStatuses.Failed;
                 row.Error = $"Time budget of {kind.TimeBudgetSeconds} s exceeded during step '{step}'; the run was cancelled and nothing was stored.";
-                kind.Logger.LogError("{Run} {RunId} failed: {Error}", kind.RunLabel, row.Id, row.Error);
+                kind.Info.Logger.LogError("{Run} {RunId} failed: {Error}", kind.Info.RunLabel, row.Id, row.Error);
                 return await FinishAsync(kind, run, row, timings, null, false);
             }
         }
@@ -172,7 +171,7 @@ public sealed class TrainingLifecycle(
         {
             row.Status = TrainingStatuses.Failed;
             row.Error = e is OperationCanceledException ? $"Cancelled during step '{step}' (shutdown or caller)." : $"{step}: {e.Message}";
-            kind.Logger.LogError(e, "{Run} {RunId} failed in step {Step}", kind.RunLabel, row.Id, step);
+            kind.Info.Logger.LogError(e, "{Run} {RunId} failed in step {Step}", kind.Info.RunLabel, row.Id, step);
             return await FinishAsync(kind, run, row, timings, null, false);
         }
         finally
@@ -195,13 +194,13 @@ public sealed class TrainingLifecycle(
         var (version, reason) = candidate;
         var accepted = gate?.Accepted ?? false;
         version.TrainedAt = clock.GetUtcNow();
-        version.VersionTag = $"{kind.TagPrefix}-{version.TrainedAt:yyyyMMdd-HHmmss}-r{row.Id}";
-        version.Kind = kind.Kind;
+        version.VersionTag = $"{kind.Info.TagPrefix}-{version.TrainedAt:yyyyMMdd-HHmmss}-r{row.Id}";
+        version.Kind = kind.Info.Kind;
         version.Status = accepted ? ModelRegistryStore.Inactive : ModelRegistryStore.Rejected;
         version.TrainingRunId = row.Id;
         var stored = await registry.StoreAsync(version, activate: accepted, changedBy: $"training:{trigger}", accepted ? reason : null, ct);
         if (accepted)
-            kind.Cache.Invalidate();
+            kind.Info.Cache.Invalidate();
         return stored;
     }
 
@@ -223,7 +222,7 @@ public sealed class TrainingLifecycle(
         }
         catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
         {
-            kind.Logger.LogWarning(e, "Could not record the progress of {Run} {RunId}", kind.RunLabel.ToLowerInvariant(), runId);
+            kind.Info.Logger.LogWarning(e, "Could not record the progress of {Run} {RunId}", kind.Info.RunLabel.ToLowerInvariant(), runId);
         }
     }
 
