@@ -3,7 +3,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
-using ViralityDashboard.Training.Jobs;
+using ViralityDashboard.Data;
+using ViralityDashboard.Training.Runs;
+using ViralityDashboard.Training.Engagement;
+using ViralityDashboard.Training.Preference;
+using ViralityDashboard.Training.Registry;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Training;
 
@@ -20,6 +25,7 @@ public static class DependencyInjection
             throw new InvalidOperationException("No database: call StartDatabaseAsync (or AddDatabase) before AddTrainingServices.");
         builder.Services.AddOptions<EngagementTrainingOptions>().BindConfiguration(EngagementTrainingOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EngagementTrainingOptions>, EngagementTrainingOptionsValidator>();
+        builder.Services.AddSingleton<TrainingLifecycle>();
         builder.Services.AddSingleton<ActiveModelCache>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<PredictionService>();

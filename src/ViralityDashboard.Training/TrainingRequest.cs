@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Training.Preference;
 
 namespace ViralityDashboard.Training;
 

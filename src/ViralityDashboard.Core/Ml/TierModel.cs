@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -19,32 +18,32 @@ public sealed class TierModel
 {
     public const int TierCount = 5;
 
-    private readonly MLContext _ml;
-    private readonly ITransformer _transformer;
-    private readonly DataViewSchema _inputSchema;
-    private readonly ConcurrentBag<EngineSlot> _engines = [];
+    private readonly MlNetModel _net;
+    private readonly EnginePool<EngineSlot> _engines;
 
-    private TierModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, TrainerKind kind, int featureCount, LinearTierWeights? linear)
+    private TierModel(MlNetModel net, TrainerKind kind, LinearTierWeights? linear)
     {
-        _ml = ml;
-        _transformer = transformer;
-        _inputSchema = inputSchema;
+        _net = net;
         Kind = kind;
-        FeatureCount = featureCount;
         LinearWeights = linear;
+        _engines = new EnginePool<EngineSlot>(() => new EngineSlot(net.Engine<ScoreRow>(), net.FeatureCount));
     }
 
     public TrainerKind Kind { get; }
 
-    public int FeatureCount { get; }
+    public int FeatureCount => _net.FeatureCount;
 
     /// <summary>Set for the logistic regression only.</summary>
     public LinearTierWeights? LinearWeights { get; }
 
-    internal static TierModel Create(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, TrainerKind kind, int featureCount)
+    internal static TierModel Create(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, TrainerKind kind, int featureCount) =>
+        Create(new MlNetModel(ml, transformer, inputSchema, featureCount), kind);
+
+    private static TierModel Create(MlNetModel net, TrainerKind kind)
     {
+        var featureCount = net.FeatureCount;
         LinearTierWeights? linear = null;
-        if (PredictorOf(transformer) is MaximumEntropyModelParameters maxEnt)
+        if (net.Predictor is MaximumEntropyModelParameters maxEnt)
         {
             VBuffer<float>[] buffers = [];
             maxEnt.GetWeights(ref buffers, out var classes);
@@ -56,7 +55,7 @@ public sealed class TierModel
             }
             linear = new LinearTierWeights(weights, maxEnt.GetBiases().ToArray());
         }
-        return new TierModel(ml, transformer, inputSchema, kind, featureCount, linear);
+        return new TierModel(net, kind, linear);
     }
 
     public float[] PredictProbabilities(ReadOnlySpan<float> features)
@@ -86,34 +85,17 @@ public sealed class TierModel
         return Metrics.ArgMaxTier(p);
     }
 
-    public byte[] ToBytes()
-    {
-        using var stream = new MemoryStream();
-        _ml.Model.Save(_transformer, _inputSchema, stream);
-        return stream.ToArray();
-    }
+    public byte[] ToBytes() => _net.ToBytes();
 
     /// <summary>Loads a model saved by <see cref="ToBytes"/>; <paramref name="kind"/> is the kind it was trained as.</summary>
     public static TierModel FromBytes(byte[] bytes, TrainerKind kind)
     {
-        var ml = new MLContext(seed: 0);
-        using var stream = new MemoryStream(bytes, writable: false);
-        var transformer = ml.Model.Load(stream, out var schema);
-        var featureColumn = schema[TierModelTrainer.FeaturesColumn];
-        var featureCount = featureColumn.Type is VectorDataViewType { Size: > 0 } v
-            ? v.Size
-            : throw new InvalidDataException("The model's input schema has no fixed-size Features column.");
+        var net = MlNetModel.FromBytes(bytes);
         // LightGBM and the forest both load as one-versus-all predictors: the kind comes from the registry.
-        var isLinear = PredictorOf(transformer) is MaximumEntropyModelParameters;
+        var isLinear = net.Predictor is MaximumEntropyModelParameters;
         if (isLinear != (kind == TrainerKind.Lbfgs))
             throw new InvalidDataException($"The model bytes do not hold a {kind} model.");
-        return Create(ml, transformer, schema, kind, featureCount);
-    }
-
-    private static object? PredictorOf(ITransformer transformer)
-    {
-        var last = transformer is TransformerChain<ITransformer> chain ? chain.LastTransformer : transformer;
-        return last is ISingleFeaturePredictionTransformer<object> p ? p.Model : null;
+        return Create(net, kind);
     }
 
     private static void Softmax(LinearTierWeights linear, ReadOnlySpan<float> x, Span<float> p)
@@ -148,9 +130,7 @@ public sealed class TierModel
 
     private void PredictWithEngine(ReadOnlySpan<float> features, Span<float> probabilities)
     {
-        if (!_engines.TryTake(out var slot))
-            slot = new EngineSlot(_ml.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(
-                _transformer, ignoreMissingColumns: true, inputSchemaDefinition: InputSchema(FeatureCount)), FeatureCount);
+        var slot = _engines.Rent();
         try
         {
             features.CopyTo(slot.Input.Features);
@@ -165,15 +145,8 @@ public sealed class TierModel
         }
         finally
         {
-            _engines.Add(slot);
+            _engines.Return(slot);
         }
-    }
-
-    private static SchemaDefinition InputSchema(int featureCount)
-    {
-        var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[nameof(FeatureRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
-        return schema;
     }
 
     private sealed class EngineSlot(PredictionEngine<FeatureRow, ScoreRow> engine, int featureCount)
@@ -181,11 +154,6 @@ public sealed class TierModel
         public PredictionEngine<FeatureRow, ScoreRow> Engine { get; } = engine;
         public FeatureRow Input { get; } = new() { Features = new float[featureCount] };
         public ScoreRow Output = new();
-    }
-
-    internal sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
     }
 
     internal sealed class ScoreRow

@@ -9,18 +9,12 @@ namespace ViralityDashboard.Core.Ml;
 /// <summary>Fits a 5-tier classifier with ML.NET on feature vectors in memory.</summary>
 public static class TierModelTrainer
 {
-    internal const string FeaturesColumn = "Features";
-    internal const string LabelColumn = "Label";
     internal const string WeightColumn = "Weight";
 
     public static TierModel Train(IReadOnlyList<float[]> features, IReadOnlyList<int> labels, TrainerOptions? options = null)
     {
         options ??= new TrainerOptions();
-        if (features.Count != labels.Count)
-            throw new ArgumentException("Features and labels differ in length.");
-        if (features.Count == 0)
-            throw new ArgumentException("Cannot train on no rows.", nameof(features));
-        var featureCount = features[0].Length;
+        var featureCount = MlNetModel.CheckRows(features, labels.Count, "labels");
         var weights = options.BalancedClassWeights ? BalancedWeights(labels) : null;
 
         var rows = new TrainingExample[features.Count];
@@ -51,12 +45,11 @@ public static class TierModelTrainer
         return counts.Select(c => c == 0 ? 0f : (float)(labels.Count / ((double)present * c))).ToArray();
     }
 
+    // The example rows' Features and Label are ML.NET's default column names, so the trainers are not told them.
     private static IEstimator<ITransformer> CreateEstimator(MLContext ml, TrainerOptions o) => o.Kind switch
     {
         TrainerKind.Lbfgs => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
-            LabelColumnName = LabelColumn,
-            FeatureColumnName = FeaturesColumn,
             ExampleWeightColumnName = WeightColumn,
             L2Regularization = o.L2Regularization,
             L1Regularization = 0f,
@@ -65,8 +58,6 @@ public static class TierModelTrainer
         }),
         TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
         {
-            LabelColumnName = LabelColumn,
-            FeatureColumnName = FeaturesColumn,
             ExampleWeightColumnName = WeightColumn,
             NumberOfIterations = o.LightGbmIterations,
             NumberOfThreads = 1,
@@ -78,23 +69,19 @@ public static class TierModelTrainer
         TrainerKind.FastForest => ml.MulticlassClassification.Trainers.OneVersusAll(
             ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
             {
-                LabelColumnName = LabelColumn,
-                FeatureColumnName = FeaturesColumn,
                 ExampleWeightColumnName = WeightColumn,
                 NumberOfTrees = o.ForestTrees,
                 NumberOfLeaves = o.ForestLeaves,
                 NumberOfThreads = 1,
                 Seed = o.Seed,
             }),
-            labelColumnName: LabelColumn,
             useProbabilities: true),
         _ => throw new ArgumentOutOfRangeException(nameof(o), o.Kind, "Unknown trainer."),
     };
 
     internal static SchemaDefinition TrainingSchema(int featureCount)
     {
-        var schema = SchemaDefinition.Create(typeof(TrainingExample));
-        schema[nameof(TrainingExample.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
+        var schema = MlNetModel.VectorSchema<TrainingExample>(featureCount);
         schema[nameof(TrainingExample.Label)].ColumnType = new KeyDataViewType(typeof(uint), TierModel.TierCount);
         return schema;
     }

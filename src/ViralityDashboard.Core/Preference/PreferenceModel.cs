@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
+using ViralityDashboard.Core.Ml;
 
 namespace ViralityDashboard.Core.Preference;
 
@@ -29,25 +29,21 @@ public sealed record LinearPreferenceWeights(double Alpha, double Intercept, dou
 /// </summary>
 public sealed class PreferenceModel
 {
-    private readonly MLContext? _ml;
-    private readonly ITransformer? _predictor;
-    private readonly ITransformer? _contributions;
-    private readonly DataViewSchema? _inputSchema;
-    private readonly ConcurrentBag<EngineSlot> _engines = [];
+    private readonly MlNetModel? _net;
+    private readonly EnginePool<EngineSlot>? _engines;
     private readonly (RegressionTreeBase Tree, double Weight)[] _trees;
 
     private PreferenceModel(PreferenceModelKind kind, int featureCount, LinearPreferenceWeights? linear, double[] importances,
-        MLContext? ml = null, ITransformer? predictor = null, ITransformer? contributions = null, DataViewSchema? inputSchema = null)
+        MlNetModel? net = null, ITransformer? contributions = null)
     {
         Kind = kind;
         FeatureCount = featureCount;
         Linear = linear;
         Importances = importances;
-        _ml = ml;
-        _predictor = predictor;
-        _contributions = contributions;
-        _inputSchema = inputSchema;
-        _trees = predictor is null ? [] : Trees(ModelParameters(predictor));
+        _net = net;
+        _trees = net is null ? [] : Trees(net.Predictor);
+        if (net is not null)
+            _engines = new EnginePool<EngineSlot>(() => new EngineSlot(net.Engine<ScoreRow>(), net.Engine<ContributionRow>(contributions), featureCount));
     }
 
     public PreferenceModelKind Kind { get; }
@@ -69,9 +65,13 @@ public sealed class PreferenceModel
         return new PreferenceModel(PreferenceModelKind.Ridge, weights.Coefficients.Length, weights, weights.Coefficients);
     }
 
-    internal static PreferenceModel FromTrees(PreferenceModelKind kind, MLContext ml, ITransformer predictor, DataViewSchema inputSchema, int featureCount)
+    internal static PreferenceModel FromTrees(PreferenceModelKind kind, MLContext ml, ITransformer predictor, DataViewSchema inputSchema, int featureCount) =>
+        FromTrees(kind, new MlNetModel(ml, predictor, inputSchema, featureCount));
+
+    private static PreferenceModel FromTrees(PreferenceModelKind kind, MlNetModel net)
     {
-        var trees = ModelParameters(predictor) as TreeEnsembleModelParameters
+        var (ml, predictor, featureCount) = (net.Ml, net.Transformer, net.FeatureCount);
+        var trees = net.Predictor as TreeEnsembleModelParameters
             ?? throw new InvalidDataException($"The model bytes do not hold a tree ensemble for {kind}.");
         var buffer = default(VBuffer<float>);
         trees.GetFeatureWeights(ref buffer);
@@ -81,12 +81,12 @@ public sealed class PreferenceModel
 
         // Contributions come from ML.NET's own calculation (the change in the tree outputs along each
         // example's decision path, attributed to the split feature), unnormalized so they are in score units.
-        var scorer = (ISingleFeaturePredictionTransformer<ICalculateFeatureContribution>)Unwrap(predictor);
-        var empty = ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), InputSchemaDefinition(featureCount));
+        var scorer = (ISingleFeaturePredictionTransformer<ICalculateFeatureContribution>)MlNetModel.Unwrap(predictor);
+        var empty = ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), MlNetModel.VectorSchema<FeatureRow>(featureCount));
         var contributions = ml.Transforms
             .CalculateFeatureContribution(scorer, numberOfPositiveContributions: featureCount, numberOfNegativeContributions: featureCount, normalize: false)
             .Fit(empty);
-        return new PreferenceModel(kind, featureCount, null, importances, ml, predictor, contributions, inputSchema);
+        return new PreferenceModel(kind, featureCount, null, importances, net, contributions);
     }
 
     public double Predict(ReadOnlySpan<double> features)
@@ -165,9 +165,7 @@ public sealed class PreferenceModel
     {
         if (Linear is { } linear)
             return JsonSerializer.SerializeToUtf8Bytes(linear, FeatureNormalizer.JsonOptions);
-        using var stream = new MemoryStream();
-        _ml!.Model.Save(_predictor, _inputSchema, stream);
-        return stream.ToArray();
+        return _net!.ToBytes();
     }
 
     /// <summary>Loads what <see cref="ToBytes"/> wrote; the kind comes from the registry, as for the tier model.</summary>
@@ -181,20 +179,8 @@ public sealed class PreferenceModel
             return FromLinear(linear);
         }
 
-        var ml = new MLContext(seed: 0);
-        using var stream = new MemoryStream(bytes, writable: false);
-        var predictor = ml.Model.Load(stream, out var schema);
-        var featureCount = schema[PreferenceModelTrainer.FeaturesColumn].Type is VectorDataViewType { Size: > 0 } v
-            ? v.Size
-            : throw new InvalidDataException("The model's input schema has no fixed-size Features column.");
-        return FromTrees(kind, ml, predictor, schema, featureCount);
+        return FromTrees(kind, MlNetModel.FromBytes(bytes));
     }
-
-    private static ITransformer Unwrap(ITransformer transformer) =>
-        transformer is TransformerChain<ITransformer> chain ? chain.LastTransformer : transformer;
-
-    private static object? ModelParameters(ITransformer transformer) =>
-        Unwrap(transformer) is ISingleFeaturePredictionTransformer<object> p ? p.Model : null;
 
     private void CheckLength(ReadOnlySpan<double> features)
     {
@@ -204,11 +190,7 @@ public sealed class PreferenceModel
 
     private double RunEngine(ReadOnlySpan<double> features, double[]? contributions)
     {
-        if (!_engines.TryTake(out var slot))
-            slot = new EngineSlot(
-                _ml!.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(_predictor!, ignoreMissingColumns: true, inputSchemaDefinition: InputSchemaDefinition(FeatureCount)),
-                _ml!.Model.CreatePredictionEngine<FeatureRow, ContributionRow>(_contributions!, ignoreMissingColumns: true, inputSchemaDefinition: InputSchemaDefinition(FeatureCount)),
-                FeatureCount);
+        var slot = _engines!.Rent();
         try
         {
             for (var i = 0; i < features.Length; i++)
@@ -226,15 +208,8 @@ public sealed class PreferenceModel
         }
         finally
         {
-            _engines.Add(slot);
+            _engines.Return(slot);
         }
-    }
-
-    internal static SchemaDefinition InputSchemaDefinition(int featureCount)
-    {
-        var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[nameof(FeatureRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
-        return schema;
     }
 
     private sealed class EngineSlot(PredictionEngine<FeatureRow, ScoreRow> scorer, PredictionEngine<FeatureRow, ContributionRow> explainer, int featureCount)
@@ -244,11 +219,6 @@ public sealed class PreferenceModel
         public FeatureRow Input { get; } = new() { Features = new float[featureCount] };
         public ScoreRow Score = new();
         public ContributionRow Contribution = new();
-    }
-
-    internal sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
     }
 
     internal sealed class ScoreRow

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
+using ViralityDashboard.Core.Ml;
 
 namespace ViralityDashboard.Core.Preference;
 
@@ -32,9 +33,6 @@ public sealed record PreferenceTrainerOptions(
 
 public static class PreferenceModelTrainer
 {
-    internal const string FeaturesColumn = "Features";
-    internal const string LabelColumn = "Label";
-
     public static PreferenceModel Train(
         PreferenceModelKind kind,
         IReadOnlyList<double[]> features,
@@ -42,11 +40,7 @@ public static class PreferenceModelTrainer
         PreferenceTrainerOptions? options = null)
     {
         options ??= new PreferenceTrainerOptions();
-        if (features.Count != target.Count)
-            throw new ArgumentException("Features and target differ in length.");
-        if (features.Count == 0)
-            throw new ArgumentException("Cannot train on no rows.", nameof(features));
-        var featureCount = features[0].Length;
+        var featureCount = MlNetModel.CheckRows(features, target.Count, "target");
         if (features.Any(f => f.Length != featureCount))
             throw new ArgumentException($"Every row needs {featureCount} features.", nameof(features));
 
@@ -93,16 +87,13 @@ public static class PreferenceModelTrainer
             rows[i] = new Example { Features = Array.ConvertAll(features[i], v => (float)v), Label = (float)target[i] };
 
         var ml = new MLContext(o.Seed);
-        var schema = SchemaDefinition.Create(typeof(Example));
-        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
-        var data = ml.Data.LoadFromEnumerable(rows, schema);
+        var data = ml.Data.LoadFromEnumerable(rows, MlNetModel.VectorSchema<Example>(featureCount));
 
+        // The example rows' Features and Label are ML.NET's default column names, so the trainers are not told them.
         IEstimator<ITransformer> estimator = kind switch
         {
             PreferenceModelKind.RandomForest => ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
             {
-                LabelColumnName = LabelColumn,
-                FeatureColumnName = FeaturesColumn,
                 NumberOfTrees = o.ForestTrees,
                 NumberOfLeaves = o.ForestLeaves,
                 MinimumExampleCountPerLeaf = o.ForestMinimumLeafSize,
@@ -112,8 +103,6 @@ public static class PreferenceModelTrainer
             }),
             PreferenceModelKind.LightGbm => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {
-                LabelColumnName = LabelColumn,
-                FeatureColumnName = FeaturesColumn,
                 NumberOfIterations = o.LightGbmIterations,
                 NumberOfThreads = 1,
                 Seed = o.Seed,
@@ -125,7 +114,7 @@ public static class PreferenceModelTrainer
 
         var transformer = estimator.Fit(data);
         // Persist and predict with a schema of the Features column alone, so a loaded model needs no label.
-        var inputSchema = ml.Data.LoadFromEnumerable(Array.Empty<PreferenceModel.FeatureRow>(), PreferenceModel.InputSchemaDefinition(featureCount)).Schema;
+        var inputSchema = ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), MlNetModel.VectorSchema<FeatureRow>(featureCount)).Schema;
         return PreferenceModel.FromTrees(kind, ml, transformer, inputSchema, featureCount);
     }
 

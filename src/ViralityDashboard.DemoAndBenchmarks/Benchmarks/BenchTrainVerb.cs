@@ -8,6 +8,7 @@ using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Import;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Engagement;
 
 namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Engagement;
 
 namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 

@@ -9,7 +9,7 @@ using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
-using ViralityDashboard.Training.Jobs;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Api;
 

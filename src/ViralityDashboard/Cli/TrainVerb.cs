@@ -9,7 +9,7 @@ using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Training;
 using ViralityDashboard.Core.Ml;
-using ViralityDashboard.Training.Jobs;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Cli;
 

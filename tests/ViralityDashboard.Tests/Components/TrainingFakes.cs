@@ -3,7 +3,7 @@ using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
-using ViralityDashboard.Training.Jobs;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Tests.Components;
 

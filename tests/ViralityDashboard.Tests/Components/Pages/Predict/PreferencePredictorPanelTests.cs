@@ -27,7 +27,7 @@ public sealed class PreferencePredictorPanelTests : DashboardTestContext
         public Task<IReadOnlyList<ViralityDashboard.Data.Registry.ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyList<ViralityDashboard.Data.Registry.ModelVersionSummary>>([]);
 
-        public Task<ViralityDashboard.Training.PredictionOutcome> PredictAsync(ViralityDashboard.Core.Videos.ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default) =>
+        public Task<ViralityDashboard.Training.Engagement.PredictionOutcome> PredictAsync(ViralityDashboard.Core.Videos.ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default) =>
             throw new NotSupportedException();
     }
 

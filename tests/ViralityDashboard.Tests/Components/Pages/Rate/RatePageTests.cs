@@ -16,7 +16,7 @@ public sealed class RatePageTests : DashboardTestContext
     {
         Services.AddSingleton<IRatingQueries>(_ratings);
         Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<ViralityDashboard.Training.IRatingQueueRanker>(new FakeRatingQueueRanker(active: false));
+        Services.AddSingleton<ViralityDashboard.Training.Preference.IRatingQueueRanker>(new FakeRatingQueueRanker(active: false));
     }
 
     internal sealed class FakeRatings : IRatingQueries

@@ -1,0 +1,86 @@
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Training.Runs;
+
+namespace ViralityDashboard.Training.Engagement;
+
+/// <summary>Settings of the engagement-tier training runs, section <c>Virality:Training</c> (environment <c>Virality__Training__GateMinimumAccuracy</c> …).</summary>
+public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetSeconds: 120)
+{
+    public const string Section = "Virality:Training";
+
+    /// <summary>Test accuracy a candidate needs to be activated (seed 002: 0.60).</summary>
+    public double GateMinimumAccuracy { get; set; } = 0.60;
+
+    /// <summary>How much worse than the active version, on the same test rows, a candidate may be.</summary>
+    public double GateMaximumRegression { get; set; } = 0.02;
+
+    /// <summary>WES weights w1..w4 for likes, comments, shares, saves (defaults 1, 2, 3, 2).</summary>
+    public double WesLikes { get; set; } = 1;
+    public double WesComments { get; set; } = 2;
+    public double WesShares { get; set; } = 3;
+    public double WesSaves { get; set; } = 2;
+
+    /// <summary>Default tier scheme of a run: <c>views</c> (quintiles, seed 002) or <c>wes</c> (p25/50/75/90, seed 000).</summary>
+    public string TierScheme { get; set; } = "views";
+
+    /// <summary>Default feature set: <c>seed15</c> or <c>pre-posting</c>.</summary>
+    public string FeatureSet { get; set; } = "seed15";
+
+    /// <summary>Default trainer: <c>lbfgs</c>, <c>lightgbm</c> or <c>forest</c>.</summary>
+    public string Trainer { get; set; } = "lbfgs";
+
+    /// <summary>Default split: <c>stratified</c>, <c>hash</c> or <c>time</c>.</summary>
+    public string Split { get; set; } = "stratified";
+
+    /// <summary>Above this many rows, cross-validation uses a stratified sample of this size (see TrainingOptions).</summary>
+    public int CrossValidationMaxRows { get; set; } = 200_000;
+
+    /// <summary>A run reads at most this many of the newest trainable videos (seed 004: 10,000).</summary>
+    public int MaxVideos { get; set; } = 10_000;
+
+    /// <summary>Below this many trainable videos a run trains on the bundled fallback set (seed 002: 500).</summary>
+    public int FallbackMinimumVideos { get; set; } = 500;
+
+    /// <summary>Quartz cron expression of the scheduled retrain, in UTC (default daily 03:00).</summary>
+    public string Cron { get; set; } = "0 0 3 * * ?";
+
+    // Parsed from the bound strings (validated at start, so these never throw afterwards): the binder knows enum
+    // member names, not the wire names (forest) that configuration and the README use.
+    public FeatureSet DefaultFeatureSet => Core.Engagement.FeatureSet.FromName(FeatureSet);
+    public TierScheme DefaultTierScheme => Core.Engagement.TierScheme.FromName(TierScheme);
+    public TrainerKind DefaultTrainer => WireNames.TryParse<TrainerKind>(Trainer, out var kind) ? kind
+        : throw new ArgumentException($"Unknown trainer '{Trainer}'. Known: {string.Join(", ", WireNames.Of<TrainerKind>())}.", nameof(Trainer));
+    public SplitKind DefaultSplit => WireNames.TryParse<SplitKind>(Split, out var kind) && TrainingRequest.Splits.Contains(kind) ? kind
+        : throw new ArgumentException($"Unknown split '{Split}'. Known: {string.Join(", ", TrainingRequest.Splits.Select(s => s.Wire()))}.", nameof(Split));
+
+    public WesWeights WesWeights => new(WesLikes, WesComments, WesShares, WesSaves);
+    public GateOptions Gate => new(GateMinimumAccuracy, GateMaximumRegression);
+
+    internal static IEnumerable<string> Validate(EngagementTrainingOptions o)
+    {
+        if (o.GateMinimumAccuracy is < 0 or > 1) yield return "GateMinimumAccuracy must be within 0..1.";
+        if (o.GateMaximumRegression is < 0 or > 1) yield return "GateMaximumRegression must be within 0..1.";
+        if (new[] { o.WesLikes, o.WesComments, o.WesShares, o.WesSaves }.Any(w => w < 0 || double.IsNaN(w))) yield return "WES weights cannot be negative.";
+        if (o.WesLikes + o.WesComments + o.WesShares + o.WesSaves <= 0) yield return "At least one WES weight must be positive.";
+        foreach (var (name, check) in new (string, Action)[]
+        {
+            (nameof(TierScheme), () => Core.Engagement.TierScheme.FromName(o.TierScheme)),
+            (nameof(FeatureSet), () => Core.Engagement.FeatureSet.FromName(o.FeatureSet)),
+            (nameof(Trainer), () => _ = o.DefaultTrainer),
+            (nameof(Split), () => _ = o.DefaultSplit),
+        })
+        {
+            string? error = null;
+            try { check(); } catch (ArgumentException e) { error = $"{name}: {e.Message}"; }
+            if (error is not null) yield return error;
+        }
+        if (o.TestFraction is <= 0 or >= 1) yield return "TestFraction must be between 0 and 1.";
+        if (o.MaxVideos < 10) yield return "MaxVideos must be at least 10.";
+        if (o.CrossValidationMaxRows < 0) yield return "CrossValidationMaxRows cannot be negative (0: no limit).";
+        if (o.FallbackMinimumVideos < 0) yield return "FallbackMinimumVideos cannot be negative.";
+        if (!Quartz.CronExpression.TryParse(o.Cron, out _)) yield return $"Cron '{o.Cron}' is not a valid Quartz cron expression.";
+        if (o.TimeBudgetSeconds < 1) yield return "TimeBudgetSeconds must be at least 1.";
+        if (o.ActiveModelRecheckSeconds < 0) yield return "ActiveModelRecheckSeconds cannot be negative.";
+    }
+}

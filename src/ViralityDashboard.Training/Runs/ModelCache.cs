@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data.Entities;
+using ViralityDashboard.Data.Registry;
+
+namespace ViralityDashboard.Training.Runs;
+
+/// <summary>A registry version loaded for prediction, of either kind.</summary>
+public interface ILoadedModel
+{
+    long VersionId { get; }
+
+    string VersionTag { get; }
+}
+
+/// <summary>
+/// Keeps one kind's loaded versions in memory. The active one is re-checked against the database (one indexed
+/// lookup of the active id) at most every <c>ActiveModelRecheckSeconds</c> of that kind's options, so a version
+/// activated by another process (the CLI, a second node) is picked up within that time, while a prediction in
+/// between costs no round trip. Activations in this process invalidate at once.
+/// </summary>
+/// <param name="kind"><c>model_versions.kind</c> of the versions it holds.</param>
+/// <param name="recheckSeconds">Read at each call, so it follows the options.</param>
+/// <param name="load">Turns a stored version into the loaded model; throws <see cref="ModelRegistryException"/> for another kind.</param>
+public abstract class ModelCache<TModel>(ModelRegistryStore store, ModelKind kind, Func<double> recheckSeconds, Func<ModelVersion, TModel> load, TimeProvider clock)
+    where TModel : class, ILoadedModel
+{
+    private sealed record ActiveState(TModel? Model, long CheckedAt);
+
+    private readonly ConcurrentDictionary<long, TModel> _byId = new();
+    private volatile ActiveState? _active;
+    private int _rechecking;
+
+    public ValueTask<TModel?> GetActiveAsync(CancellationToken ct = default)
+    {
+        var state = _active;
+        if (state is not null && clock.GetElapsedTime(state.CheckedAt, clock.GetTimestamp()).TotalSeconds < recheckSeconds())
+            return ValueTask.FromResult(state.Model);
+        // Due for a re-check while a model is loaded: one caller asks the database, the others keep predicting
+        // with the model they have. Otherwise, under load, every request in flight at the moment the interval
+        // ran out queued for its own lookup, and the API's p99 latency spiked every two seconds.
+        if (state is not null && Interlocked.CompareExchange(ref _rechecking, 1, 0) != 0)
+            return ValueTask.FromResult(state.Model);
+        return new ValueTask<TModel?>(RecheckAsync(state is not null, ct));
+    }
+
+    private async Task<TModel?> RecheckAsync(bool holdsFlag, CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetTimestamp();
+            var id = await store.ActiveIdAsync(kind, ct);
+            var model = id is null ? null : await GetByIdAsync(id.Value, ct);
+            _active = new ActiveState(model, now);
+            return model;
+        }
+        finally
+        {
+            if (holdsFlag)
+                Volatile.Write(ref _rechecking, 0);
+        }
+    }
+
+    /// <exception cref="ModelRegistryException">No such version, or it is of another kind.</exception>
+    public async Task<TModel> GetByTagAsync(string tag, CancellationToken ct = default)
+    {
+        var hit = _byId.Values.FirstOrDefault(m => m.VersionTag == tag);
+        if (hit is not null)
+            return hit;
+        var version = await store.FindAsync(null, tag, ct) ?? throw new ModelRegistryException($"No model version '{tag}'.");
+        return _byId.GetOrAdd(version.Id, _ => load(version));
+    }
+
+    /// <summary>Forget the active version so the next call asks the database.</summary>
+    public void Invalidate() => _active = null;
+
+    private async Task<TModel> GetByIdAsync(long id, CancellationToken ct)
+    {
+        if (_byId.TryGetValue(id, out var hit))
+            return hit;
+        var version = await store.FindAsync(id, null, ct) ?? throw new ModelRegistryException($"Model version {id} disappeared.");
+        return _byId.GetOrAdd(id, _ => load(version));
+    }
+}

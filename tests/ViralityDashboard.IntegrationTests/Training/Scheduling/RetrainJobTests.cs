@@ -1,0 +1,106 @@
+using ViralityDashboard.Core.Ml;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+using ViralityDashboard.Data;
+using ViralityDashboard.IntegrationTests.Fixtures;
+using ViralityDashboard.Training;
+using ViralityDashboard.Training.Scheduling;
+
+namespace ViralityDashboard.IntegrationTests.Training.Scheduling;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RetrainJobTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task TheCronScheduleIsPersistedSoANewSchedulerOverTheSameDatabaseSeesIt()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await SeedScheduleAsync(db);
+        var scheduler = await db.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.Start();
+        await scheduler.Shutdown(waitForJobsToComplete: true);
+
+        // A scheduler that declares no jobs of its own, as after a restart before anything is registered.
+        using var factory = QuartzSchedulerBuilder.Create(q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceName = TrainingSchedule.SchedulerName);
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(db.ConnectionString);
+                store.UseClustering();
+            });
+        }).Build() as IDisposable;
+        var fresh = await ((ISchedulerFactory)factory!).GetScheduler();
+
+        var trigger = Assert.IsAssignableFrom<ICronTrigger>(await fresh.GetTrigger(TrainingSchedule.CronTriggerKey));
+        Assert.Equal("0 0 3 * * ?", trigger.CronExpressionString);
+        Assert.Equal(TimeZoneInfo.Utc.Id, trigger.TimeZone.Id);
+        Assert.Equal(TrainingSchedule.JobKey, trigger.JobKey);
+        Assert.NotNull(await fresh.GetJobDetail(TrainingSchedule.JobKey));
+        await fresh.Shutdown();
+    }
+
+    [Fact]
+    public async Task AScheduleSetOnTheTrainingPageSurvivesARestartWithAnotherConfiguredCron()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await SeedScheduleAsync(db);
+        await db.Get<IRetrainSchedule>().RescheduleAsync("0 30 4 ? * MON");
+
+        await using var restarted = postgres.Attach(db, new Dictionary<string, string?> { ["Virality:Training:Cron"] = "0 0 1 * * ?" });
+        await SeedScheduleAsync(restarted);
+
+        Assert.Equal("0 30 4 ? * MON", (await restarted.Get<IRetrainSchedule>().GetAsync())!.Cron);
+    }
+
+    [Fact]
+    public async Task AChangedConfiguredCronReplacesTheConfiguredOneAtTheNextStart()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await SeedScheduleAsync(db);
+        Assert.Equal("0 0 3 * * ?", (await db.Get<IRetrainSchedule>().GetAsync())!.Cron);
+
+        await using var restarted = postgres.Attach(db, new Dictionary<string, string?> { ["Virality:Training:Cron"] = "0 0 1 * * ?" });
+        await SeedScheduleAsync(restarted);
+
+        Assert.Equal("0 0 1 * * ?", (await restarted.Get<IRetrainSchedule>().GetAsync())!.Cron);
+    }
+
+    /// <summary>What the host does at start (the test hosts are never started).</summary>
+    private static Task SeedScheduleAsync(TestDatabase db) =>
+        db.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<RetrainScheduleSeeder>().Single().StartAsync(CancellationToken.None);
+
+    [Fact]
+    public async Task TwoLaunchesThroughQuartzRunOneAfterTheOtherNeverSideBySide()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 120);
+        var scheduler = await db.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.Start();
+        try
+        {
+            var launcher = db.Get<TrainingLauncher>();
+            var firstId = await launcher.LaunchAsync(new TrainingRequest());
+            var secondId = await launcher.LaunchAsync(new TrainingRequest(Trainer: TrainerKind.LightGbm));
+
+            var first = await launcher.WaitAsync(firstId, TimeSpan.FromMinutes(5));
+            var second = await launcher.WaitAsync(secondId, TimeSpan.FromMinutes(5));
+
+            Assert.NotNull(first);
+            Assert.NotNull(second);
+            // The second waited for the first (DisallowConcurrentExecution): neither was refused by the
+            // training lock, and their run intervals do not overlap.
+            Assert.All(new[] { first, second }, r => Assert.NotEqual(RunStatus.Failed, r!.Status));
+            var (earlier, later) = first!.StartedAt <= second!.StartedAt ? (first, second) : (second, first);
+            Assert.True(later.StartedAt >= earlier.FinishedAt, $"runs overlapped: {earlier.StartedAt:O}–{earlier.FinishedAt:O} and {later.StartedAt:O}");
+            Assert.Equal((RunTrigger.Manual, RunTrigger.Manual), (first.Trigger, second.Trigger));
+        }
+        finally
+        {
+            await scheduler.Shutdown(waitForJobsToComplete: true);
+        }
+        await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
+        Assert.Equal(2, await ctx.TrainingRuns.CountAsync());
+    }
+}
