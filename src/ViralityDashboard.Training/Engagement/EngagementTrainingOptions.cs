@@ -63,24 +63,17 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
         if (o.GateMaximumRegression is < 0 or > 1) yield return "GateMaximumRegression must be within 0..1.";
         if (new[] { o.WesLikes, o.WesComments, o.WesShares, o.WesSaves }.Any(w => w < 0 || double.IsNaN(w))) yield return "WES weights cannot be negative.";
         if (o.WesLikes + o.WesComments + o.WesShares + o.WesSaves <= 0) yield return "At least one WES weight must be positive.";
-        foreach (var (name, check) in new (string, Action)[]
-        {
+        foreach (var error in Unparsable(
             (nameof(TierScheme), () => Core.Engagement.TierScheme.FromName(o.TierScheme)),
             (nameof(FeatureSet), () => Core.Engagement.FeatureSet.FromName(o.FeatureSet)),
             (nameof(Trainer), () => _ = o.DefaultTrainer),
-            (nameof(Split), () => _ = o.DefaultSplit),
-        })
-        {
-            string? error = null;
-            try { check(); } catch (ArgumentException e) { error = $"{name}: {e.Message}"; }
-            if (error is not null) yield return error;
-        }
-        if (o.TestFraction is <= 0 or >= 1) yield return "TestFraction must be between 0 and 1.";
+            (nameof(Split), () => _ = o.DefaultSplit)))
+            yield return error;
         if (o.MaxVideos < 10) yield return "MaxVideos must be at least 10.";
         if (o.CrossValidationMaxRows < 0) yield return "CrossValidationMaxRows cannot be negative (0: no limit).";
         if (o.FallbackMinimumVideos < 0) yield return "FallbackMinimumVideos cannot be negative.";
         if (!Quartz.CronExpression.TryParse(o.Cron, out _)) yield return $"Cron '{o.Cron}' is not a valid Quartz cron expression.";
-        if (o.TimeBudgetSeconds < 1) yield return "TimeBudgetSeconds must be at least 1.";
-        if (o.ActiveModelRecheckSeconds < 0) yield return "ActiveModelRecheckSeconds cannot be negative.";
+        foreach (var error in o.ValidateRunSettings())
+            yield return error;
     }
 }

@@ -7,7 +7,28 @@ namespace ViralityDashboard.Training.Preference;
 /// <summary>Settings of the preference model (seed 003), section <c>Virality:Preference</c> (environment <c>Virality__Preference__…</c>).</summary>
 public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 300)
 {
-    public const string Section = "Virality:Preference";
+    // What the settings below mean to the services: the rows a run reads, its triggers and its pipeline.
+    public PreferenceRowFilter Filter => new(AnalysisVersion, MinimumFeatureCount);
+
+    public RetrainTriggerOptions Triggers => new(TriggerNewRatings, TriggerMaeDegradation, TriggerMinimumNewerRatings, TriggerFeatureDrift, TriggerMinimumRecentRows);
+
+    public PreferenceTrainingOptions Pipeline => new(
+        TestFraction,
+        Seed,
+        CrossValidationFolds,
+        ParseSplit(Split),
+        ParseScaling(Scaling),
+        MinimumCoverage,
+        PruneBelow,
+        ErrorThreshold,
+        IncludeLightGbm,
+        DimensionMinimumRows: null,
+        DriftBins,
+        new MilestoneThresholds(CorrelationRows, FirstModelRows, RetrainRows, ModelComparisonRows),
+        Trainer: null,
+        new PreferenceGateOptions(GateMaximumMae, GateMaximumRegression),
+        Expectations());
+
 
     /// <summary>Analysis version whose analyses are training data (seed 003 §2: v3).</summary>
     public string AnalysisVersion { get; set; } = "v3";
@@ -84,26 +105,7 @@ public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 
     /// <summary>How long one uncertainty ranking is reused for the same active version before candidates are read again.</summary>
     public double UncertaintyCacheMinutes { get; set; } = 10;
 
-    public PreferenceRowFilter Filter => new(AnalysisVersion, MinimumFeatureCount);
-
-    public RetrainTriggerOptions Triggers => new(TriggerNewRatings, TriggerMaeDegradation, TriggerMinimumNewerRatings, TriggerFeatureDrift, TriggerMinimumRecentRows);
-
-    public PreferenceTrainingOptions Pipeline => new(
-        TestFraction,
-        Seed,
-        CrossValidationFolds,
-        ParseSplit(Split),
-        ParseScaling(Scaling),
-        MinimumCoverage,
-        PruneBelow,
-        ErrorThreshold,
-        IncludeLightGbm,
-        DimensionMinimumRows: null,
-        DriftBins,
-        new MilestoneThresholds(CorrelationRows, FirstModelRows, RetrainRows, ModelComparisonRows),
-        Trainer: null,
-        new PreferenceGateOptions(GateMaximumMae, GateMaximumRegression),
-        Expectations());
+    public const string Section = "Virality:Preference";
 
     private IReadOnlyList<ExpectedCorrelation>? Expectations() =>
         ExpectedPositive is null && ExpectedNegative is null
@@ -131,13 +133,8 @@ public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 
         if (o.MinimumFeatureCount < 0) yield return "MinimumFeatureCount cannot be negative.";
         if (o.UncertaintyCandidateLimit < 1) yield return "UncertaintyCandidateLimit must be at least 1.";
         if (o.UncertaintyCacheMinutes < 0) yield return "UncertaintyCacheMinutes cannot be negative.";
-        foreach (var (name, check) in new (string, Action)[] { (nameof(Scaling), () => ParseScaling(o.Scaling)), (nameof(Split), () => ParseSplit(o.Split)) })
-        {
-            string? error = null;
-            try { check(); } catch (ArgumentException e) { error = $"{name}: {e.Message}"; }
-            if (error is not null) yield return error;
-        }
-        if (o.TestFraction is <= 0 or >= 1) yield return "TestFraction must be between 0 and 1.";
+        foreach (var error in Unparsable((nameof(Scaling), () => ParseScaling(o.Scaling)), (nameof(Split), () => ParseSplit(o.Split))))
+            yield return error;
         if (o.CrossValidationFolds is < 0 or 1) yield return "CrossValidationFolds must be 0 (off) or at least 2.";
         if (o.MinimumCoverage is < 0 or > 1) yield return "MinimumCoverage must be within 0..1.";
         if (o.PruneBelow is < 0 or >= 1) yield return "PruneBelow must be within 0..1.";
@@ -154,8 +151,8 @@ public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 
         if (o.TriggerMinimumRecentRows < 2) yield return "TriggerMinimumRecentRows must be at least 2.";
         if (o.DriftBins < 2) yield return "DriftBins must be at least 2.";
         if (!Quartz.CronExpression.TryParse(o.DataTriggerCron, out _)) yield return $"DataTriggerCron '{o.DataTriggerCron}' is not a valid Quartz cron expression.";
-        if (o.TimeBudgetSeconds < 1) yield return "TimeBudgetSeconds must be at least 1.";
-        if (o.ActiveModelRecheckSeconds < 0) yield return "ActiveModelRecheckSeconds cannot be negative.";
+        foreach (var error in o.ValidateRunSettings())
+            yield return error;
         if (o.PredictionLogCapacity < 1) yield return "PredictionLogCapacity must be at least 1.";
     }
 }

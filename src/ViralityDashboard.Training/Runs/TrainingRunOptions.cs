@@ -18,4 +18,23 @@ public abstract class TrainingRunOptions(int timeBudgetSeconds)
 
     /// <summary>How stale the cached active version may be when another process activates a different one.</summary>
     public double ActiveModelRecheckSeconds { get; set; } = 2;
+
+    /// <summary>The problems of the settings above, as validation messages.</summary>
+    protected IEnumerable<string> ValidateRunSettings()
+    {
+        if (TestFraction is <= 0 or >= 1) yield return "TestFraction must be between 0 and 1.";
+        if (TimeBudgetSeconds < 1) yield return "TimeBudgetSeconds must be at least 1.";
+        if (ActiveModelRecheckSeconds < 0) yield return "ActiveModelRecheckSeconds cannot be negative.";
+    }
+
+    /// <summary>The message of each named choice that does not parse (its parser throws <see cref="ArgumentException"/>).</summary>
+    protected static IEnumerable<string> Unparsable(params (string Name, Action Parse)[] choices)
+    {
+        foreach (var (name, parse) in choices)
+        {
+            string? error = null;
+            try { parse(); } catch (ArgumentException e) { error = $"{name}: {e.Message}"; }
+            if (error is not null) yield return error;
+        }
+    }
 }
