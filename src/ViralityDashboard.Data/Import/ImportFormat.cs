@@ -34,8 +34,14 @@ internal static class ImportFormat
             -1 => throw new ImportFormatException("the file is empty"),
             (byte)'{' => (ScraperJson, JsonRows(replay, "collector", now, ct)),
             (byte)'[' => await JsonArrayRowsAsync(replay, now, ct),
-            _ => (Csv, CsvVideoReader.ReadAsync(new StreamReader(replay, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct)),
+            _ => (Csv, CsvRows(replay, now, ct)),
         };
+    }
+
+    private static IAsyncEnumerable<ParsedRow> CsvRows(Stream stream, DateTimeOffset now, CancellationToken ct)
+    {
+        var bytes = new Utf8LineCheck(stream);
+        return CsvVideoReader.ReadAsync(new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct, bytes);
     }
 
     /// <summary>A bare array holds either scraper items or web items; the first item decides.</summary>

@@ -143,6 +143,27 @@ public sealed partial class VideoImporterTests
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE description LIKE '%' || chr(65533) || '%'"));
     }
 
+    [Fact]
+    public async Task CharactersCutByReadsAreNotMistakenForInvalidUtf8()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var csv = "video_id,views,likes,shares,comments,description\n"
+            + string.Concat(Enumerable.Range(0, 2000).Select(i => $"75100000000000{i:D5},10,1,0,0,Tiêu đề 🎬 số {i} ẩm thực Việt\n"));
+
+        var report = await db.Get<VideoImporter>().ImportAsync(new OddReads(Encoding.UTF8.GetBytes(csv)), new ImportOptions());
+
+        Assert.Equal((2000L, 0L), (report.Inserted, report.Rejected));
+        Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE description = 'Tiêu đề 🎬 số 1999 ẩm thực Việt'"));
+    }
+
+    /// <summary>Hands the bytes out 1,021 at a time, so reads end inside multi-byte characters.</summary>
+    private sealed class OddReads(byte[] data) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1021));
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 1021)]);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => base.ReadAsync(buffer[..Math.Min(buffer.Length, 1021)], ct);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
