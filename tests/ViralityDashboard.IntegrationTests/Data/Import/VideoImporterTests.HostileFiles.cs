@@ -189,19 +189,22 @@ public sealed partial class VideoImporterTests
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE description LIKE '%' || chr(65533) || '%'"));
     }
 
-    [Fact]
-    public async Task LosingTheDatabaseMidImportSaysSoAndWritesNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LosingTheDatabaseMidImportSaysSoAndWritesNothing(bool intoEmptyTable)
     {
-        await using var db = await DatabaseWithThreeVideosAsync();
+        await using var db = intoEmptyTable ? await postgres.CreateDatabaseAsync() : await DatabaseWithThreeVideosAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var import = Task.Run(() => db.Get<VideoImporter>().ImportAsync(new GeneratedCsv(rows: 20_000_000), new ImportOptions(), cts.Token));
 
         await TerminateTheCopyAsync(db.ConnectionString, import, cts.Token);
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => import);
+        var error = await Assert.ThrowsAsync<ImportAbortedException>(() => import);
 
         Assert.Contains("connection to the database was lost", error.Message, StringComparison.Ordinal);
         Assert.Contains("nothing was written", error.Message, StringComparison.Ordinal);
-        Assert.Equal(3, await db.ScalarAsync("SELECT count(*) FROM scraped_videos"));
+        Assert.Equal(intoEmptyTable ? 0 : 3, await db.ScalarAsync("SELECT count(*) FROM scraped_videos"));
+        Assert.Equal(1 + ScrapedVideoIndexCount, await db.ScalarAsync("SELECT count(*) FROM pg_indexes WHERE tablename = 'scraped_videos'"));
     }
 
     /// <summary>Waits until the import's backend is copying rows, then ends it from another connection, as a crash or an admin would.</summary>
