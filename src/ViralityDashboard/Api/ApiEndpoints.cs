@@ -102,6 +102,8 @@ public static class ApiEndpoints
         NonNegative("authorFollowers", body.AuthorFollowers);
         if (body.DurationSeconds > 36_000)
             errors["durationSeconds"] = ["'durationSeconds' must be at most 36000 (10 hours)."];
+        if (body.DurationSeconds is double d && !double.IsFinite(d)) // web JSON reads "NaN" and "Infinity" from strings
+            errors["durationSeconds"] = ["'durationSeconds' must be a finite number."];
         if (errors.Count > 0)
             return Results.ValidationProblem(errors);
         var video = new ScrapedVideoRecord
