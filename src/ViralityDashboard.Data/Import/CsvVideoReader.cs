@@ -17,7 +17,8 @@ internal static class CsvVideoReader
 
     private static readonly string[] RequiredColumns = ["video_id", "views", "likes", "shares", "comments"];
 
-    public static async IAsyncEnumerable<ParsedRow> ReadAsync(TextReader text, DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <param name="bytes">The check under the reader's stream, which tells the rows that held bytes that are not UTF-8.</param>
+    public static async IAsyncEnumerable<ParsedRow> ReadAsync(TextReader text, DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct = default, Utf8LineCheck? bytes = null)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -43,6 +44,12 @@ internal static class CsvVideoReader
         {
             ct.ThrowIfCancellationRequested();
             var where = new RowPlace("line", previousRawRow + 1);
+            if (bytes?.InvalidLineBetween(where.Number, csv.Parser.RawRow) is long badLine)
+            {
+                previousRawRow = csv.Parser.RawRow;
+                yield return ParsedRow.Invalid(where, $"line {badLine} holds bytes that are not valid UTF-8 text");
+                continue;
+            }
             previousRawRow = csv.Parser.RawRow;
             if (csv.Parser.Count != columns.Length)
             {

@@ -67,15 +67,18 @@ internal static class FieldRules
             return null;
         if (!double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
             throw new RowException($"duration_seconds '{Shorten(raw.Trim())}' is not a number");
-        return Duration(d);
+        return Duration("duration_seconds", d);
     }
 
-    public static double Duration(double seconds)
+    public static double Duration(string field, double seconds)
     {
+        // NaN passes every comparison below, and .NET parses "NaN" and "Infinity" as numbers.
+        if (!double.IsFinite(seconds))
+            throw new RowException($"{field} '{seconds.ToString(CultureInfo.InvariantCulture)}' is not a finite number");
         if (seconds < 0)
-            throw new RowException($"duration_seconds is negative ({seconds.ToString(CultureInfo.InvariantCulture)})");
+            throw new RowException($"{field} is negative ({seconds.ToString(CultureInfo.InvariantCulture)})");
         if (seconds > MaxDurationSeconds)
-            throw new RowException($"duration_seconds is impossibly long ({seconds.ToString(CultureInfo.InvariantCulture)} s, at most {MaxDurationSeconds} s)");
+            throw new RowException($"{field} is impossibly long ({seconds.ToString(CultureInfo.InvariantCulture)} s, at most {MaxDurationSeconds} s)");
         return seconds;
     }
 

@@ -20,8 +20,10 @@ internal static class ImportFormat
         int read;
         while (length < head.Length && (read = await stream.ReadAsync(head.AsMemory(length), ct)) > 0)
             length += read;
-        var replay = new ReplayStream(head.AsMemory(0, length), stream);
-        var sniff = head.AsSpan(0, length);
+        // A byte order mark (Windows editors write one) is no part of the JSON, and the JSON reader refuses it.
+        var bom = head.AsSpan(0, length).StartsWith("\uFEFF"u8) ? 3 : 0;
+        var replay = new ReplayStream(head.AsMemory(bom, length - bom), stream);
+        var sniff = head.AsSpan(bom, length - bom);
 
         var nul = sniff.IndexOf((byte)0);
         if (nul >= 0 || !IsUtf8(sniff, complete: length < head.Length))
@@ -32,8 +34,14 @@ internal static class ImportFormat
             -1 => throw new ImportFormatException("the file is empty"),
             (byte)'{' => (ScraperJson, JsonRows(replay, "collector", now, ct)),
             (byte)'[' => await JsonArrayRowsAsync(replay, now, ct),
-            _ => (Csv, CsvVideoReader.ReadAsync(new StreamReader(replay, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct)),
+            _ => (Csv, CsvRows(replay, now, ct)),
         };
+    }
+
+    private static IAsyncEnumerable<ParsedRow> CsvRows(Stream stream, DateTimeOffset now, CancellationToken ct)
+    {
+        var bytes = new Utf8LineCheck(stream);
+        return CsvVideoReader.ReadAsync(new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct, bytes);
     }
 
     /// <summary>A bare array holds either scraper items or web items; the first item decides.</summary>
@@ -69,8 +77,6 @@ internal static class ImportFormat
 
     private static int FirstSignificantByte(ReadOnlySpan<byte> data)
     {
-        if (data.StartsWith("\uFEFF"u8))
-            data = data[3..];
         foreach (var b in data)
         {
             if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))

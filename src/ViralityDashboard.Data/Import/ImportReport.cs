@@ -30,3 +30,27 @@ public sealed class StrictImportException(ImportError error)
 {
     public ImportError Error { get; } = error;
 }
+
+/// <summary>
+/// The database connection was lost during the import (the server stopped, or ended the session). Before the
+/// commit, the server undid the transaction, so nothing was written. An <see cref="IOException"/>: a lost
+/// connection is an I/O failure, and callers that already report I/O errors to the user (the Data page) show it.
+/// </summary>
+public sealed class ImportAbortedException(string message, Exception inner) : IOException(message, inner)
+{
+    internal static ImportAbortedException ConnectionLost(Exception e, bool committing)
+    {
+        var said = Causes(e).OfType<Npgsql.PostgresException>().FirstOrDefault() is { } pg
+            ? $" (the server said: {pg.MessageText})"
+            : Causes(e).OfType<IOException>().FirstOrDefault() is { } io ? $" ({io.Message})" : "";
+        return new ImportAbortedException(committing
+            ? $"the connection to the database was lost while committing the import{said}: whether it was written is unknown; check with 'stats', or import the file again (re-importing never duplicates a video)"
+            : $"the connection to the database was lost during the import{said}; nothing was written", e);
+    }
+
+    private static IEnumerable<Exception> Causes(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            yield return e;
+    }
+}

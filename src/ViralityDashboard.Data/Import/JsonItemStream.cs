@@ -49,10 +49,10 @@ internal static class JsonItemStream
                 index++;
             }
             items.Clear();
-            if (scan.Phase == Phase.Done)
-                yield break;
             if (endOfStream && consumed == length)
             {
+                if (scan.Phase == Phase.AfterValue)
+                    yield break;
                 throw new ImportFormatException(scan.Phase == Phase.BeforeArray
                     ? arrayProperty is null ? "the JSON holds no array of items" : $"the JSON holds no \"{arrayProperty}\" array"
                     : $"the JSON ends after item {index - 1} without closing its array (truncated file?)");
@@ -62,78 +62,124 @@ internal static class JsonItemStream
         }
     }
 
-    private enum Phase { BeforeArray, InArray, Done }
+    /// <summary>
+    /// Looking for the array; reading its items; after it, the rest of the top-level object; after the
+    /// top-level value, where only white space and comments may follow.
+    /// </summary>
+    private enum Phase { BeforeArray, InArray, AfterArray, AfterValue }
 
     private struct ScanState(JsonReaderState reader)
     {
         public JsonReaderState Reader = reader;
         public Phase Phase = Phase.BeforeArray;
+        /// <summary>The property just read names the array.</summary>
         public bool ExpectArray;
+        /// <summary>The property just read is another one, whose value is passed over.</summary>
+        public bool SkipValue;
+        /// <summary>The depth of the object or array being passed over, or -1.</summary>
+        public int SkipDepth = -1;
     }
 
     /// <summary>Parses what it can of the buffer; returns how many bytes are done with.</summary>
     private static int Scan(ReadOnlySpan<byte> data, bool isFinal, string? arrayProperty, ref ScanState state, List<JsonElement> items)
     {
         var reader = new Utf8JsonReader(data, isFinal, state.Reader);
-        while (state.Phase != Phase.Done)
+        while (true)
         {
             var before = reader.CurrentState;
             var beforeConsumed = (int)reader.BytesConsumed;
-            if (!reader.Read())
+            if (state.Phase == Phase.AfterValue)
             {
-                state.Reader = reader.CurrentState;
-                return (int)reader.BytesConsumed;
-            }
-            if (state.Phase == Phase.BeforeArray)
-            {
-                if (arrayProperty is null)
+                // The reader itself refuses a second value or stray characters after the first.
+                try
                 {
-                    if (reader.TokenType != JsonTokenType.StartArray)
-                        throw new ImportFormatException("the JSON is not an array of items");
-                    state.Phase = Phase.InArray;
+                    if (reader.Read())
+                        throw new ImportFormatException("unexpected content after the end of the JSON"); // not reached: Read throws first
                 }
-                else if (reader.CurrentDepth == 0 && reader.TokenType != JsonTokenType.StartObject)
+                catch (JsonException e)
                 {
-                    throw new ImportFormatException($"the JSON is not an object with a \"{arrayProperty}\" array");
+                    throw new ImportFormatException($"unexpected content after the end of the JSON at {Describe(e)}");
                 }
-                else if (state.ExpectArray)
-                {
-                    if (reader.TokenType != JsonTokenType.StartArray)
-                        throw new ImportFormatException($"\"{arrayProperty}\" is not an array");
-                    state.Phase = Phase.InArray;
-                }
-                else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
-                {
-                    state.ExpectArray = reader.ValueTextEquals(arrayProperty);
-                    if (!state.ExpectArray)
-                    {
-                        // Skip the other property's value whole, or wait for more data.
-                        var probe = reader;
-                        if (!probe.TrySkip())
-                        {
-                            state.Reader = before;
-                            return beforeConsumed;
-                        }
-                        reader.Skip();
-                    }
-                }
-                continue;
-            }
-            if (reader.TokenType == JsonTokenType.EndArray)
-            {
-                state.Phase = Phase.Done;
                 break;
             }
-            var copy = reader;
-            if (!copy.TrySkip())
+            if (!reader.Read())
+                break;
+            if (state.Phase == Phase.InArray)
             {
-                state.Reader = before; // the item is incomplete: start from it when more data arrives
-                return beforeConsumed;
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    state.Phase = arrayProperty is null ? Phase.AfterValue : Phase.AfterArray;
+                    continue;
+                }
+                // Items are held whole: wait for the rest of an item that the buffer cuts.
+                var copy = reader;
+                if (!copy.TrySkip())
+                {
+                    state.Reader = before;
+                    return beforeConsumed;
+                }
+                items.Add(JsonElement.ParseValue(ref reader));
+                continue;
             }
-            items.Add(JsonElement.ParseValue(ref reader));
+            if (arrayProperty is null)
+            {
+                if (reader.TokenType != JsonTokenType.StartArray)
+                    throw new ImportFormatException("the JSON is not an array of items");
+                state.Phase = Phase.InArray;
+                continue;
+            }
+            ScanObject(ref reader, arrayProperty, ref state);
         }
         state.Reader = reader.CurrentState;
         return (int)reader.BytesConsumed;
+    }
+
+    /// <summary>
+    /// One token of the top-level object outside the array. Other properties' values are passed over token by
+    /// token rather than held whole: the scraper writes its request headers first, and they may be large.
+    /// </summary>
+    private static void ScanObject(ref Utf8JsonReader reader, string arrayProperty, ref ScanState state)
+    {
+        var token = reader.TokenType;
+        if (state.SkipDepth >= 0)
+        {
+            if (token is JsonTokenType.EndObject or JsonTokenType.EndArray && reader.CurrentDepth == state.SkipDepth)
+                state.SkipDepth = -1;
+            return;
+        }
+        if (state.SkipValue)
+        {
+            state.SkipValue = false;
+            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                state.SkipDepth = reader.CurrentDepth;
+            return;
+        }
+        if (state.ExpectArray)
+        {
+            if (token != JsonTokenType.StartArray)
+                throw new ImportFormatException($"\"{arrayProperty}\" is not an array");
+            state.ExpectArray = false;
+            state.Phase = Phase.InArray;
+            return;
+        }
+        if (reader.CurrentDepth == 0)
+        {
+            if (token == JsonTokenType.StartObject)
+                return;
+            if (token == JsonTokenType.EndObject && state.Phase == Phase.AfterArray)
+            {
+                state.Phase = Phase.AfterValue;
+                return;
+            }
+            throw new ImportFormatException(token == JsonTokenType.EndObject
+                ? $"the JSON holds no \"{arrayProperty}\" array"
+                : $"the JSON is not an object with a \"{arrayProperty}\" array");
+        }
+        // A property of the top-level object: the array's (the first one only), or another to pass over.
+        if (state.Phase == Phase.BeforeArray && reader.ValueTextEquals(arrayProperty))
+            state.ExpectArray = true;
+        else
+            state.SkipValue = true;
     }
 
     private static string Describe(JsonException e) =>

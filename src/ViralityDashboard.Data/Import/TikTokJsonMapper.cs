@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using ViralityDashboard.Core.Videos;
 
 namespace ViralityDashboard.Data.Import;
@@ -38,7 +39,7 @@ internal static class TikTokJsonMapper
             Shares = RequiredCount(item, "shareCount"),
             Comments = RequiredCount(item, "commentCount"),
             Saves = null, // tiktok-scraper does not report saves
-            DurationSeconds = Number(Child(item, "videoMeta"), "duration") is double d ? FieldRules.Duration(d) : null,
+            DurationSeconds = Number(Child(item, "videoMeta"), "duration", "videoMeta.duration") is double d ? FieldRules.Duration("videoMeta.duration", d) : null,
             Hashtags = FieldRules.Hashtags(Array(item, "hashtags").Select(h => Str(h, "name"))),
             SoundName = FieldRules.Text("musicMeta.musicName", Str(music, "musicName")),
             SoundOriginal = Bool(music, "musicOriginal"),
@@ -74,7 +75,7 @@ internal static class TikTokJsonMapper
             Comments = FieldRules.Count("stats.commentCount", Stat("commentCount")),
             Saves = saves is long s ? FieldRules.Count("stats.collectCount", s) : null,
             // Photo posts report a duration of 0: they have none.
-            DurationSeconds = isPhotoPost ? null : Number(video, "duration") is double d ? FieldRules.Duration(d) : null,
+            DurationSeconds = isPhotoPost ? null : Number(video, "duration", "video.duration") is double d ? FieldRules.Duration("video.duration", d) : null,
             Hashtags = FieldRules.Hashtags(hashtags),
             SoundName = FieldRules.Text("music.title", Str(music, "title")),
             SoundOriginal = Bool(music, "original"),
@@ -96,12 +97,19 @@ internal static class TikTokJsonMapper
     private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
 
-    /// <summary>A JSON "\ud800" escape decodes to a lone surrogate, which no text column can store.</summary>
+    /// <summary>
+    /// The JSON reader passes string bytes through unchecked; decoding refuses bytes that are not UTF-8, and a
+    /// "\ud800" escape, which decodes to a lone surrogate. Neither is text any column can store.
+    /// </summary>
     private static string? StringOf(JsonElement value, string name)
     {
         try
         {
             return value.GetString();
+        }
+        catch (InvalidOperationException) when (!System.Text.Unicode.Utf8.IsValid(JsonMarshal.GetRawUtf8Value(value)))
+        {
+            throw new RowException($"{name} holds bytes that are not valid UTF-8 text");
         }
         catch (InvalidOperationException)
         {
@@ -130,23 +138,24 @@ internal static class TikTokJsonMapper
         {
             JsonValueKind.Number when v.TryGetInt64(out var l) => l,
             JsonValueKind.Number => FieldRules.ParseLong(name, v.GetRawText()),
-            JsonValueKind.String => string.IsNullOrWhiteSpace(v.GetString()) ? null : FieldRules.ParseLong(name, v.GetString()!),
+            JsonValueKind.String => StringOf(v, name) is { } s && !string.IsNullOrWhiteSpace(s) ? FieldRules.ParseLong(name, s) : null,
             JsonValueKind.Null => null,
             _ => throw new RowException($"{name} is a {v.ValueKind.ToString().ToLowerInvariant()}, not a number"),
         };
     }
 
-    private static double? Number(JsonElement? parent, string name)
+    /// <summary>A number, or a number in a string; the caller checks that it is finite (a string may say "NaN").</summary>
+    private static double? Number(JsonElement? parent, string name, string field)
     {
         if (parent is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v))
             return null;
-        if (v.ValueKind == JsonValueKind.Number)
-            return v.GetDouble();
-        if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        if (v.ValueKind == JsonValueKind.Number) // beyond double's range (1e400), GetDouble would throw
+            return v.TryGetDouble(out var n) ? n : throw new RowException($"{field} '{FieldRules.Shorten(v.GetRawText())}' is not a finite number");
+        if (v.ValueKind == JsonValueKind.String && double.TryParse(StringOf(v, field), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
             return d;
         if (v.ValueKind == JsonValueKind.Null)
             return null;
-        throw new RowException($"{name} '{FieldRules.Shorten(v.GetRawText())}' is not a number");
+        throw new RowException($"{field} '{FieldRules.Shorten(v.GetRawText())}' is not a number");
     }
 
     private static bool? Bool(JsonElement? parent, string name)
@@ -158,7 +167,7 @@ internal static class TikTokJsonMapper
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Null => null,
-            JsonValueKind.String => FieldRules.Boolean(name, v.GetString()),
+            JsonValueKind.String => FieldRules.Boolean(name, StringOf(v, name)),
             JsonValueKind.Number => v.GetRawText() != "0",
             _ => throw new RowException($"{name} is not true or false"),
         };

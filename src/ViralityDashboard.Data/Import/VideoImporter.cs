@@ -50,81 +50,94 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
-        // A first load copies straight into the table. Checked without a lock first, so imports into a
-        // filled table still parse and stage side by side, and again under the lock, which is then held.
-        var direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
-        if (direct)
-        {
-            await ExecuteAsync(conn, tx, LockTable, now, ct);
-            direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
-        }
-        if (direct)
-            await DropIndexesAsync(conn, tx, now, ct);
-        else
-            await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", now, ct);
-
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var gcPausedBefore = GC.GetTotalPauseDuration();
-        var cpuBefore = Environment.CpuUsage.TotalTime;
-        var collectionsBefore = GC.CollectionCount(0);
-        // Parsing runs on its own thread while this one feeds COPY: the two overlap on a two-core machine.
-        var batches = Channel.CreateBounded<(ScrapedVideoRecord Video, DataQualityFlags Flags)[]>(
-            new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
-        var parse = Task.Run(() => ValidateAsync(rows, options, batches.Writer, ct), ct);
-        var copyInto = direct
-            ? $"scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)"
-            : $"import_staging ({StagingColumns})";
-        // Not "await using": disposing the writer ends the COPY as a success, which only the end of the rows may do.
-        var copy = await conn.BeginTextImportAsync($"COPY {copyInto} FROM STDIN", ct);
+        // Until the commit the server undoes everything when the connection goes; during it, nobody can tell.
+        var committing = false;
         try
         {
-            var row = new CopyTextRow(copy);
-            var stamp = CopyTextRow.FormatTimestamp(now);
-            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+            // A first load copies straight into the table. Checked without a lock first, so imports into a
+            // filled table still parse and stage side by side, and again under the lock, which is then held.
+            var direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
+            if (direct)
             {
-                foreach (var (video, flags) in batch)
+                await ExecuteAsync(conn, tx, LockTable, now, ct);
+                direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
+            }
+            if (direct)
+                await DropIndexesAsync(conn, tx, now, ct);
+            else
+                await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", now, ct);
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var gcPausedBefore = GC.GetTotalPauseDuration();
+            var cpuBefore = Environment.CpuUsage.TotalTime;
+            var collectionsBefore = GC.CollectionCount(0);
+            // Parsing runs on its own thread while this one feeds COPY: the two overlap on a two-core machine.
+            var batches = Channel.CreateBounded<(ScrapedVideoRecord Video, DataQualityFlags Flags)[]>(
+                new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+            var parse = Task.Run(() => ValidateAsync(rows, options, batches.Writer, ct), ct);
+            var copyInto = direct
+                ? $"scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)"
+                : $"import_staging ({StagingColumns})";
+            // Not "await using": disposing the writer ends the COPY as a success, which only the end of the rows may do.
+            var copy = await conn.BeginTextImportAsync($"COPY {copyInto} FROM STDIN", ct);
+            try
+            {
+                var row = new CopyTextRow(copy);
+                var stamp = CopyTextRow.FormatTimestamp(now);
+                await foreach (var batch in batches.Reader.ReadAllAsync(ct))
                 {
-                    Write(row, video, flags);
-                    if (direct)
+                    foreach (var (video, flags) in batch)
                     {
-                        row.Preformatted(stamp); // first_seen_at
-                        row.Preformatted(stamp); // last_scraped_at
+                        Write(row, video, flags);
+                        if (direct)
+                        {
+                            row.Preformatted(stamp); // first_seen_at
+                            row.Preformatted(stamp); // last_scraped_at
+                        }
+                        row.EndRow();
                     }
-                    row.EndRow();
                 }
             }
-        }
-        catch (Exception e)
-        {
-            batches.Writer.TryComplete(); // lets the parser stop if writing failed
-            await Task.WhenAny(parse);
-            await ((NpgsqlCopyTextWriter)copy).CancelAsync();
-            if (e is ChannelClosedException { InnerException: { } parseError })
-                ExceptionDispatchInfo.Capture(parseError).Throw();
-            throw;
-        }
-        await copy.DisposeAsync();
-        var (read, valid, flagged, errors) = await parse;
-        options.Progress?.Report(read);
+            catch (Exception e)
+            {
+                batches.Writer.TryComplete(); // lets the parser stop if writing failed
+                await Task.WhenAny(parse);
+                if (!IsLost(conn)) // a lost connection has ended the COPY already, and cancelling it would throw
+                    await ((NpgsqlCopyTextWriter)copy).CancelAsync();
+                if (e is ChannelClosedException { InnerException: { } parseError })
+                    ExceptionDispatchInfo.Capture(parseError).Throw();
+                throw;
+            }
+            await copy.DisposeAsync();
+            var (read, valid, flagged, errors) = await parse;
+            options.Progress?.Report(read);
 
-        var copied = clock.Elapsed;
-        long inserted = 0, updated = 0;
-        if (direct)
-        {
-            inserted = valid;
-            await CreateIndexesAsync(conn, tx, now, ct);
+            var copied = clock.Elapsed;
+            long inserted = 0, updated = 0;
+            if (direct)
+            {
+                inserted = valid;
+                await CreateIndexesAsync(conn, tx, now, ct);
+            }
+            else if (valid > 0)
+                (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
+            var merged = clock.Elapsed;
+            committing = true;
+            await tx.CommitAsync(ct);
+            logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s; this process {Cpu:N2} s CPU, {Collections} collections pausing {Gc:N2} s",
+                copied.TotalSeconds, (merged - copied).TotalSeconds, (clock.Elapsed - merged).TotalSeconds,
+                (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, GC.CollectionCount(0) - collectionsBefore, (GC.GetTotalPauseDuration() - gcPausedBefore).TotalSeconds);
+            logger.LogInformation("Imported {Format}: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected, {Flagged} flagged",
+                format, read, inserted, updated, errors.Count, flagged);
+            return new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors);
         }
-        else if (valid > 0)
-            (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
-        var merged = clock.Elapsed;
-        await tx.CommitAsync(ct);
-        logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s; this process {Cpu:N2} s CPU, {Collections} collections pausing {Gc:N2} s",
-            copied.TotalSeconds, (merged - copied).TotalSeconds, (clock.Elapsed - merged).TotalSeconds,
-            (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, GC.CollectionCount(0) - collectionsBefore, (GC.GetTotalPauseDuration() - gcPausedBefore).TotalSeconds);
-        logger.LogInformation("Imported {Format}: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected, {Flagged} flagged",
-            format, read, inserted, updated, errors.Count, flagged);
-        return new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors);
+        catch (Exception e) when (e is not OperationCanceledException && IsLost(conn))
+        {
+            throw ImportAbortedException.ConnectionLost(e, committing);
+        }
     }
+
+    private static bool IsLost(NpgsqlConnection conn) => conn.FullState.HasFlag(System.Data.ConnectionState.Broken) || conn.State == System.Data.ConnectionState.Closed;
 
     private const int BatchSize = 2_000;
 

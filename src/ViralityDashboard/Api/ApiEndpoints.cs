@@ -102,7 +102,12 @@ public static class ApiEndpoints
     private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<PredictRequest>(http, ct);
-        if ((error ?? await ApiValidation.ProblemAsync(body!, http.HttpContext, ct)) is { } problem)
+        if (error is not null)
+            return error;
+        // Web JSON reads "NaN" and "Infinity" from strings; no range attribute names that for what it is.
+        if (body!.DurationSeconds is double d && !double.IsFinite(d))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["durationSeconds"] = ["'durationSeconds' must be a finite number."] });
+        if (await ApiValidation.ProblemAsync(body, http.HttpContext, ct) is { } problem)
             return problem;
         var video = new ScrapedVideoRecord
         {

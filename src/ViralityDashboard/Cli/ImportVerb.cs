@@ -15,13 +15,25 @@ internal static class ImportVerb
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
+            if (Directory.Exists(path.FullName))
+                throw new ArgumentException($"{path.FullName} is a directory, not a file: give the CSV or JSON file to import");
             if (!path.Exists)
                 throw new FileNotFoundException($"{path.FullName} does not exist");
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
             await using var stream = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             var asJson = parse.GetValue(json);
             var progress = asJson || Console.IsErrorRedirected ? null : new Progress<long>(n => Console.Error.Write($"\r{n:N0} rows read…"));
-            var report = await host.Get<VideoImporter>().ImportAsync(stream, new ImportOptions { Strict = parse.GetValue(strict), Progress = progress }, ct);
+            ImportReport report;
+            try
+            {
+                report = await host.Get<VideoImporter>().ImportAsync(stream, new ImportOptions { Strict = parse.GetValue(strict), Progress = progress }, ct);
+            }
+            catch (ImportAbortedException e)
+            {
+                // The database went away: say so plainly (the message says whether anything was written), no stack trace.
+                Console.Error.WriteLine($"{(progress is null ? "" : "\n")}error: {e.Message}");
+                return 2;
+            }
             if (progress is not null)
                 Console.Error.Write("\r");
             Print(path.Name, report, asJson);

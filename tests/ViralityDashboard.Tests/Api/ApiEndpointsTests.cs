@@ -77,6 +77,18 @@ public sealed class ApiEndpointsTests(RunningApp app)
         Assert.Contains("likes", (await ErrorsAsync(response)).GetProperty("likes")[0].GetString());
     }
 
+    [Theory]
+    [InlineData("\"NaN\"")]
+    [InlineData("\"Infinity\"")]
+    [InlineData("\"-Infinity\"")]
+    public async Task NonFiniteDurationIsAProblemNamingTheField(string duration)
+    {
+        using var http = Client(withKey: true);
+        var body = $$"""{"views": 1000, "likes": 5, "shares": 1, "comments": 1, "durationSeconds": {{duration}}}""";
+        var response = await http.PostAsync("/api/predict", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Contains("finite", (await ErrorsAsync(response)).GetProperty("durationSeconds")[0].GetString());
+    }
+
     [Fact]
     public async Task UnknownTrainerIsAProblemNamingTheField()
     {

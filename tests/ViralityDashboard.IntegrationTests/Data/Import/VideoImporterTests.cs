@@ -9,7 +9,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 namespace ViralityDashboard.IntegrationTests.Data.Import;
 
 [Collection(PostgresCollection.Name)]
-public sealed class VideoImporterTests(PostgresFixture postgres)
+public sealed partial class VideoImporterTests(PostgresFixture postgres)
 {
     private static Stream Fixture(string name) => File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Files", name));
 
