@@ -108,9 +108,14 @@ public static class DependencyInjection
         }
     }
 
-    /// <summary>Migrations, the owner account, then demo data on the first start of an empty embedded database.</summary>
+    /// <summary>
+    /// Migrations, the owner account, then demo data on the first start of an empty embedded database: one process at
+    /// a time (under <see cref="DatabaseSetupLock"/>), each checking inside the lock whether the work is still needed,
+    /// so two apps started together on a fresh data directory both come up.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        await using var setupLock = await AcquireSetupLockAsync(app);
         await app.Services.MigrateDatabaseAsync();
         await OwnerAccount.EnsureAsync(app.Services, app.Logger);
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataOptions>>().Value;
@@ -120,6 +125,21 @@ public static class DependencyInjection
             app.Logger.LogInformation("Empty database: adding demo data (5,000 videos, 300 analyzed and rated); set Virality__SeedDemoData=false to skip");
             var report = await seeder.SeedAsync(new DemoDataOptions { AwaitingRating = DemoDataOptions.DashboardAwaitingRating, Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);
             app.Logger.LogInformation("Demo data added: {Videos} videos, {Analyses} analyses, {Ratings} ratings", report.Videos.Inserted, report.AnalysesAdded, report.RatingsAdded);
+        }
+    }
+
+    private static async Task<DatabaseSetupLock> AcquireSetupLockAsync(WebApplication app)
+    {
+        var dataSource = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        try
+        {
+            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
+        {
+            // A configured server without the database yet: migrating creates it (EF Core's own lock guards that step).
+            await app.Services.MigrateDatabaseAsync();
+            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger);
         }
     }
 
