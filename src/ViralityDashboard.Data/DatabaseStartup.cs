@@ -17,8 +17,9 @@ public static class DatabaseStartup
 
     /// <summary>
     /// With <c>ConnectionStrings:Virality</c> set, registers that server, starts nothing and returns null.
-    /// Otherwise starts (or joins) the embedded cluster and registers it. This is the only place the connection
-    /// string is read from configuration. Dispose the result to stop the cluster.
+    /// Otherwise starts (or joins) the embedded cluster and registers it, with a hosted service that restarts it if
+    /// it dies. This is the only place the connection string is read from configuration. Dispose the result to stop
+    /// the cluster.
     /// </summary>
     public static async Task<EmbeddedPostgres?> StartDatabaseAsync(this IHostApplicationBuilder builder, ILogger logger, CancellationToken ct = default)
     {
@@ -31,6 +32,10 @@ public static class DatabaseStartup
         var dataDir = builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.DataDir)}"];
         var server = await EmbeddedPostgres.StartAsync(string.IsNullOrWhiteSpace(dataDir) ? EmbeddedPostgres.DefaultDataDirectory() : dataDir, logger, ct);
         builder.AddDatabase(new DatabaseEndpoint(server.ConnectionString, IsEmbedded: true));
+        // Restarts the cluster if its postmaster dies. The instance stays the caller's to dispose (the container
+        // does not dispose instances it was given).
+        builder.Services.AddSingleton(server);
+        builder.Services.AddHostedService<EmbeddedPostgresSupervisor>();
         return server;
     }
 

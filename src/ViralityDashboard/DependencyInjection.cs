@@ -31,6 +31,7 @@ public static class DependencyInjection
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -108,9 +109,14 @@ public static class DependencyInjection
         }
     }
 
-    /// <summary>Migrations, the owner account, then demo data on the first start of an empty embedded database.</summary>
+    /// <summary>
+    /// Migrations, the owner account, then demo data on the first start of an empty embedded database: one process at
+    /// a time (under <see cref="DatabaseSetupLock"/>), each checking inside the lock whether the work is still needed,
+    /// so two apps started together on a fresh data directory both come up.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        await using var setupLock = await AcquireSetupLockAsync(app);
         await app.Services.MigrateDatabaseAsync();
         await OwnerAccount.EnsureAsync(app.Services, app.Logger);
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataOptions>>().Value;
@@ -123,10 +129,27 @@ public static class DependencyInjection
         }
     }
 
+    private static async Task<DatabaseSetupLock> AcquireSetupLockAsync(WebApplication app)
+    {
+        var dataSource = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        try
+        {
+            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
+        {
+            // A configured server without the database yet: migrating creates it (EF Core's own lock guards that step).
+            await app.Services.MigrateDatabaseAsync();
+            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger);
+        }
+    }
+
     public static void UseWebPipeline(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        // API errors as problem details (the registered IExceptionHandlers first), in Development too.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), b => b.UseExceptionHandler());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAuthentication();

@@ -17,12 +17,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string DatabaseName = "virality";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan RestartRetryWindow = TimeSpan.FromSeconds(60);
 
     private readonly ProcessRunner _runner;
     private readonly PostgresBinaries _binaries;
     private readonly ILogger _logger;
     /// <summary>Held open for the life of this process: other processes see it and leave the cluster running.</summary>
     private NpgsqlConnection? _lease;
+    /// <summary>The maintenance database, where the lease lives.</summary>
+    private string _adminConnectionString = "";
     private bool _disposed;
     private const string LeaseApplicationName = "virality-lease";
 
@@ -36,6 +39,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string DataDirectory { get; }
     public string ClusterDirectory => Path.Combine(DataDirectory, "pgdata");
+    private string StartLockPath => Path.Combine(DataDirectory, ".start.lock");
+    private string PidFile => Path.Combine(ClusterDirectory, "postmaster.pid");
     public string ConnectionString { get; private set; } = "";
     public int Port { get; private set; }
     /// <summary>False when another process had already started the cluster and we joined it.</summary>
@@ -58,12 +63,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         Directory.CreateDirectory(DataDirectory);
         // Serialises initdb and start between processes that share the data directory.
-        await using var initLock = await AcquireLockAsync(Path.Combine(DataDirectory, ".start.lock"), ct);
+        await using var initLock = await AcquireLockAsync(StartLockPath, ct);
         var credentials = await LoadOrCreateCredentialsAsync();
         if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
             await InitClusterAsync(credentials, ct);
 
-        var runningPort = await RunningPortAsync(ct);
+        var runningPort = IsPostmasterRunning() ? await RunningPortAsync(ct) : null;
         if (runningPort is int port)
         {
             Port = port;
@@ -71,13 +76,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
         else
         {
+            RemoveStalePidFile();
             Port = FreeLoopbackPort();
-            var logFile = Path.Combine(ClusterDirectory, "server.log");
-            var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_wal_size=2GB";
-            var (code, output) = await _runner.RunAsync(_binaries.PgCtl,
-                ["start", "-D", ClusterDirectory, "-w", "-t", "60", "-l", logFile, "-o", options], CommandTimeout, ct);
-            if (code != 0)
-                throw new EmbeddedPostgresException($"PostgreSQL did not start in {ClusterDirectory}: {output}\n{TailOfLog(logFile)}");
+            await StartPostmasterAsync(ct);
             StartedHere = true;
             _logger.LogInformation("Started PostgreSQL ({Bin}) in {Dir} on 127.0.0.1:{Port}", _binaries.Directory, ClusterDirectory, Port);
         }
@@ -91,15 +92,132 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Database = "postgres",
         };
         await EnsureDatabaseAsync(builder.ConnectionString, ct);
-        _lease = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        _adminConnectionString = builder.ConnectionString;
+        await RenewLeaseAsync(ct);
+        builder.Database = DatabaseName;
+        ConnectionString = builder.ConnectionString;
+    }
+
+    private async Task StartPostmasterAsync(CancellationToken ct)
+    {
+        var logFile = Path.Combine(ClusterDirectory, "server.log");
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_wal_size=2GB";
+        var (code, output) = await _runner.RunAsync(_binaries.PgCtl,
+            ["start", "-D", ClusterDirectory, "-w", "-t", "60", "-l", logFile, "-o", options], CommandTimeout, ct);
+        if (code != 0)
+            throw new EmbeddedPostgresException($"PostgreSQL did not start in {ClusterDirectory}: {output}\n{TailOfLog(logFile)}");
+    }
+
+    private async Task RenewLeaseAsync(CancellationToken ct)
+    {
+        if (_lease is not null)
+            await _lease.DisposeAsync(); // after a restart its session is gone with the old postmaster
+        _lease = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_adminConnectionString)
         {
             Pooling = false,
             ApplicationName = LeaseApplicationName,
             KeepAlive = 30,
         }.ConnectionString);
         await _lease.OpenAsync(ct);
-        builder.Database = DatabaseName;
-        ConnectionString = builder.ConnectionString;
+    }
+
+    /// <summary>The pid in postmaster.pid, if the file is there and readable.</summary>
+    public int? PostmasterPid()
+    {
+        try
+        {
+            using var reader = new StreamReader(new FileStream(PidFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            return int.TryParse(reader.ReadLine(), out var pid) ? pid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True while the postmaster named in postmaster.pid is alive. Cheap: one small file and /proc, no process started.</summary>
+    public bool IsPostmasterRunning() => PostmasterPid() is int pid && IsLivePostgres(pid);
+
+    private static bool IsLivePostgres(int pid)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // "pid (comm) state ...": a zombie (Z) or dead (X) postmaster is gone whatever kill(pid, 0) says, and a
+            // live process with another name took over a dead postmaster's pid.
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var close = stat.LastIndexOf(')');
+                var comm = stat[(stat.IndexOf('(') + 1)..close];
+                return comm == "postgres" && close + 2 < stat.Length && stat[close + 2] is not ('Z' or 'X');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Starts the postmaster again, on the same port, when it is not running (killed, crashed or stopped): PostgreSQL
+    /// runs its own crash recovery. When another process sharing the data directory has already done so, joins it.
+    /// Either way renews this process's lease. Returns true when this call started it.
+    /// </summary>
+    public async Task<bool> EnsureRunningAsync(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await using var startLock = await AcquireLockAsync(StartLockPath, ct);
+        var startedNow = false;
+        if (IsPostmasterRunning() && await RunningPortAsync(ct) is int port)
+        {
+            if (port != Port)
+                throw new EmbeddedPostgresException($"PostgreSQL in {ClusterDirectory} now listens on port {port}, not {Port}; restart the app.");
+        }
+        else
+        {
+            RemoveStalePidFile();
+            // After a kill -9 the old server processes notice their postmaster is gone and exit within moments;
+            // until they have, PostgreSQL refuses to start ("pre-existing shared memory block is still in use").
+            var deadline = DateTime.UtcNow + RestartRetryWindow;
+            while (true)
+            {
+                try
+                {
+                    await StartPostmasterAsync(ct);
+                    break;
+                }
+                catch (EmbeddedPostgresException e) when (DateTime.UtcNow < deadline)
+                {
+                    _logger.LogInformation("PostgreSQL in {Dir} did not start yet, retrying: {Reason}", ClusterDirectory, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                }
+            }
+            startedNow = true;
+        }
+        await RenewLeaseAsync(ct);
+        return startedNow;
+    }
+
+    /// <summary>
+    /// PostgreSQL ignores a postmaster.pid whose process is dead, but not one whose pid a live process of its user now
+    /// has; that file belongs to no server, so it goes. (Old server processes still attached to shared memory keep
+    /// blocking the start on their own, so this cannot let two servers share the files.)
+    /// </summary>
+    private void RemoveStalePidFile()
+    {
+        if (!File.Exists(PidFile) || (PostmasterPid() is int pid && IsLivePostgres(pid)))
+            return;
+        _logger.LogInformation("Removing the stale {PidFile} of a postmaster that is gone", PidFile);
+        File.Delete(PidFile);
     }
 
     private async Task InitClusterAsync(Credentials credentials, CancellationToken ct)
@@ -137,7 +255,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>The port of a postmaster already serving this cluster, if there is one.</summary>
     private async Task<int?> RunningPortAsync(CancellationToken ct)
     {
-        var pidFile = Path.Combine(ClusterDirectory, "postmaster.pid");
+        var pidFile = PidFile;
         if (!File.Exists(pidFile))
             return null;
         var (code, _) = await _runner.RunAsync(_binaries.PgCtl, ["status", "-D", ClusterDirectory], CommandTimeout, ct);

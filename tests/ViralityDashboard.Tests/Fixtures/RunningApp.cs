@@ -13,12 +13,26 @@ namespace ViralityDashboard.Tests.Fixtures;
 public sealed class RunningApp : IAsyncLifetime
 {
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
+
+    public RunningApp()
+        : this(Path.Combine(Path.GetTempPath(), $"virality-app-{Guid.NewGuid():N}"))
+    {
+    }
+
+    /// <param name="dataDirectory">Shared by several apps to start them on one data directory.</param>
+    /// <param name="environment">Extra settings, e.g. <c>ConnectionStrings__Virality</c> for a server of the test's own.</param>
+    public RunningApp(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        DataDirectory = dataDirectory;
+        _environment = environment ?? new Dictionary<string, string>();
+    }
 
     /// <summary>The owner's API key the app is started with (header X-Api-Key).</summary>
     public string ApiKey { get; } = $"test-key-{Guid.NewGuid():N}";
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"virality-app-{Guid.NewGuid():N}");
+    public string DataDirectory { get; }
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public string Output { get { lock (_output) return _output.ToString(); } }
@@ -36,6 +50,8 @@ public sealed class RunningApp : IAsyncLifetime
         // The demo data reaches ~56 % test accuracy; a lower gate lets the browser tests produce accepted versions to activate and roll back.
         psi.Environment["Virality__Training__GateMinimumAccuracy"] = "0.5";
         psi.Environment.Remove("ConnectionStrings__Virality");
+        foreach (var (key, value) in _environment)
+            psi.Environment[key] = value;
         psi.WorkingDirectory = Path.GetDirectoryName(AppAssembly())!;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };

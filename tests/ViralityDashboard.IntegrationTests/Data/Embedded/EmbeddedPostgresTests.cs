@@ -47,6 +47,39 @@ public sealed class EmbeddedPostgresTests : IDisposable
         }
     }
 
+    [Fact]
+    [Trait("Category", "Chaos")]
+    public async Task AKilledServerStartsAgainOnTheSamePortPastAPidFileWhosePidALiveProcessNowHas()
+    {
+        var server = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);
+        try
+        {
+            await ScalarAsync(server.ConnectionString, "CREATE TABLE kept (n int); INSERT INTO kept VALUES (7); SELECT 0");
+            var pidFile = Path.Combine(server.ClusterDirectory, "postmaster.pid");
+            using (var postmaster = System.Diagnostics.Process.GetProcessById(server.PostmasterPid()!.Value))
+            {
+                postmaster.Kill(); // kill -9: no shutdown, the pid file stays
+                await postmaster.WaitForExitAsync();
+            }
+            // The dead postmaster's pid now belongs to someone else (this test process stands in for it).
+            var lines = await File.ReadAllLinesAsync(pidFile);
+            lines[0] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await File.WriteAllLinesAsync(pidFile, lines);
+            Assert.False(server.IsPostmasterRunning());
+
+            Assert.True(await server.EnsureRunningAsync(CancellationToken.None));
+
+            Assert.True(server.IsPostmasterRunning());
+            NpgsqlConnection.ClearAllPools();
+            Assert.Equal(7, await ScalarAsync(server.ConnectionString, "SELECT n FROM kept"));
+            Assert.False(await server.EnsureRunningAsync(CancellationToken.None), "a running server is joined, not started twice");
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
     private static async Task<long> ScalarAsync(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);
