@@ -26,6 +26,7 @@ public static class DependencyInjection
         builder.Services.AddOptions<EngagementTrainingOptions>().BindConfiguration(EngagementTrainingOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EngagementTrainingOptions>, EngagementTrainingOptionsValidator>();
         builder.Services.AddSingleton<TrainingLifecycle>();
+        builder.Services.AddSingleton<StaleRunSweeper>();
         builder.Services.AddSingleton<ActiveModelCache>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<PredictionService>();
@@ -71,13 +72,15 @@ public static class DependencyInjection
                     s.SchemaProvisioning = SchemaProvisioning.Validate;
                 });
             });
-            q.AddJob<RetrainJob>(j => j.WithIdentity(TrainingSchedule.JobKey).StoreDurably().WithDescription("Retrain the engagement-tier model"));
+            q.AddJob<RetrainJob>(j => j.WithIdentity(TrainingSchedule.JobKey).StoreDurably().RequestRecovery().WithDescription("Retrain the engagement-tier model"));
             // Its cron trigger is written by DataTriggerSchedule, not AddTrigger (see there).
             q.AddJob<DataTriggerJob>(j => j.WithIdentity(TrainingSchedule.DataTriggerJobKey).StoreDurably().WithDescription("Check the preference model's data-driven retrain triggers"));
         });
         // Not q.AddTrigger: Quartz would overwrite the stored trigger with the configured cron at every start,
         // losing a schedule the owner set on the Training page.
         builder.Services.AddHostedService<RetrainScheduleSeeder>();
+        // Before the scheduler starts: a run a crash left "running" is settled before anything new runs.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StaleRunSweeper>());
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService<DataTriggerSchedule>();
         return builder;

@@ -28,4 +28,9 @@ public sealed class TrainingRun
     public long? ModelVersionId { get; set; }
     /// <summary>Set by whoever launched the run (CLI, page) to find its outcome, whichever scheduler node ran it.</summary>
     public Guid? RequestId { get; set; }
+    /// <summary>
+    /// The PostgreSQL backend (<c>pg_backend_pid()</c>) whose session holds this run's training advisory lock. While that
+    /// session holds the lock the run's process is alive; once it does not, a row still <c>running</c> was interrupted.
+    /// </summary>
+    public int? LockBackendPid { get; set; }
 }

@@ -676,6 +676,10 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("LockBackendPid")
+                        .HasColumnType("integer")
+                        .HasColumnName("lock_backend_pid");
+
                     b.Property<string>("Metrics")
                         .HasColumnType("jsonb")
                         .HasColumnName("metrics");

@@ -106,6 +106,7 @@ public sealed class TrainingLifecycle(
             return refused;
         }
 
+        row.LockBackendPid = guard.BackendPid; // while this session holds the lock, the run is alive (StaleRunSweeper)
         Task? fit = null;
         var step = "start";
         try

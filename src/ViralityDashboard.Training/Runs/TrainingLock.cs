@@ -17,6 +17,9 @@ internal sealed class TrainingLock : IAsyncDisposable
 
     private TrainingLock(NpgsqlConnection connection) => _connection = connection;
 
+    /// <summary>The server process of the session holding the lock, as <c>pg_locks.pid</c> shows it (see <see cref="StaleRunSweeper"/>).</summary>
+    public int BackendPid => _connection.ProcessID;
+
     /// <summary>The lock, or null when another session holds it.</summary>
     public static async Task<TrainingLock?> TryAcquireAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {

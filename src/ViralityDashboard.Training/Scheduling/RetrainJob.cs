@@ -3,16 +3,19 @@ using System.Text.Json;
 using Quartz;
 using ViralityDashboard.Training.Engagement;
 using ViralityDashboard.Training.Preference;
+using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.Training.Scheduling;
 
 /// <summary>
 /// The scheduled and launched-now retrain, of either model kind. Thin: it only turns the job data into a request and calls the
 /// training service. <see cref="DisallowConcurrentExecutionAttribute"/> with the clustered ADO store means a
-/// second firing waits (its trigger is blocked) until the first finishes, in whichever process it runs.
+/// second firing waits (its trigger is blocked) until the first finishes, in whichever process it runs. It requests
+/// recovery: when a node dies during a run, another node runs the request again (<see cref="IJobExecutionContext.Recovering"/>),
+/// after <see cref="StaleRunSweeper"/> has marked the dead node's row interrupted.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class RetrainJob(EngagementTrainingService training, PreferenceTrainingService preference) : IJob
+public sealed class RetrainJob(EngagementTrainingService training, PreferenceTrainingService preference, StaleRunSweeper sweeper) : IJob
 {
     public const string RequestKey = "request";
 
@@ -23,6 +26,9 @@ public sealed class RetrainJob(EngagementTrainingService training, PreferenceTra
             ? (new TrainingRequest(), RunTrigger.Schedule)
             : (JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options)!, RunTrigger.Manual);
         trigger = request.Trigger ?? trigger;
+        // No run is in progress while this firing holds the job (DisallowConcurrentExecution), so any row still
+        // "running" whose lock is gone belongs to a process that ended; this is also where a recovered firing lands.
+        await sweeper.SweepAsync(cancellationToken);
         // Both kinds go through this one job so that every fit, whatever its kind, queues behind the running one.
         if (request.IsPreference)
             await preference.RunAsync(request, trigger, cancellationToken);

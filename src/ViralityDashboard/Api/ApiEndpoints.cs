@@ -214,12 +214,19 @@ public static class ApiEndpoints
     }
 
     /// <summary>By run id, or by the request id a retrain returned.</summary>
-    private static async Task<IResult> RunAsync(string id, ITrainingQueries queries, CancellationToken ct)
+    private static async Task<IResult> RunAsync(string id, ITrainingQueries queries, TrainingLauncher launcher, CancellationToken ct)
     {
         if (Guid.TryParse(id, out var requestId))
         {
+            // Queued means its trigger is still in Quartz's store. The row is looked for again after the trigger: a run
+            // writes its row before its trigger is removed, so one that finished between the two looks is not a 404.
             var row = await queries.RunByRequestAsync(requestId, ct);
-            return row is null ? Results.Ok(new RetrainAccepted(requestId, "queued")) : Results.Ok(await queries.RunAsync(row.Id, ct));
+            if (row is null && await launcher.HasPendingAsync(r => r.RequestId == requestId, ct))
+                return Results.Ok(new RetrainAccepted(requestId, "queued"));
+            row ??= await queries.RunByRequestAsync(requestId, ct);
+            return row is null
+                ? Results.Problem($"No training run or queued retrain has request id {requestId}.", statusCode: StatusCodes.Status404NotFound)
+                : Results.Ok(await queries.RunAsync(row.Id, ct));
         }
         if (!long.TryParse(id, out var runId) || runId <= 0)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["'id' must be a run id (a positive number) or a request id (a GUID)."] });

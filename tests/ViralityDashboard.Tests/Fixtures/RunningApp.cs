@@ -164,7 +164,7 @@ public sealed class RunningApp : IAsyncLifetime
     }
 
     /// <summary>The app's own build output (same configuration as this test build), where its static web assets manifest lives.</summary>
-    private static string AppAssembly()
+    internal static string AppAssembly()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/ViralityDashboard.Tests/bin/<Configuration>/net10.0/
         var configuration = testBin.Parent!.Name;
@@ -178,7 +178,7 @@ public sealed class RunningApp : IAsyncLifetime
         throw new FileNotFoundException("The app's build output was not found; build the solution first.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
