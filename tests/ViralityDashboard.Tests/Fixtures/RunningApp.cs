@@ -13,7 +13,16 @@ namespace ViralityDashboard.Tests.Fixtures;
 public sealed class RunningApp : IAsyncLifetime
 {
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
+
+    public RunningApp()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="environment">Extra settings for this instance, e.g. low rate limits.</param>
+    internal RunningApp(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
     /// <summary>The owner's API key the app is started with (header X-Api-Key).</summary>
     public string ApiKey { get; } = $"test-key-{Guid.NewGuid():N}";
@@ -35,7 +44,12 @@ public sealed class RunningApp : IAsyncLifetime
         psi.Environment["Virality__ApiKey"] = ApiKey;
         // The demo data reaches ~56 % test accuracy; a lower gate lets the browser tests produce accepted versions to activate and roll back.
         psi.Environment["Virality__Training__GateMinimumAccuracy"] = "0.5";
+        // Every test signs in from 127.0.0.1: the shared instance must not throttle its own test run.
+        psi.Environment["Virality__RateLimits__SignIn__PermitLimit"] = "1000";
+        psi.Environment["Virality__RateLimits__Api__PermitLimit"] = "100000";
         psi.Environment.Remove("ConnectionStrings__Virality");
+        foreach (var (key, value) in _environment)
+            psi.Environment[key] = value;
         psi.WorkingDirectory = Path.GetDirectoryName(AppAssembly())!;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
@@ -113,15 +127,22 @@ public sealed class RunningApp : IAsyncLifetime
         return (process.ExitCode, await output, await errors);
     }
 
-    /// <summary>Ctrl+C: the app stops, and with it the PostgreSQL cluster it started.</summary>
-    public async Task StopAsync()
+    /// <summary>SIGTERM, as a service manager stops it: the app stops, and with it the PostgreSQL cluster it started.</summary>
+    public Task StopAsync() => SignalAsync("TERM");
+
+    /// <summary>Ctrl+C (SIGINT); answers how long the process took to exit.</summary>
+    public Task<TimeSpan> InterruptAsync() => SignalAsync("INT");
+
+    private async Task<TimeSpan> SignalAsync(string signal)
     {
         if (_process is null || _process.HasExited)
-            return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            return TimeSpan.Zero;
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(cts.Token);
+        return watch.Elapsed;
     }
 
     public async Task DisposeAsync()
