@@ -72,7 +72,7 @@ public sealed class EmbeddedPostgresTests : IDisposable
         Directory.CreateDirectory(_dataDir);
         UnixFileMode? mode = null;
         using var watcher = new FileSystemWatcher(_dataDir, ".initdb-password") { EnableRaisingEvents = true };
-        watcher.Created += (_, e) => mode ??= File.GetUnixFileMode(e.FullPath);
+        watcher.Created += (_, e) => mode ??= OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(e.FullPath);
 
         var server = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);
         await server.DisposeAsync();
