@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ViralityDashboard.Api;
+using ViralityDashboard.Security;
 
 namespace ViralityDashboard;
 
@@ -30,8 +31,11 @@ public static class DependencyInjection
         builder.Services.AddMudServices();
         builder.AddAccounts();
         builder.Services.AddScoped<ThemePreference>();
-        builder.Services.AddProblemDetails();
+        // Database outages answer 503 first; ApiErrors is the generic fallback for every other /api error.
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        builder.AddApiErrors();
+        builder.AddRateLimits();
+        builder.AddPromptShutdown();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -146,12 +150,13 @@ public static class DependencyInjection
 
     public static void UseWebPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        // API errors as problem details (the registered IExceptionHandlers first), in Development too.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), b => b.UseExceptionHandler());
+        app.UseApiErrors();
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -66,7 +66,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await using var initLock = await AcquireLockAsync(StartLockPath, ct);
         var credentials = await LoadOrCreateCredentialsAsync();
         if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
-            await InitClusterAsync(credentials, ct);
+            await InitClusterAsync(credentials = await WithAdminAsync(credentials), ct);
 
         var runningPort = IsPostmasterRunning() ? await RunningPortAsync(ct) : null;
         if (runningPort is int port)
@@ -87,11 +87,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             Host = "127.0.0.1",
             Port = Port,
-            Username = credentials.User,
-            Password = credentials.Password,
+            Username = credentials.AdminUser ?? credentials.User,
+            Password = credentials.AdminPassword ?? credentials.Password,
             Database = "postgres",
         };
-        await EnsureDatabaseAsync(builder.ConnectionString, ct);
+        await EnsureDatabaseAsync(builder.ConnectionString, credentials, ct);
+        // The lease (and everything after) connects as the app's own role, not the bootstrap superuser.
+        builder.Username = credentials.User;
+        builder.Password = credentials.Password;
         _adminConnectionString = builder.ConnectionString;
         await RenewLeaseAsync(ct);
         builder.Database = DatabaseName;
@@ -231,12 +234,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Directory.CreateDirectory(ClusterDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await _runner.GiveToPostgresUserAsync(ClusterDirectory);
         var passwordFile = Path.Combine(DataDirectory, ".initdb-password");
-        await File.WriteAllTextAsync(passwordFile, credentials.Password, ct);
+        await WriteSecretAsync(passwordFile, credentials.AdminPassword!, ct);
         await _runner.GiveToPostgresUserAsync(passwordFile);
         try
         {
             var (code, output) = await _runner.RunAsync(_binaries.InitDb,
-                ["-D", ClusterDirectory, "-U", credentials.User, $"--pwfile={passwordFile}", "--auth=scram-sha-256",
+                ["-D", ClusterDirectory, "-U", credentials.AdminUser!, $"--pwfile={passwordFile}", "--auth=scram-sha-256",
                  "--encoding=UTF8", "--no-locale", "--no-instructions"], CommandTimeout, ct);
             if (code != 0)
             {
@@ -266,14 +269,28 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return lines.Length > 3 && int.TryParse(lines[3], out var port) ? port : null;
     }
 
-    private static async Task EnsureDatabaseAsync(string adminConnectionString, CancellationToken ct)
+    /// <summary>
+    /// The app's role and its database. The role owns the database and may create scratch databases (the bench
+    /// verbs, the tests' template copies) but is no superuser. Clusters made before this role existed have only
+    /// their bootstrap login, which stays the app's login (<see cref="Credentials.AdminUser"/> is null).
+    /// </summary>
+    private static async Task EnsureDatabaseAsync(string adminConnectionString, Credentials app, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(adminConnectionString);
         await conn.OpenAsync(ct);
+        var role = new NpgsqlCommandBuilder().QuoteIdentifier(app.User);
+        if (app.AdminUser is not null)
+        {
+            // DDL takes no parameters; the password is our own hex string, and doubled quotes keep it a literal anyway.
+            await using var createRole = new NpgsqlCommand(
+                $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{app.User.Replace("'", "''")}') THEN " +
+                $"CREATE ROLE {role} LOGIN NOSUPERUSER CREATEDB PASSWORD '{app.Password.Replace("'", "''")}'; END IF; END $$", conn);
+            await createRole.ExecuteNonQueryAsync(ct);
+        }
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn) { Parameters = { new() { Value = DatabaseName } } };
         if (await exists.ExecuteScalarAsync(ct) is null)
         {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", conn);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName} OWNER {role}", conn);
             try
             {
                 await create.ExecuteNonQueryAsync(ct);
@@ -324,7 +341,32 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    private sealed record Credentials(string User, string Password);
+    /// <param name="User">The app's login: owns the app database, no superuser.</param>
+    /// <param name="AdminUser">initdb's bootstrap superuser; null in data directories made before the app had a role of its own.</param>
+    private sealed record Credentials(string User, string Password, string? AdminUser = null, string? AdminPassword = null);
+
+    /// <summary>A cluster about to be made gets a bootstrap superuser apart from the app's login, saved with it.</summary>
+    private async Task<Credentials> WithAdminAsync(Credentials credentials)
+    {
+        if (credentials.AdminUser is not null)
+            return credentials;
+        var upgraded = credentials with { AdminUser = "postgres", AdminPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)) };
+        var file = Path.Combine(DataDirectory, "credentials.json");
+        File.Delete(file);
+        await WriteSecretAsync(file, JsonSerializer.Serialize(upgraded), CancellationToken.None);
+        return upgraded;
+    }
+
+    /// <summary>Created readable by its owner only (0600), never briefly readable by others.</summary>
+    private static async Task WriteSecretAsync(string path, string content, CancellationToken ct)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(content.AsMemory(), ct);
+    }
 
     private async Task<Credentials> LoadOrCreateCredentialsAsync()
     {
@@ -332,14 +374,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (File.Exists(file))
             return JsonSerializer.Deserialize<Credentials>(await File.ReadAllTextAsync(file))
                 ?? throw new EmbeddedPostgresException($"{file} is unreadable; delete {DataDirectory} to start afresh.");
-        var credentials = new Credentials("virality", Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // it holds the cluster's password
-        await using (var stream = new FileStream(file, options))
-        {
-            await JsonSerializer.SerializeAsync(stream, credentials);
-        }
+        var credentials = new Credentials("virality", Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
+            "postgres", Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
+        await WriteSecretAsync(file, JsonSerializer.Serialize(credentials), CancellationToken.None); // it holds the cluster's passwords
         return credentials;
     }
 

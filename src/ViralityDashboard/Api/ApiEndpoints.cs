@@ -89,7 +89,7 @@ public static class ApiEndpoints
     {
         app.MapHealthChecks("/health").AllowAnonymous();
 
-        var api = app.MapGroup("/api").RequireAuthorization(ApiUserPolicy).DisableAntiforgery();
+        var api = app.MapGroup("/api").RequireAuthorization(ApiUserPolicy).DisableAntiforgery().RefuseCrossSiteWrites();
         api.MapPost("/predict", PredictAsync);
         api.MapPost("/predict/preference", PredictPreferenceAsync);
         api.MapGet("/models", async (ITrainingQueries q, CancellationToken ct) => Results.Ok(await q.VersionsAsync(ct)));

@@ -23,10 +23,16 @@ public sealed class RunningApp : IAsyncLifetime
 
     /// <param name="dataDirectory">Shared by several apps to start them on one data directory.</param>
     /// <param name="environment">Extra settings, e.g. <c>ConnectionStrings__Virality</c> for a server of the test's own.</param>
-    public RunningApp(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    internal RunningApp(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         DataDirectory = dataDirectory;
         _environment = environment ?? new Dictionary<string, string>();
+    }
+
+    /// <param name="environment">Extra settings for this instance, e.g. low rate limits.</param>
+    internal RunningApp(IReadOnlyDictionary<string, string> environment)
+        : this(Path.Combine(Path.GetTempPath(), $"virality-app-{Guid.NewGuid():N}"), environment)
+    {
     }
 
     /// <summary>The owner's API key the app is started with (header X-Api-Key).</summary>
@@ -49,6 +55,9 @@ public sealed class RunningApp : IAsyncLifetime
         psi.Environment["Virality__ApiKey"] = ApiKey;
         // The demo data reaches ~56 % test accuracy; a lower gate lets the browser tests produce accepted versions to activate and roll back.
         psi.Environment["Virality__Training__GateMinimumAccuracy"] = "0.5";
+        // Every test signs in from 127.0.0.1: the shared instance must not throttle its own test run.
+        psi.Environment["Virality__RateLimits__SignIn__PermitLimit"] = "1000";
+        psi.Environment["Virality__RateLimits__Api__PermitLimit"] = "100000";
         psi.Environment.Remove("ConnectionStrings__Virality");
         foreach (var (key, value) in _environment)
             psi.Environment[key] = value;
@@ -129,15 +138,22 @@ public sealed class RunningApp : IAsyncLifetime
         return (process.ExitCode, await output, await errors);
     }
 
-    /// <summary>Ctrl+C: the app stops, and with it the PostgreSQL cluster it started.</summary>
-    public async Task StopAsync()
+    /// <summary>SIGTERM, as a service manager stops it: the app stops, and with it the PostgreSQL cluster it started.</summary>
+    public Task StopAsync() => SignalAsync("TERM");
+
+    /// <summary>Ctrl+C (SIGINT); answers how long the process took to exit.</summary>
+    public Task<TimeSpan> InterruptAsync() => SignalAsync("INT");
+
+    private async Task<TimeSpan> SignalAsync(string signal)
     {
         if (_process is null || _process.HasExited)
-            return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            return TimeSpan.Zero;
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(cts.Token);
+        return watch.Elapsed;
     }
 
     public async Task DisposeAsync()

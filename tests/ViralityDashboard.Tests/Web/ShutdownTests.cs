@@ -1,4 +1,5 @@
 using ViralityDashboard.Tests.Fixtures;
+using Xunit.Abstractions;
 
 namespace ViralityDashboard.Tests.Web;
 
@@ -7,9 +8,11 @@ namespace ViralityDashboard.Tests.Web;
 /// two apps never start side by side on two cores.
 /// </summary>
 [Collection(RunningAppCollection.Name)]
-public sealed class ShutdownTests : IAsyncLifetime
+public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly RunningApp _app = new();
+
+    private string PidFile => Path.Combine(_app.DataDirectory, "pgdata", "postmaster.pid");
 
     public Task InitializeAsync() => _app.InitializeAsync();
 
@@ -18,11 +21,45 @@ public sealed class ShutdownTests : IAsyncLifetime
     [Fact]
     public async Task StoppingTheAppStopsTheEmbeddedPostgres()
     {
-        var pidFile = Path.Combine(_app.DataDirectory, "pgdata", "postmaster.pid");
-        Assert.True(File.Exists(pidFile), "PostgreSQL runs while the app runs");
+        Assert.True(File.Exists(PidFile), "PostgreSQL runs while the app runs");
 
         await _app.StopAsync();
 
-        Assert.False(File.Exists(pidFile), $"PostgreSQL was left running after the app stopped:\n{_app.Output}");
+        Assert.False(File.Exists(PidFile), $"PostgreSQL was left running after the app stopped:\n{_app.Output}");
+    }
+
+    /// <remarks>
+    /// A closed tab leaves a <c>POST /_blazor/disconnect</c> in flight; before the fix Kestrel's graceful shutdown
+    /// waited the host's whole 30 s for it. 15 s is a behaviour bound (the fixed app takes about a second), not a timing.
+    /// </remarks>
+    [Fact]
+    [Trait("Category", "Browser")]
+    public async Task InterruptingAfterTabsClosedExitsPromptlyAndStopsPostgres()
+    {
+        var browser = new BrowserSession();
+        await browser.InitializeAsync();
+        TimeSpan exit;
+        try
+        {
+            var page = await browser.SignInAsOwnerAsync(_app);
+            foreach (var path in new[] { "/models", "/training" })
+            {
+                var tab = await page.Context.NewPageAsync();
+                await BrowserSession.GotoInteractiveAsync(tab, path);
+                await tab.CloseAsync(new() { RunBeforeUnload = true });
+            }
+            await Task.Delay(500); // the closed tabs' disconnect beacons reach the server
+
+            // The browser stays open, as it does for a user who closed one tab: its connections stay up too.
+            exit = await _app.InterruptAsync();
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+        }
+
+        output.WriteLine($"exit after SIGINT with closed tabs: {exit.TotalSeconds:F2} s");
+        Assert.True(exit < TimeSpan.FromSeconds(15), $"the app took {exit.TotalSeconds:F1} s to exit:\n{_app.Output}");
+        Assert.False(File.Exists(PidFile), $"PostgreSQL was left running after the app stopped:\n{_app.Output}");
     }
 }

@@ -80,6 +80,69 @@ public sealed class EmbeddedPostgresTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task TheAppRoleOwnsItsDatabaseButIsNotASuperuser()
+    {
+        var server = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);
+        try
+        {
+            await using var conn = new NpgsqlConnection(server.ConnectionString);
+            await conn.OpenAsync();
+            Assert.False(await QueryAsync<bool>(conn, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+            Assert.True(await QueryAsync<bool>(conn, "SELECT pg_get_userbyid(datdba) = current_user FROM pg_database WHERE datname = current_database()"));
+            // The test fixture and the bench verbs make scratch databases.
+            Assert.True(await QueryAsync<bool>(conn, "SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user"));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheInitdbPasswordFileIsReadableByItsOwnerOnly()
+    {
+        Directory.CreateDirectory(_dataDir);
+        UnixFileMode? mode = null;
+        using var watcher = new FileSystemWatcher(_dataDir, ".initdb-password") { EnableRaisingEvents = true };
+        watcher.Created += (_, e) => mode ??= OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(e.FullPath);
+
+        var server = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);
+        await server.DisposeAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, Assert.NotNull(mode));
+        Assert.False(File.Exists(Path.Combine(_dataDir, ".initdb-password")), "the file is gone once initdb has run");
+    }
+
+    [Fact]
+    public async Task ADataDirectoryWhoseCredentialsPredateTheAppRoleStillStarts()
+    {
+        var first = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);
+        await ScalarAsync(first.ConnectionString, "CREATE TABLE kept (n int); INSERT INTO kept VALUES (7); SELECT 0");
+        var user = new NpgsqlConnectionStringBuilder(first.ConnectionString);
+        await first.DisposeAsync();
+        // Before the app role, credentials.json held only the one (superuser) login the app connected with.
+        var credentials = Path.Combine(_dataDir, "credentials.json");
+        File.Delete(credentials);
+        await File.WriteAllTextAsync(credentials, $$"""{"User":"{{user.Username}}","Password":"{{user.Password}}"}""");
+
+        var again = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);
+        try
+        {
+            Assert.Equal(7, await ScalarAsync(again.ConnectionString, "SELECT n FROM kept"));
+        }
+        finally
+        {
+            await again.DisposeAsync();
+        }
+    }
+
+    private static async Task<T> QueryAsync<T>(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
     private static async Task<long> ScalarAsync(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);

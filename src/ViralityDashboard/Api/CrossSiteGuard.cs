@@ -1,0 +1,56 @@
+namespace ViralityDashboard.Api;
+
+/// <summary>
+/// Guards every /api call that changes something (any method but GET, HEAD, OPTIONS). The group turns antiforgery
+/// off, and SameSite=Lax counts any other port on the same host as the same site, so the owner's cookie alone must
+/// not be enough: a cookie-authenticated call whose <c>Origin</c> is another origin, or that the browser marks as
+/// anything but <c>Sec-Fetch-Site: same-origin</c> (or <c>none</c>, typed by the user), gets 403. Callers with the
+/// <c>X-Api-Key</c> header are scripts, not browsers, and skip that check. A body must be JSON (415 otherwise):
+/// a cross-site form or a "simple" fetch cannot send <c>application/json</c> without a CORS preflight, which this
+/// app never grants.
+/// </summary>
+internal static class CrossSiteGuard
+{
+    public static TBuilder RefuseCrossSiteWrites<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(FilterAsync);
+
+    private static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+            return await next(invocation);
+        if (!SignedInWithApiKey(context) && CrossSiteReason(request) is { } reason)
+            return TypedResults.Problem(reason, statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused");
+        if (HasBody(request) && !request.HasJsonContentType())
+            return TypedResults.Problem($"Send the body as application/json, not {request.ContentType ?? "without a Content-Type"}.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        return await next(invocation);
+    }
+
+    private static bool SignedInWithApiKey(HttpContext context) =>
+        context.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == ApiKeyHandler.SchemeName);
+
+    private static string? CrossSiteReason(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && site is not ("same-origin" or "none"))
+            return $"The browser marked this request as {site}; changes through the sign-in cookie must come from this app's own pages.";
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !IsThisHost(origin, request))
+            return $"Requests from {origin} may not use the sign-in cookie to change anything.";
+        return null;
+    }
+
+    /// <remarks>
+    /// Host and port only, not the scheme: behind a proxy that ends TLS the app sees http while the browser says
+    /// https. Another site cannot share our host and port.
+    /// </remarks>
+    private static bool IsThisHost(string origin, HttpRequest request) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && string.Equals(uri.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase)
+        && (request.Host.Port is { } port ? port == uri.Port : uri.IsDefaultPort);
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+}
