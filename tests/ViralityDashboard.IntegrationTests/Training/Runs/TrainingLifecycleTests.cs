@@ -21,7 +21,7 @@ public sealed class TrainingLifecycleTests(PostgresFixture postgres)
 
         Assert.Equal(RunStatus.Completed, outcome);
         Assert.False(kind.FitOnPoolThread);
-        // Parallel work the fit starts without naming a scheduler (ML.NET's FastTree does) stays on the training threads.
+        // Parallel work the fit starts on its current scheduler stays on the training threads, at most as many at once as configured.
         Assert.Equal(16, kind.Iterations);
         Assert.Equal(0, kind.IterationsOnPoolThreads);
         Assert.InRange(kind.PeakConcurrency, 1, 2);
@@ -49,7 +49,7 @@ public sealed class TrainingLifecycleTests(PostgresFixture postgres)
         public IReadOnlyList<StepTiming>? Fit(object run, Action<StepTiming> progress)
         {
             FitOnPoolThread = Thread.CurrentThread.IsThreadPoolThread;
-            Parallel.For(0, 16, _ =>
+            Parallel.For(0, 16, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, _ =>
             {
                 var now = Interlocked.Increment(ref _running);
                 InterlockedMax(ref _peak, now);
