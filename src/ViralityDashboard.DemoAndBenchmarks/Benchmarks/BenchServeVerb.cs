@@ -242,7 +242,9 @@ public static class BenchServeVerb
             using var response = await api.GetAsync($"/api/runs/{requestId}", ct);
             if (response.StatusCode != HttpStatusCode.OK)
                 continue;
-            var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString();
+            // Queued: {"requestId","status"}; once its row exists, the run's detail {"run": {"status", …}, …}.
+            var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
+            var status = (root.TryGetProperty("run", out var row) ? row : root).GetProperty("status").GetString();
             if (status is not ("queued" or "running"))
                 return status!;
         }
