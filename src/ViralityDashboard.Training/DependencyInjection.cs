@@ -25,6 +25,9 @@ public static class DependencyInjection
             throw new InvalidOperationException("No database: call StartDatabaseAsync (or AddDatabase) before AddTrainingServices.");
         builder.Services.AddOptions<EngagementTrainingOptions>().BindConfiguration(EngagementTrainingOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EngagementTrainingOptions>, EngagementTrainingOptionsValidator>();
+        builder.Services.AddOptions<TrainingThreadsOptions>().BindConfiguration(TrainingThreadsOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrainingThreadsOptions>, TrainingThreadsOptionsValidator>();
+        builder.Services.AddSingleton<TrainingThreads>();
         builder.Services.AddSingleton<TrainingLifecycle>();
         builder.Services.AddSingleton<StaleRunSweeper>();
         builder.Services.AddSingleton<ActiveModelCache>();
@@ -93,6 +96,15 @@ internal sealed class EngagementTrainingOptionsValidator : IValidateOptions<Enga
     {
         var errors = EngagementTrainingOptions.Validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{EngagementTrainingOptions.Section}: {e}"));
+    }
+}
+
+internal sealed class TrainingThreadsOptionsValidator : IValidateOptions<TrainingThreadsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TrainingThreadsOptions options)
+    {
+        var errors = TrainingThreadsOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{TrainingThreadsOptions.Section}: {e}"));
     }
 }
 

@@ -16,7 +16,10 @@ public enum TrainerKind
 
 /// <summary>
 /// How one model is fitted. Every trainer runs on one thread with a fixed seed, so the same data and
-/// options give the same model.
+/// options give the same model. One thread is also what keeps a fit within the training threads' bound
+/// (<see cref="TrainingParallelism"/>): with more, ML.NET spreads a fit over the thread pool (FastTree's
+/// <c>Parallel.Invoke</c>, L-BFGS's tasks) or over native OpenMP threads (LightGBM), outside any scheduler we
+/// pass. A run's parallelism comes from its cross-validation folds instead, each fit on a training thread.
 /// </summary>
 /// <param name="L2Regularization">
 /// λ of the logistic regression. ML.NET minimises (Σ wᵢ·lossᵢ + λ/2·‖W‖²) / Σ wᵢ, so λ = 1 (ML.NET's

@@ -23,7 +23,8 @@ public sealed record TrainingOptions(
     GateOptions? Gate = null,
     LeakageOptions? Leakage = null,
     TrainerOptions? TrainerOverrides = null,
-    int CrossValidationMaxRows = 200_000)
+    int CrossValidationMaxRows = 200_000,
+    TrainingParallelism? Parallelism = null)
 {
     internal TrainerOptions EffectiveTrainer => (TrainerOverrides ?? new TrainerOptions()) with { Kind = Trainer, Seed = Seed };
 }
@@ -39,6 +40,20 @@ public sealed record TrainingInput(
 
 /// <summary>The currently active model, to compare with on the candidate's test rows.</summary>
 public sealed record ActiveModel(string Version, TierModel Model);
+
+/// <summary>
+/// Where a run's parallel work (the cross-validation folds, beside the model's fit) runs, and how many threads it may
+/// keep busy at once, the calling thread included. Cross-project contract: the Training layer passes its dedicated
+/// training threads, so a fit never occupies the thread pool that serves requests.
+/// </summary>
+/// <param name="MaxDegree">At most this many fits at once (at least 1; 1 runs everything on the calling thread, one after another).</param>
+public sealed record TrainingParallelism(int MaxDegree, TaskScheduler Scheduler)
+{
+    /// <summary>Every core, on the thread pool: for callers that are not a server (tests, the CLI's benchmarks).</summary>
+    public static TrainingParallelism Default { get; } = new(Environment.ProcessorCount, TaskScheduler.Default);
+
+    public int MaxDegree { get; } = MaxDegree >= 1 ? MaxDegree : throw new ArgumentOutOfRangeException(nameof(MaxDegree), MaxDegree, "At least 1.");
+}
 
 public sealed record StepTiming(string Step, double Milliseconds);
 
@@ -122,9 +137,14 @@ public static class TrainingPipeline
         var testY = split.Test.Select(i => labels[i]).ToArray();
         Lap("split");
 
-        // Cross-validation does not depend on the model below: it fits its folds on the other cores meanwhile,
-        // and "cross-validate" then times only what is left of it.
-        var crossValidation = options.CrossValidationFolds >= 2 ? Task.Run(() => CrossValidate(rows, labels, options)) : null;
+        // Cross-validation does not depend on the model below: given a second thread, it fits its folds there (and on
+        // any others) meanwhile, and "cross-validate" then times only what is left of it. Given one, it runs after.
+        var parallelism = options.Parallelism ?? TrainingParallelism.Default;
+        var crossValidate = options.CrossValidationFolds >= 2;
+        var crossValidation = crossValidate && parallelism.MaxDegree >= 2
+            ? Task.Factory.StartNew(() => CrossValidate(rows, labels, options, parallelism.MaxDegree - 1),
+                CancellationToken.None, TaskCreationOptions.DenyChildAttach, parallelism.Scheduler)
+            : null;
         var model = TierModelTrainer.Train(trainX, trainY, options.EffectiveTrainer);
         Lap("fit");
 
@@ -136,9 +156,9 @@ public static class TrainingPipeline
         Lap("evaluate");
 
         CrossValidationSummary? cv = null;
-        if (crossValidation is not null)
+        if (crossValidate)
         {
-            cv = crossValidation.GetAwaiter().GetResult();
+            cv = crossValidation?.GetAwaiter().GetResult() ?? CrossValidate(rows, labels, options, maxDegree: 1);
             Lap("cross-validate");
         }
 
@@ -188,9 +208,13 @@ public static class TrainingPipeline
 
     /// <summary>
     /// Stratified k-fold over all rows (train and test), as the peer script does; over a stratified sample of
-    /// <see cref="TrainingOptions.CrossValidationMaxRows"/> when there are more.
+    /// <see cref="TrainingOptions.CrossValidationMaxRows"/> when there are more. Its folds run side by side as
+    /// <see cref="TrainingOptions.Parallelism"/> allows.
     /// </summary>
-    public static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options)
+    public static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options) =>
+        CrossValidate(rows, labels, options, (options.Parallelism ?? TrainingParallelism.Default).MaxDegree);
+
+    private static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options, int maxDegree)
     {
         int? sampledFrom = null;
         if (options.CrossValidationMaxRows > 0 && rows.Count > options.CrossValidationMaxRows)
@@ -205,8 +229,9 @@ public static class TrainingPipeline
         var accuracies = new double[k];
         var f1s = new double[k];
         // Folds are independent single-threaded fits with fixed seeds, so running them side by side gives the
-        // same figures as one after the other, in about 1/cores of the time.
-        Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, f =>
+        // same figures as one after the other, in about 1/threads of the time.
+        var scheduler = (options.Parallelism ?? TrainingParallelism.Default).Scheduler;
+        Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = maxDegree, TaskScheduler = scheduler }, f =>
         {
             var s = Splits.Fold(folds, f);
             var model = TierModelTrainer.Train(s.Train.Select(i => rows[i].Features).ToArray(), s.Train.Select(i => labels[i]).ToArray(), options.EffectiveTrainer);

@@ -91,7 +91,7 @@ public static partial class BenchPagesVerb
     private sealed record PageResult(string Page, double MedianMs, double P95Ms, double MinMs, double MaxMs, long Bytes);
 
     /// <summary>The static SSR login form: GET it for the antiforgery token (and its cookie), POST it back.</summary>
-    private static async Task SignInAsync(HttpClient http, string user, string password, CancellationToken ct)
+    internal static async Task SignInAsync(HttpClient http, string user, string password, CancellationToken ct)
     {
         var form = await http.GetStringAsync("/account/login", ct);
         var token = AntiforgeryToken().Match(form);
@@ -120,7 +120,7 @@ public static partial class BenchPagesVerb
         return (ms, body.LongLength);
     }
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(IReadOnlyList<double> values, double p)
     {
         var sorted = values.Order().ToArray();
         // Nearest rank: the p95 of 20 runs is the 19th value, so it reports a real request, not an interpolation.
@@ -128,7 +128,7 @@ public static partial class BenchPagesVerb
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

@@ -38,6 +38,7 @@ public sealed class EngagementTrainingService(
     TrainingDataQueries data,
     CalibrationQueries calibration,
     ActiveModelCache cache,
+    TrainingThreads threads,
     IOptions<EngagementTrainingOptions> options,
     ILogger<EngagementTrainingService> logger)
     : IModelKindTrainer<EngagementTrainingService.Run, LoadedModel, TrainingOutcome>
@@ -135,7 +136,8 @@ public sealed class EngagementTrainingService(
     {
         var prepared = run.Prepared!;
         var input = new TrainingInput(prepared.Rows, prepared.FeatureSet, prepared.Scheme, prepared.Thresholds);
-        var result = run.Result = TrainingPipeline.Run(input, prepared.PipelineOptions, run.CompareWith, progress);
+        var pipelineOptions = prepared.PipelineOptions with { Parallelism = threads.Parallelism };
+        var result = run.Result = TrainingPipeline.Run(input, pipelineOptions, run.CompareWith, progress);
         run.Warnings.AddRange(result.Warnings);
         return result.Timings;
     }

@@ -45,7 +45,7 @@ public interface IModelKindTrainer<TRun, TModel, TOutcome>
     void CompareWith(TRun run, TModel? active);
 
     /// <summary>
-    /// Step <c>fit</c>, on a pool thread. Returns the timings of the fit's own steps (each also passed to
+    /// Step <c>fit</c>, on a training thread (<see cref="TrainingThreads"/>), never the request pool. Returns the timings of the fit's own steps (each also passed to
     /// <paramref name="progress"/> as it ends), or null to record the whole fit as one step <c>fit</c>.
     /// </summary>
     IReadOnlyList<StepTiming>? Fit(TRun run, Action<StepTiming> progress);
@@ -77,6 +77,7 @@ public sealed class TrainingLifecycle(
     IDbContextFactory<ViralityDbContext> contexts,
     ModelRegistryStore registry,
     NpgsqlDataSource dataSource,
+    TrainingThreads threads,
     TimeProvider clock)
 {
     public const string LockHeldMessage = "Another training run is in progress (its advisory lock is held); this launch was refused.";
@@ -128,8 +129,9 @@ public sealed class TrainingLifecycle(
 
                 step = "fit";
                 sw.Restart();
-                // The fit is synchronous and CPU-bound; the budget abandons the wait, and the lock is only released
-                // once the fit really ends (see finally), so a timed-out fit never overlaps the next one.
+                // The fit is synchronous and CPU-bound: on the training threads, so requests and pages keep the
+                // pool. The budget abandons the wait, and the lock is only released once the fit really ends (see
+                // finally), so a timed-out fit never overlaps the next one.
                 var live = new List<StepTiming>(timings);
                 void Progress(StepTiming done)
                 {
@@ -141,7 +143,7 @@ public sealed class TrainingLifecycle(
                     }
                     ReportProgress(kind, row, snapshot);
                 }
-                var fitting = Task.Run(() => kind.Fit(run, Progress), CancellationToken.None);
+                var fitting = threads.Run(() => kind.Fit(run, Progress));
                 fit = fitting;
                 var fitSteps = await fitting.WaitAsync(budget.Token);
                 timings.AddRange(fitSteps ?? [new StepTiming("fit", sw.Elapsed.TotalMilliseconds)]);

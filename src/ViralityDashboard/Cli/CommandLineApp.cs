@@ -47,6 +47,7 @@ internal static class CommandLineApp
         root.Subcommands.Add(BenchTrainVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(UsersVerb.Create());
         root.Subcommands.Add(BenchPagesVerb.Create(BenchCli.Instance));
+        root.Subcommands.Add(BenchServeVerb.Create(BenchCli.Instance));
         return root;
     }
 }

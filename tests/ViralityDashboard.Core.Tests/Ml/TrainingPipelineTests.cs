@@ -119,4 +119,91 @@ public class TrainingPipelineTests
         Assert.InRange(result.TestCount, 240, 360);
         Assert.Equal(split, result.Split);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task RunsItsFoldsOnTheGivenSchedulerAtMostMaxDegreeAtOnceWithTheSameFigures(int maxDegree)
+    {
+        using var threads = new CountingThreads(6);
+        var options = new TrainingOptions(CheckLeakage: false, Parallelism: new TrainingParallelism(maxDegree, threads));
+
+        var result = await Task.Factory.StartNew(() => TrainingPipeline.Run(Input, options), CancellationToken.None, TaskCreationOptions.None, threads);
+
+        var onThePool = TrainingPipeline.Run(Input, new TrainingOptions(CheckLeakage: false));
+        Assert.Equal(onThePool.CrossValidation!.FoldAccuracies, result.CrossValidation!.FoldAccuracies);
+        Assert.Equal(onThePool.Weights!.Weights, result.Weights!.Weights);
+        Assert.InRange(threads.PeakBusy, 1, maxDegree);
+        // The run itself; from two threads the cross-validation beside the fit; from three its folds side by side.
+        Assert.InRange(threads.Queued, maxDegree, int.MaxValue);
+        Assert.Equal(0, threads.RanOnThePool);
+    }
+
+    /// <summary>A scheduler of dedicated threads that counts how many are busy at once.</summary>
+    private sealed class CountingThreads : TaskScheduler, IDisposable
+    {
+        [ThreadStatic] private static CountingThreads? _mine;
+        private readonly System.Collections.Concurrent.BlockingCollection<Task> _queue = new();
+        private readonly LinkedList<Task> _pending = new();
+        private int _busy, _peak, _queued, _onPool;
+
+        public CountingThreads(int count)
+        {
+            for (var i = 0; i < count; i++)
+                new Thread(() =>
+                {
+                    _mine = this;
+                    foreach (var task in _queue.GetConsumingEnumerable())
+                    {
+                        lock (_pending)
+                            if (!_pending.Remove(task))
+                                continue; // already inlined by a waiting thread
+                        Execute(task);
+                    }
+                }) { IsBackground = true }.Start();
+        }
+
+        public int PeakBusy => _peak;
+        public int Queued => _queued;
+        public int RanOnThePool => _onPool;
+
+        protected override void QueueTask(Task task)
+        {
+            Interlocked.Increment(ref _queued);
+            lock (_pending)
+                _pending.AddLast(task);
+            _queue.Add(task);
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
+        {
+            if (_mine != this)
+                return false;
+            if (taskWasPreviouslyQueued)
+                lock (_pending)
+                    if (!_pending.Remove(task))
+                        return false;
+            return TryExecuteTask(task);
+        }
+
+        protected override IEnumerable<Task> GetScheduledTasks()
+        {
+            lock (_pending)
+                return _pending.ToArray();
+        }
+
+        public void Dispose() => _queue.CompleteAdding();
+
+        private void Execute(Task task)
+        {
+            var busy = Interlocked.Increment(ref _busy);
+            lock (_pending)
+                _peak = Math.Max(_peak, busy);
+            if (Thread.CurrentThread.IsThreadPoolThread)
+                Interlocked.Increment(ref _onPool);
+            TryExecuteTask(task);
+            Interlocked.Decrement(ref _busy);
+        }
+    }
 }

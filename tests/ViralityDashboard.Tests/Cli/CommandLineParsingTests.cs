@@ -12,6 +12,8 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-train")]
     [InlineData("bench-import")]
     [InlineData("bench-pages")]
+    [InlineData("bench-serve")]
+    [InlineData("bench-serve --videos 200000 --seconds 15 --concurrency 32")]
     [InlineData("seed-demo")]
     [InlineData("seed-demo --analyzed 600")]
     [InlineData("seed-demo --videos 100 --analyzed 60 --unrated 40")]
@@ -27,6 +29,7 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-train --folds 1", "--folds must be 0")]
     [InlineData("bench-import --runs 0", "--runs must be at least 1")]
     [InlineData("bench-pages --warmup -1", "--warmup cannot be negative")]
+    [InlineData("bench-serve --concurrency 0", "--concurrency must be at least 1")]
     [InlineData("seed-demo --videos 100", "cannot exceed --videos (100)")]
     [InlineData("seed-demo --analyzed -1", "cannot be negative")]
     public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)

@@ -1,0 +1,305 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
+
+/// <summary>
+/// Does training starve the web app (issue 10 §1)? Measures <c>POST /api/predict</c> under closed-loop load and one
+/// page's first render, first idle and then while a retrain runs, in one run on one machine, and checks the target:
+/// during training p99 ≤ 3 × idle p99 + 20 ms and no request over 250 ms. Either against <c>--url</c> (a running app
+/// with an active engagement model, started with the API key and owner password given here), or it seeds a scratch
+/// <c>--data-dir</c> with generated videos and starts the app itself, set to train on all of them.
+/// </summary>
+public static class BenchServeVerb
+{
+    public const double TargetFactor = 3, TargetSlackMs = 20, TargetMaxMs = 250;
+
+    private const string PredictBody =
+        """{"views":184200,"likes":21450,"shares":1320,"comments":486,"saves":2210,"durationSeconds":27.5,"hashtags":["fyp","cooking","pasta","recipe","foodtok"],"soundName":"original sound - chefmia","soundOriginal":true,"description":"15-minute garlic butter pasta #fyp #cooking","authorFollowers":48300,"authorVerified":false,"postedAt":"2026-10-14T18:32:00Z"}""";
+
+    public static Command Create(IBenchCli cli)
+    {
+        var url = new Option<string?>("--url") { Description = "A running app to measure; without it the app is started on --data-dir" };
+        var videos = new Option<int>("--videos") { Description = "Generated videos in the scratch data dir; the retrain reads all of them", DefaultValueFactory = _ => 1_000_000 };
+        var seconds = new Option<int>("--seconds") { Description = "Length of the idle phase; the training phase lasts as long as the retrain", DefaultValueFactory = _ => 20 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Closed-loop /api/predict clients", DefaultValueFactory = _ => 16 };
+        var page = new Option<string>("--page") { Description = "The page whose first render is timed (one request at a time)", DefaultValueFactory = _ => "/training" };
+        var port = new Option<int>("--port") { Description = "Port of the app this verb starts", DefaultValueFactory = _ => 5077 };
+        var trainer = new Option<string>("--trainer") { Description = "Trainer of the measured retrain", DefaultValueFactory = _ => "lbfgs" };
+        var apiKey = new Option<string?>("--api-key") { Description = "API key (default: Virality__ApiKey, or a generated one for the app started here)" };
+        var password = new Option<string?>("--password") { Description = "Owner password (default: Virality__Owner__Password, or BenchServe-Owner1 for the app started here)" };
+        var json = cli.Json();
+        var command = new Command("bench-serve", "Benchmark /api/predict and a page's first render idle and during a retrain: p50, p99, max and the issue 10 target")
+            { url, videos, seconds, concurrency, page, port, trainer, apiKey, password, json };
+        foreach (var (option, minimum) in new[] { (videos, 1000), (seconds, 1), (concurrency, 1) })
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < minimum)
+                    r.AddError($"{option.Name} must be at least {minimum}");
+            });
+        command.SetAction(async (parse, ct) =>
+        {
+            var asJson = parse.GetValue(json);
+            void Say(string line)
+            {
+                if (asJson) Console.Error.WriteLine(line);
+                else AnsiConsole.WriteLine(line);
+            }
+            var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("Virality__ApiKey");
+            var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("Virality__Owner__Password");
+            var baseUrl = parse.GetValue(url);
+            Process? app = null;
+            try
+            {
+                if (baseUrl is null)
+                {
+                    var dataDir = parse.GetValue(cli.DataDir)
+                        ?? throw new ArgumentException("Give --url of a running app, or a scratch --data-dir for the app this verb starts (never your real one: it adds videos and models).");
+                    key ??= $"bench-serve-{Guid.NewGuid():N}";
+                    secret ??= "BenchServe-Owner1";
+                    if (!Directory.Exists(dataDir))
+                    {
+                        Say($"Seeding {parse.GetValue(videos):N0} generated videos into {dataDir} …");
+                        var seeding = Stopwatch.StartNew();
+                        using var seed = Start(["seed-demo", "--data-dir", dataDir, "--videos", parse.GetValue(videos).ToString(), "--analyzed", "300"], new(), null);
+                        await seed.WaitForExitAsync(ct);
+                        if (seed.ExitCode != 0)
+                            throw new InvalidOperationException($"seed-demo failed (exit code {seed.ExitCode}).");
+                        Say($"Seeded in {seeding.Elapsed.TotalSeconds:N0} s.");
+                    }
+                    else
+                        Say($"{dataDir} exists: using its videos as they are.");
+                    baseUrl = $"http://127.0.0.1:{parse.GetValue(port)}";
+                    var log = Path.Combine(Path.GetTempPath(), $"bench-serve-app-{Environment.ProcessId}.log");
+                    app = Start(["--data-dir", dataDir], new()
+                    {
+                        ["ASPNETCORE_URLS"] = baseUrl,
+                        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                        ["Virality__ApiKey"] = key,
+                        ["Virality__Owner__Password"] = secret,
+                        ["Virality__Training__MaxVideos"] = parse.GetValue(videos).ToString(),
+                        ["Virality__Training__GateMinimumAccuracy"] = "0",
+                        ["Virality__Training__TimeBudgetSeconds"] = "3600",
+                        ["Logging__LogLevel__Default"] = "Warning",
+                    }, log);
+                    Say($"Started the app (pid {app.Id}) on {baseUrl}; its output goes to {log}");
+                    await WaitHealthyAsync(baseUrl, app, ct);
+                }
+                if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
+                    throw new ArgumentException("Give --api-key and --password (or Virality__ApiKey and Virality__Owner__Password) of the app at --url.");
+
+                using var api = Client(baseUrl, parse.GetValue(concurrency) + 2, cookies: false);
+                api.DefaultRequestHeaders.Add("X-Api-Key", key);
+                using var pages = Client(baseUrl, 2, cookies: true);
+                await BenchPagesVerb.SignInAsync(pages, "owner", secret, ct);
+                var retrainBody = JsonSerializer.Serialize(new { trainer = parse.GetValue(trainer) });
+
+                using (var probe = await PredictAsync(api, ct))
+                {
+                    if (probe.StatusCode == HttpStatusCode.Conflict)
+                    {
+                        Say("No active engagement model yet: training one first (not timed) …");
+                        var first = await RetrainAsync(api, retrainBody, ct);
+                        await WaitRunAsync(api, first, ct);
+                    }
+                }
+
+                var c = parse.GetValue(concurrency);
+                var pagePath = parse.GetValue(page)!;
+                // Warm-up: JIT, connection pools, the model cache.
+                await MeasureAsync(api, pages, pagePath, c, Until(TimeSpan.FromSeconds(3)), ct);
+                Say($"Idle: {c} predict clients and one page client for {parse.GetValue(seconds)} s …");
+                var loadIdle = BenchPagesVerb.LoadAverage();
+                var idle = await MeasureAsync(api, pages, pagePath, c, Until(TimeSpan.FromSeconds(parse.GetValue(seconds))), ct);
+
+                Say("Training: the same load from the retrain request until its run ends …");
+                var trainingClock = Stopwatch.StartNew();
+                var requestId = await RetrainAsync(api, retrainBody, ct);
+                var run = WaitRunAsync(api, requestId, ct);
+                var during = await MeasureAsync(api, pages, pagePath, c, () => !run.IsCompleted, ct);
+                var finished = await run;
+                var trainingSeconds = trainingClock.Elapsed.TotalSeconds;
+                var loadDuring = BenchPagesVerb.LoadAverage();
+
+                var rows = new[]
+                {
+                    Row("predict", "idle", idle.Predict, idle.Seconds), Row("predict", "training", during.Predict, during.Seconds),
+                    Row(pagePath, "idle", idle.Page, idle.Seconds), Row(pagePath, "training", during.Page, during.Seconds),
+                };
+                var verdicts = new[] { Verdict("predict", rows[0], rows[1]), Verdict(pagePath, rows[2], rows[3]) };
+                if (asJson)
+                {
+                    cli.WriteJson(new
+                    {
+                        Url = baseUrl, Concurrency = c, Rows = rows, Targets = verdicts, Run = finished, TrainingSeconds = trainingSeconds,
+                        LoadAverageIdle = loadIdle, LoadAverageTraining = loadDuring, Cores = Environment.ProcessorCount,
+                    });
+                    return verdicts.All(v => v.Met) ? 0 : 1;
+                }
+                var table = new Table().AddColumns("what", "phase", "requests", "req/s", "p50 ms", "p99 ms", "max ms");
+                foreach (var r in rows)
+                    table.AddRow(r.What, r.Phase, r.Requests.ToString("N0"), r.PerSecond.ToString("N0"), r.P50Ms.ToString("N2"), r.P99Ms.ToString("N2"), r.MaxMs.ToString("N1"));
+                AnsiConsole.Write(table);
+                AnsiConsole.WriteLine($"Retrain: {finished} in {trainingSeconds:N1} s. Load average {loadIdle} before, {loadDuring} after ({Environment.ProcessorCount} cores; this client shares them).");
+                foreach (var v in verdicts)
+                    AnsiConsole.WriteLine($"Target {v.What}: training p99 {v.TrainingP99Ms:N1} ms ≤ {v.AllowedP99Ms:N1} ms (3 × idle p99 + 20) and max {v.TrainingMaxMs:N1} ms ≤ {TargetMaxMs} ms: {(v.Met ? "met" : "NOT met")}");
+                return verdicts.All(v => v.Met) ? 0 : 1;
+            }
+            finally
+            {
+                if (app is { HasExited: false })
+                {
+                    // SIGTERM, so the app stops its embedded cluster; killed only if it does not end.
+                    Process.Start("kill", ["-TERM", app.Id.ToString()])?.WaitForExit();
+                    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                    try { await app.WaitForExitAsync(stop.Token); }
+                    catch (OperationCanceledException) { app.Kill(entireProcessTree: true); }
+                }
+                app?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    public sealed record PhaseRow(string What, string Phase, int Requests, double PerSecond, double P50Ms, double P99Ms, double MaxMs);
+
+    public sealed record TargetVerdict(string What, double IdleP99Ms, double TrainingP99Ms, double AllowedP99Ms, double TrainingMaxMs, bool Met);
+
+    private static PhaseRow Row(string what, string phase, List<double> ms, double seconds) => ms.Count == 0
+        ? new(what, phase, 0, 0, double.NaN, double.NaN, double.NaN)
+        : new(what, phase, ms.Count, ms.Count / seconds, BenchPagesVerb.Percentile(ms, 0.5), BenchPagesVerb.Percentile(ms, 0.99), ms.Max());
+
+    private static TargetVerdict Verdict(string what, PhaseRow idle, PhaseRow training)
+    {
+        var allowed = TargetFactor * idle.P99Ms + TargetSlackMs;
+        return new(what, idle.P99Ms, training.P99Ms, allowed, training.MaxMs, training.P99Ms <= allowed && training.MaxMs <= TargetMaxMs);
+    }
+
+    private static Func<bool> Until(TimeSpan length)
+    {
+        var clock = Stopwatch.StartNew();
+        return () => clock.Elapsed < length;
+    }
+
+    /// <summary>Closed loops: each predict client sends its next request when the last answer is read; one page client likewise.</summary>
+    private static async Task<(List<double> Predict, List<double> Page, double Seconds)> MeasureAsync(HttpClient api, HttpClient pages, string page, int clients, Func<bool> keepGoing, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var predictLoops = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            var times = new List<double>();
+            while (keepGoing())
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await PredictAsync(api, ct);
+                await response.Content.ReadAsByteArrayAsync(ct);
+                times.Add(sw.Elapsed.TotalMilliseconds);
+                if (response.StatusCode != HttpStatusCode.OK)
+                    throw new InvalidOperationException($"/api/predict answered HTTP {(int)response.StatusCode}; the timings would not be of predictions.");
+            }
+            return times;
+        }, ct)).ToArray();
+        var pageLoop = Task.Run(async () =>
+        {
+            var times = new List<double>();
+            while (keepGoing())
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await pages.GetAsync(page, HttpCompletionOption.ResponseContentRead, ct);
+                times.Add(sw.Elapsed.TotalMilliseconds);
+                if (response.StatusCode != HttpStatusCode.OK)
+                    throw new InvalidOperationException($"GET {page} answered HTTP {(int)response.StatusCode}.");
+            }
+            return times;
+        }, ct);
+        var predict = (await Task.WhenAll(predictLoops)).SelectMany(t => t).ToList();
+        return (predict, await pageLoop, clock.Elapsed.TotalSeconds);
+    }
+
+    private static Task<HttpResponseMessage> PredictAsync(HttpClient api, CancellationToken ct) =>
+        api.PostAsync("/api/predict", new StringContent(PredictBody, Encoding.UTF8, "application/json"), ct);
+
+    private static async Task<string> RetrainAsync(HttpClient api, string body, CancellationToken ct)
+    {
+        using var response = await api.PostAsync("/api/retrain", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"POST /api/retrain answered HTTP {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("requestId").GetString()!;
+    }
+
+    /// <summary>Polls the run (on its own connection, not timed) until it ends; its final status.</summary>
+    private static async Task<string> WaitRunAsync(HttpClient api, string requestId, CancellationToken ct)
+    {
+        while (true)
+        {
+            await Task.Delay(500, ct);
+            using var response = await api.GetAsync($"/api/runs/{requestId}", ct);
+            if (response.StatusCode != HttpStatusCode.OK)
+                continue;
+            // Queued: {"requestId","status"}; once its row exists, the run's detail {"run": {"status", …}, …}.
+            var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
+            var status = (root.TryGetProperty("run", out var row) ? row : root).GetProperty("status").GetString();
+            if (status is not ("queued" or "running"))
+                return status!;
+        }
+    }
+
+    private static HttpClient Client(string baseUrl, int connections, bool cookies) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseCookies = cookies, CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(baseUrl),
+            Timeout = TimeSpan.FromSeconds(120),
+        };
+
+    /// <summary>This same executable (a verb, or the web app) as a child process.</summary>
+    private static Process Start(string[] args, Dictionary<string, string> environment, string? log)
+    {
+        var self = Environment.ProcessPath!;
+        var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = log is not null, RedirectStandardError = log is not null };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        var process = Process.Start(info)!;
+        if (log is not null)
+        {
+            var writer = new StreamWriter(log) { AutoFlush = true };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (writer) writer.WriteLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (writer) writer.WriteLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+        return process;
+    }
+
+    private static async Task WaitHealthyAsync(string baseUrl, Process app, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            if (app.HasExited)
+                throw new InvalidOperationException($"The app exited with code {app.ExitCode} before it was healthy; see its log.");
+            try
+            {
+                using var response = await http.GetAsync("/health", ct);
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(500, ct);
+        }
+        throw new TimeoutException("The app was not healthy within 5 minutes.");
+    }
+}

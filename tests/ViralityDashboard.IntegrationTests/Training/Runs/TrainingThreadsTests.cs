@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using ViralityDashboard.IntegrationTests.Fixtures;
+using ViralityDashboard.Training.Runs;
+
+namespace ViralityDashboard.IntegrationTests.Training.Runs;
+
+[Collection(PostgresCollection.Name)]
+public sealed class TrainingThreadsTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task DefaultsToOneFewerThreadThanTheCoresAndAtLeastOne()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+
+        var threads = db.Get<TrainingThreads>();
+
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), threads.MaximumConcurrencyLevel);
+        Assert.Equal(threads.MaximumConcurrencyLevel, threads.Parallelism.MaxDegree);
+        Assert.Equal([1, 1, 1, 7], new[] { 0, 1, 2, 8 }.Select(TrainingThreadsOptions.DefaultThreads));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100_000)]
+    public async Task RefusesANegativeCountOrMoreThreadsThanCores(int threads)
+    {
+        await using var db = await postgres.CreateDatabaseAsync(new Dictionary<string, string?> { ["Virality:Training:MaxTrainingThreads"] = threads.ToString() });
+
+        var error = Assert.Throws<OptionsValidationException>(() => db.Get<IOptions<TrainingThreadsOptions>>().Value);
+
+        Assert.Contains("MaxTrainingThreads", error.Message);
+    }
+}
