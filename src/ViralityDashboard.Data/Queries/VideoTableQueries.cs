@@ -12,7 +12,7 @@ public enum VideoSort { Id, Views, Likes, Comments, Shares, PostedAt }
 public sealed record VideoPageRequest(int Page, int PageSize, string? Filter = null, VideoSort Sort = VideoSort.Id, bool Descending = true);
 
 public sealed record VideoRow(
-    long Id, string PlatformVideoId, string? AuthorHandle, string? Description, long Views, long Likes, long Comments, long Shares,
+    long Id, string PlatformVideoId, string? AuthorHandle, string? Description, long Views, long Likes, long? Comments, long Shares,
     long? Saves, double? DurationSeconds, DateTimeOffset? CreatedAt, DataQualityFlags QualityFlags);
 
 /// <param name="Total">Matching rows; an estimate from the planner statistics when <paramref name="TotalIsEstimate"/>.</param>
