@@ -31,9 +31,9 @@ public class DataQualityTests
     {
         var features = FeatureExtractor.ExtractSeed15(CommentsOff);
 
-        Assert.Equal(0f, features[FeatureSet.Seed15.IndexOf(FeatureSet.CommentRate)]);
-        Assert.Equal(0f, features[FeatureSet.Seed15.IndexOf(FeatureSet.CommentToLikeRatio)]);
-        Assert.Equal(0.08f, features[FeatureSet.Seed15.IndexOf(FeatureSet.LikeRate)], 5);
+        Assert.Equal(0f, features[FeatureSet.Seed15.IndexOf(SeedFeatures.CommentRate)]);
+        Assert.Equal(0f, features[FeatureSet.Seed15.IndexOf(SeedFeatures.CommentToLikeRatio)]);
+        Assert.Equal(0.08f, features[FeatureSet.Seed15.IndexOf(SeedFeatures.LikeRate)], 5);
         Assert.Throws<ArgumentException>(() => WeightedEngagementScore.Compute(CommentsOff));
     }
 }
