@@ -39,15 +39,18 @@ public static class FeatureExtractor
         var saves = EffectiveSaves(v);
         var hasFollowers = v.AuthorFollowers is > 0;
         var posted = v.CreatedAt?.UtcDateTime;
+        // Unknown comments (turned off) give 0 for both comment rates, as an unknown posting time gives 0: such
+        // videos are flagged and never trained on, and the API and the predictor form require a comment count.
+        double comments = v.Comments ?? 0;
 
         return
         [
             Clamp01(v.Shares / views),
-            Clamp01(v.Comments / views),
+            Clamp01(comments / views),
             Clamp01(likes / views),
             Clamp01(saves / views),
             likes > 0 ? Clamp01(v.Shares / likes) : 0f,
-            likes > 0 ? Clamp01(v.Comments / likes) : 0f,
+            likes > 0 ? Clamp01(comments / likes) : 0f,
             Clamp01((v.DurationSeconds ?? DefaultDurationSeconds) / 180.0),
             Clamp01(v.Hashtags.Count / 30.0),
             string.IsNullOrWhiteSpace(v.SoundName) ? 0f : 1f,

@@ -11,6 +11,8 @@ public enum DataQualityFlags
     ZeroDuration = 2,
     /// <summary>More likes than views: the counters come from different moments.</summary>
     LikesExceedViews = 4,
+    /// <summary>No comment count: comments are turned off on the video. WES and the comment rates need it.</summary>
+    CommentsUnknown = 8,
 }
 
 public static class DataQuality
@@ -24,6 +26,8 @@ public static class DataQuality
             flags |= DataQualityFlags.ZeroDuration;
         if (v.Views > 0 && v.Likes > v.Views)
             flags |= DataQualityFlags.LikesExceedViews;
+        if (v.Comments is null)
+            flags |= DataQualityFlags.CommentsUnknown;
         return flags;
     }
 

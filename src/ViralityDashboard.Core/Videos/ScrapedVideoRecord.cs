@@ -11,7 +11,8 @@ public sealed record ScrapedVideoRecord
     public long Views { get; init; }
     public long Likes { get; init; }
     public long Shares { get; init; }
-    public long Comments { get; init; }
+    /// <summary>Null when comments are turned off on the video: TikTok then reports no count at all.</summary>
+    public long? Comments { get; init; } = 0;
     public long? Saves { get; init; }
     public double? DurationSeconds { get; init; }
     public IReadOnlyList<string> Hashtags { get; init; } = [];

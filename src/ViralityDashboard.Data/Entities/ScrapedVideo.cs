@@ -10,7 +10,8 @@ public sealed class ScrapedVideo
     public long Views { get; set; }
     public long Likes { get; set; }
     public long Shares { get; set; }
-    public long Comments { get; set; }
+    /// <summary>Null when comments are turned off on the video (flagged <c>CommentsUnknown</c>).</summary>
+    public long? Comments { get; set; }
     public long? Saves { get; set; }
     public double? DurationSeconds { get; set; }
     public string[] Hashtags { get; set; } = [];

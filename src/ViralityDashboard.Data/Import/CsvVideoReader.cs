@@ -84,7 +84,8 @@ internal static class CsvVideoReader
                 Views = FieldRules.Count("views", Field("views")),
                 Likes = FieldRules.Count("likes", Field("likes")),
                 Shares = FieldRules.Count("shares", Field("shares")),
-                Comments = FieldRules.Count("comments", Field("comments")),
+                // An empty cell: comments are turned off on the video, and TikTok gives no count.
+                Comments = FieldRules.OptionalCount("comments", Field("comments")),
                 Saves = FieldRules.OptionalCount("saves", Field("saves")),
                 DurationSeconds = FieldRules.Duration(Field("duration_seconds")),
                 Hashtags = FieldRules.Hashtags((Field("hashtags") ?? "").Split('|')),

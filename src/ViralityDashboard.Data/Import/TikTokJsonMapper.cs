@@ -37,7 +37,8 @@ internal static class TikTokJsonMapper
             Views = RequiredCount(item, "playCount"),
             Likes = RequiredCount(item, "diggCount"),
             Shares = RequiredCount(item, "shareCount"),
-            Comments = RequiredCount(item, "commentCount"),
+            // Absent or null when comments are turned off on the video: stored as unknown, and flagged.
+            Comments = Long(item, "commentCount") is long c ? FieldRules.Count("commentCount", c) : null,
             Saves = null, // tiktok-scraper does not report saves
             DurationSeconds = Number(Child(item, "videoMeta"), "duration", "videoMeta.duration") is double d ? FieldRules.Duration("videoMeta.duration", d) : null,
             Hashtags = FieldRules.Hashtags(Array(item, "hashtags").Select(h => Str(h, "name"))),
@@ -66,13 +67,14 @@ internal static class TikTokJsonMapper
         var music = Child(item, "music");
         var author = Child(item, "author");
         var saves = Long(stats, "collectCount") ?? Long(statsV2, "collectCount");
+        var comments = Long(stats, "commentCount") ?? Long(statsV2, "commentCount"); // none: comments turned off
         return new ScrapedVideoRecord
         {
             VideoId = FieldRules.VideoId(Str(item, "id")),
             Views = FieldRules.Count("stats.playCount", Stat("playCount")),
             Likes = FieldRules.Count("stats.diggCount", Stat("diggCount")),
             Shares = FieldRules.Count("stats.shareCount", Stat("shareCount")),
-            Comments = FieldRules.Count("stats.commentCount", Stat("commentCount")),
+            Comments = comments is long c ? FieldRules.Count("stats.commentCount", c) : null,
             Saves = saves is long s ? FieldRules.Count("stats.collectCount", s) : null,
             // Photo posts report a duration of 0: they have none.
             DurationSeconds = isPhotoPost ? null : Number(video, "duration", "video.duration") is double d ? FieldRules.Duration("video.duration", d) : null,

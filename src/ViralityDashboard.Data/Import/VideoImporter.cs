@@ -249,7 +249,9 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
 
     /// <summary>
     /// Update the videos we know, insert the rest. Counts are replaced by the newer scrape; descriptive
-    /// fields the new source lacks (saves from tiktok-scraper, say) keep what an earlier import stored.
+    /// fields the new source lacks (saves from tiktok-scraper, say) keep what an earlier import stored. Comments
+    /// are a count, not a description: turned off since, they become unknown (NULL, flagged), since an older
+    /// count beside this scrape's views would give a comment rate of two moments.
     /// The table lock makes concurrent imports take turns (readers carry on), so no ON CONFLICT is needed.
     /// A load that at least a third of the table will be new drops the key index and builds it again
     /// afterwards, and the secondary indexes with it: a sorted build is several times cheaper than a million

@@ -551,7 +551,7 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("author_verified");
 
-                    b.Property<long>("Comments")
+                    b.Property<long?>("Comments")
                         .HasColumnType("bigint")
                         .HasColumnName("comments");
 

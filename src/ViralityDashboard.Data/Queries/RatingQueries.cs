@@ -7,7 +7,7 @@ namespace ViralityDashboard.Data.Queries;
 /// <summary>A video waiting for (or shown with) a rating, with what a rater needs to judge it.</summary>
 public sealed record RatingQueueItem(
     long Id, string PlatformVideoId, string? AuthorHandle, string? Description, IReadOnlyList<string> Hashtags,
-    string? SoundName, long Views, long Likes, long Comments, long Shares, long? Saves, double? DurationSeconds,
+    string? SoundName, long Views, long Likes, long? Comments, long Shares, long? Saves, double? DurationSeconds,
     DateTimeOffset? CreatedAt)
 {
     public string TikTokUrl => $"https://www.tiktok.com/@{AuthorHandle ?? "_"}/video/{PlatformVideoId}";

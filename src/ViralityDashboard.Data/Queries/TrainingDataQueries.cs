@@ -48,7 +48,7 @@ public sealed class TrainingDataQueries(IDbContextFactory<ViralityDbContext> con
                 Views = reader.GetInt64(2),
                 Likes = reader.GetInt64(3),
                 Shares = reader.GetInt64(4),
-                Comments = reader.GetInt64(5),
+                Comments = reader.IsDBNull(5) ? null : reader.GetInt64(5),
                 Saves = reader.IsDBNull(6) ? null : reader.GetInt64(6),
                 DurationSeconds = reader.IsDBNull(7) ? null : reader.GetDouble(7),
                 Hashtags = reader.GetFieldValue<string[]>(8),

@@ -12,7 +12,7 @@ public enum VideoSort { Id, Views, Likes, Comments, Shares, PostedAt }
 public sealed record VideoPageRequest(int Page, int PageSize, string? Filter = null, VideoSort Sort = VideoSort.Id, bool Descending = true);
 
 public sealed record VideoRow(
-    long Id, string PlatformVideoId, string? AuthorHandle, string? Description, long Views, long Likes, long Comments, long Shares,
+    long Id, string PlatformVideoId, string? AuthorHandle, string? Description, long Views, long Likes, long? Comments, long Shares,
     long? Saves, double? DurationSeconds, DateTimeOffset? CreatedAt, DataQualityFlags QualityFlags);
 
 /// <param name="Total">Matching rows; an estimate from the planner statistics when <paramref name="TotalIsEstimate"/>.</param>
@@ -51,7 +51,8 @@ public sealed class VideoTableQueries(IDbContextFactory<ViralityDbContext> conte
             (VideoSort.Likes, false) => q.OrderBy(v => v.Likes).ThenBy(v => v.Id),
             (VideoSort.Likes, true) => q.OrderByDescending(v => v.Likes).ThenByDescending(v => v.Id),
             (VideoSort.Comments, false) => q.OrderBy(v => v.Comments).ThenBy(v => v.Id),
-            (VideoSort.Comments, true) => q.OrderByDescending(v => v.Comments).ThenByDescending(v => v.Id),
+            // Unknown comments (turned off) last, as ascending order puts them (PostgreSQL sorts NULL as largest).
+            (VideoSort.Comments, true) => q.OrderByDescending(v => v.Comments ?? -1).ThenByDescending(v => v.Id),
             (VideoSort.Shares, false) => q.OrderBy(v => v.Shares).ThenBy(v => v.Id),
             (VideoSort.Shares, true) => q.OrderByDescending(v => v.Shares).ThenByDescending(v => v.Id),
             (VideoSort.PostedAt, false) => q.OrderBy(v => v.CreatedAt).ThenBy(v => v.Id),

@@ -5,7 +5,8 @@ namespace ViralityDashboard.Data.Queries;
 
 /// <summary>
 /// The weighted engagement score in SQL, the one place it is written: (likes·w1 + comments·w2 + shares·w3 +
-/// saves·w4) / views, with saves estimated as likes × 0.15 when the source has none (as Core does).
+/// saves·w4) / views, with saves estimated as likes × 0.15 when the source has none (as Core does). NULL when
+/// comments are unknown (turned off): callers keep to unflagged rows, which have them.
 /// </summary>
 internal static class WesSql
 {

@@ -52,6 +52,23 @@ public sealed class CalibrationQueriesTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task PercentilesLeaveOutVideosWithCommentsTurnedOffBecauseWesNeedsComments()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await db.Get<VideoImporter>().ImportAsync(
+        [
+            Video("a", 100, 10), Video("b", 300, 90),
+            Video("comments-off", 1_000_000, 900_000) with { Comments = null },
+        ], new ImportOptions());
+
+        var s = await db.Get<CalibrationQueries>().ComputeAsync();
+
+        Assert.Equal(2, s.VideoCount);
+        Assert.Equal(200, s.Views["p50"], 9);
+        Assert.Equal(0.2, s.Wes["p50"], 9);
+    }
+
+    [Fact]
     public void ThresholdsForATierSchemeTakeItsPercentiles()
     {
         var snapshot = new CalibrationSnapshot(DateTimeOffset.UnixEpoch, 5,

@@ -44,4 +44,22 @@ public sealed class TrainingDataQueriesTests(PostgresFixture postgres)
         Assert.Null(all[3].CreatedAt);
         Assert.Null(all[3].Saves);
     }
+
+    [Fact]
+    public async Task LeavesOutVideosWithCommentsTurnedOffFromTheRowsAndTheTrainableCount()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var report = await db.Get<VideoImporter>().ImportAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            "video_id,views,likes,shares,comments,created_at\n"
+            + "7400000000000000001,1000,100,10,5,2025-01-01T10:00:00Z\n"
+            + "7400000000000000002,1000000,80000,900,,2025-01-02T10:00:00Z\n")), new ImportOptions());
+        await db.Get<VideoImporter>().ImportAsync([new() { VideoId = "record-comments-off", Views = 500, Likes = 5, Comments = null, CreatedAt = Day }], new ImportOptions());
+        var queries = db.Get<TrainingDataQueries>();
+
+        var rows = await queries.ReadNewestTrainableAsync(100, v => v.VideoId);
+
+        Assert.Equal((2L, 0L, 1L), (report.Inserted, report.Rejected, report.Flagged));
+        Assert.Equal(["7400000000000000001"], rows);
+        Assert.Equal(1, await queries.CountTrainableAsync());
+    }
 }

@@ -36,6 +36,8 @@ public sealed class PredictorInput
                     yield return $"{name} must not be negative.";
             if (Views is null)
                 yield return "Views are required (or switch to pre-posting).";
+            if (Comments is null) // a video with comments turned off: a comment rate of 0 would be a guess
+                yield return "Comments are required (or switch to pre-posting).";
         }
         if (DurationSeconds < 0)
             yield return "Duration must not be negative.";

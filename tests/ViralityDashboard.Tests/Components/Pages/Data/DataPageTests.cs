@@ -23,6 +23,9 @@ public sealed class DataPageTests : DashboardTestContext
     {
         public List<VideoPageRequest> Requests { get; } = [];
 
+        /// <summary>When set, the first row of every page.</summary>
+        public VideoRow? First { get; set; }
+
         public Task<VideoPage> GetPageAsync(VideoPageRequest request, CancellationToken ct = default)
         {
             Requests.Add(request);
@@ -30,6 +33,8 @@ public sealed class DataPageTests : DashboardTestContext
                 .Select(id => new VideoRow(id, $"73012345678{id:D8}", "dance.daily", $"caption of video {id}", id * 10, id, id / 10, id / 20, null, 21,
                     DateTimeOffset.Parse("2026-11-20T10:00:00Z"), id % 7 == 0 ? DataQualityFlags.ZeroDuration : DataQualityFlags.None))
                 .ToList();
+            if (First is not null)
+                rows[0] = First;
             return Task.FromResult(new VideoPage(rows, request.Filter is null ? 1_000_000 : 3, request.Filter is null));
         }
 
@@ -98,5 +103,24 @@ public sealed class DataPageTests : DashboardTestContext
         Assert.Contains("line 4", cut.Find("[data-testid=import-errors]").TextContent);
         Assert.Contains("not a number", cut.Find("[data-testid=import-errors]").TextContent);
         Assert.StartsWith("video_id,views", _imports.Content);
+    }
+
+    [Fact]
+    public void AVideoWithCommentsTurnedOffShowsADashForCommentsAndAFlagChip()
+    {
+        _videos.First = new VideoRow(42, "7400000000000000002", "quiet.creator", "comments are off here", 1_000_000, 80_000, null, 900, null, 15,
+            DateTimeOffset.Parse("2026-11-20T10:00:00Z"), DataQualityFlags.CommentsUnknown);
+        this.SignInAsViewer();
+
+        var cut = Render<DataPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("comments are off here", cut.Markup));
+        var headers = cut.FindAll("thead th").Select(th => th.TextContent.Trim()).ToList();
+        var row = cut.FindAll("tbody tr").First(tr => tr.TextContent.Contains("comments are off here"));
+        var cells = row.QuerySelectorAll("td");
+        Assert.Equal("—", cells[headers.FindIndex(h => h.StartsWith("Comments", StringComparison.Ordinal))].TextContent.Trim());
+        var chip = Assert.Single(row.QuerySelectorAll(".mud-chip"));
+        Assert.Equal("comments off", chip.TextContent.Trim());
+        Assert.Equal("1,000,000", cells[headers.FindIndex(h => h.StartsWith("Views", StringComparison.Ordinal))].TextContent.Trim());
     }
 }
