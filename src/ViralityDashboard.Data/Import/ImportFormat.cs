@@ -97,7 +97,7 @@ internal static class ImportFormat
     }
 
     /// <summary>Gives back the sniffed bytes, then the rest of the inner stream.</summary>
-    private sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream inner) : Stream
+    private sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream inner) : ForwardReadStream
     {
         private ReadOnlyMemory<byte> _head = head;
 
@@ -123,15 +123,5 @@ internal static class ImportFormat
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
             ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

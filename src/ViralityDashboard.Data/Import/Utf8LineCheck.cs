@@ -9,7 +9,7 @@ namespace ViralityDashboard.Data.Import;
 /// those into U+FFFD without a word; the CSV reader asks this, for each row, whether any of its lines had one,
 /// and rejects that row. Lines are counted by '\n', as the CSV parser counts them for "\n" and "\r\n" files.
 /// </summary>
-internal sealed class Utf8LineCheck(Stream inner) : Stream
+internal sealed class Utf8LineCheck(Stream inner) : ForwardReadStream
 {
     private readonly Queue<long> _invalidLines = new();
     private readonly byte[] _tail = new byte[3]; // an incomplete character cut by the previous read
@@ -94,14 +94,4 @@ internal sealed class Utf8LineCheck(Stream inner) : Stream
             data = data[used..];
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

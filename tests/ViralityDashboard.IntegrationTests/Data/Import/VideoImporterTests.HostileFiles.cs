@@ -223,7 +223,7 @@ public sealed partial class VideoImporterTests
     }
 
     /// <summary>A normalized CSV of many rows, made as it is read.</summary>
-    private sealed class GeneratedCsv(long rows) : Stream
+    private sealed class GeneratedCsv(long rows) : ForwardReadStream
     {
         private long _next = -1; // -1: the header
         private byte[] _pending = [];
@@ -248,15 +248,5 @@ public sealed partial class VideoImporterTests
             _offset += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
