@@ -19,8 +19,8 @@ public sealed class ClientLimit
 }
 
 /// <summary>
-/// Per-client rate limits. Account lockout alone lets anyone lock the owner out; throttling each address first
-/// makes guessing slow without handing an attacker that lever.
+/// Per-client rate limits. They replace account lockout, which lets anyone lock the owner out: throttling each
+/// address makes guessing slow without handing an attacker that lever.
 /// </summary>
 public sealed class RateLimitOptions
 {
