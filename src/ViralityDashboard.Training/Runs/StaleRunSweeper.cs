@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data;
+using ViralityDashboard.Data.Entities;
 
 namespace ViralityDashboard.Training.Runs;
 
@@ -20,9 +23,16 @@ namespace ViralityDashboard.Training.Runs;
 /// The sweep is one statement under a transaction advisory lock, so two starting processes do not both settle (and
 /// log) the same rows.
 /// </remarks>
-public sealed class StaleRunSweeper(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<StaleRunSweeper> logger) : IHostedService
+public sealed class StaleRunSweeper(
+    NpgsqlDataSource dataSource, IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock, ILogger<StaleRunSweeper> logger) : IHostedService
 {
     public const string InterruptedMessage = "interrupted (process ended)";
+
+    /// <summary>
+    /// After this many runs in a row ended with their process, a recovered firing is not run again: a request that
+    /// kills its process (out of memory, say) would otherwise restart, crash and recover forever.
+    /// </summary>
+    public const int MaxConsecutiveInterruptions = 2;
 
     // "VIRLSWP1": serializes sweeps, distinct from the training lock itself.
     private const long SweepKey = 0x5649524C53575031;
@@ -65,6 +75,29 @@ public sealed class StaleRunSweeper(NpgsqlDataSource dataSource, TimeProvider cl
         if (ids.Count > 0)
             logger.LogWarning("Marked {Count} training run(s) whose process ended as failed: {RunIds}", ids.Count, string.Join(", ", ids));
         return ids;
+    }
+
+    /// <summary>
+    /// Whether a recovered firing should give up rather than run: the latest <see cref="MaxConsecutiveInterruptions"/>
+    /// runs were all interrupted. If so, records a failed run for <paramref name="requestId"/> that says why, so the
+    /// Training page and a waiting caller see it; a new launch (not a recovery) runs as usual.
+    /// </summary>
+    public async Task<bool> GiveUpOnRecoveryAsync(ModelKind kind, RunTrigger trigger, Guid? requestId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var latest = await db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id)
+            .Take(MaxConsecutiveInterruptions).Select(r => r.Error).ToListAsync(ct);
+        if (latest.Count < MaxConsecutiveInterruptions || latest.Any(e => e != InterruptedMessage))
+            return false;
+        var now = clock.GetUtcNow();
+        var message = $"not recovered: the last {MaxConsecutiveInterruptions} runs ended with their process; launch it again once the cause is found";
+        db.TrainingRuns.Add(new TrainingRun
+        {
+            Kind = kind, Trigger = trigger, Status = RunStatus.Failed, StartedAt = now, FinishedAt = now, RequestId = requestId, Error = message,
+        });
+        await db.SaveChangesAsync(ct);
+        logger.LogError("A recovered retrain was not run again: the last {Count} runs ended with their process (a crash loop?)", MaxConsecutiveInterruptions);
+        return true;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ namespace ViralityDashboard.Training.Scheduling;
 /// training service. <see cref="DisallowConcurrentExecutionAttribute"/> with the clustered ADO store means a
 /// second firing waits (its trigger is blocked) until the first finishes, in whichever process it runs. It requests
 /// recovery: when a node dies during a run, another node runs the request again (<see cref="IJobExecutionContext.Recovering"/>),
-/// after <see cref="StaleRunSweeper"/> has marked the dead node's row interrupted.
+/// after <see cref="StaleRunSweeper"/> has marked the dead node's row interrupted, unless runs keep ending with their
+/// process (<see cref="StaleRunSweeper.GiveUpOnRecoveryAsync"/>).
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class RetrainJob(EngagementTrainingService training, PreferenceTrainingService preference, StaleRunSweeper sweeper) : IJob
@@ -29,6 +30,9 @@ public sealed class RetrainJob(EngagementTrainingService training, PreferenceTra
         // No run is in progress while this firing holds the job (DisallowConcurrentExecution), so any row still
         // "running" whose lock is gone belongs to a process that ended; this is also where a recovered firing lands.
         await sweeper.SweepAsync(cancellationToken);
+        var kind = request.IsPreference ? ModelKind.Preference : ModelKind.Engagement;
+        if (context.Recovering && await sweeper.GiveUpOnRecoveryAsync(kind, trigger, request.RequestId, cancellationToken))
+            return;
         // Both kinds go through this one job so that every fit, whatever its kind, queues behind the running one.
         if (request.IsPreference)
             await preference.RunAsync(request, trigger, cancellationToken);

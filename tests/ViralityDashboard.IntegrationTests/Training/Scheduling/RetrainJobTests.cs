@@ -2,9 +2,12 @@ using ViralityDashboard.Core.Ml;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
+using Quartz.Impl;
+using Quartz.Extensibility;
 using ViralityDashboard.Data;
 using ViralityDashboard.IntegrationTests.Fixtures;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Runs;
 using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.IntegrationTests.Training.Scheduling;
@@ -102,5 +105,69 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
         }
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
         Assert.Equal(2, await ctx.TrainingRuns.CountAsync());
+    }
+
+    [Fact]
+    public async Task ARecoveredFiringAfterTwoRunsThatEndedWithTheirProcessIsRecordedFailedInsteadOfRunAgain()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 120);
+        await InsertInterruptedAsync(db, 2);
+        var requestId = Guid.NewGuid();
+
+        await ExecuteAsync(db, new TrainingRequest(RequestId: requestId), recovering: true);
+
+        await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
+        var run = await ctx.TrainingRuns.AsNoTracking().SingleAsync(r => r.RequestId == requestId);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.StartsWith("not recovered: the last 2 runs ended with their process", run.Error);
+        Assert.Null(run.ModelVersionId);
+        Assert.Equal(0, await ctx.ModelVersions.CountAsync());
+    }
+
+    [Fact]
+    public async Task ARecoveredFiringAfterOneInterruptedRunTrainsAgain()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 120);
+        await InsertInterruptedAsync(db, 1);
+        var requestId = Guid.NewGuid();
+
+        await ExecuteAsync(db, new TrainingRequest(RequestId: requestId), recovering: true);
+
+        await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
+        var run = await ctx.TrainingRuns.AsNoTracking().SingleAsync(r => r.RequestId == requestId);
+        Assert.NotEqual(RunStatus.Running, run.Status);
+        Assert.Null(run.Error);
+    }
+
+    private static async Task InsertInterruptedAsync(TestDatabase db, int count)
+    {
+        await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
+        for (var i = 0; i < count; i++)
+            ctx.TrainingRuns.Add(new ViralityDashboard.Data.Entities.TrainingRun
+            {
+                Kind = ModelKind.Engagement, Trigger = RunTrigger.Manual, Status = RunStatus.Failed,
+                StartedAt = DateTimeOffset.UtcNow.AddMinutes(-10 + i), FinishedAt = DateTimeOffset.UtcNow.AddMinutes(-9 + i),
+                Error = StaleRunSweeper.InterruptedMessage,
+            });
+        await ctx.SaveChangesAsync();
+    }
+
+    /// <summary>Runs the job as Quartz does for a firing (recovered or not) carrying this request.</summary>
+    private static async Task ExecuteAsync(TestDatabase db, TrainingRequest request, bool recovering)
+    {
+        var job = ActivatorUtilities.CreateInstance<RetrainJob>(db.Services);
+        var detail = JobBuilder.Create<RetrainJob>().WithIdentity(TrainingSchedule.JobKey).Build();
+        var trigger = (IOperableTrigger)TriggerBuilder.Create()
+            .WithIdentity("recover_test", SchedulerConstants.DefaultRecoveryGroup)
+            .ForJob(TrainingSchedule.JobKey)
+            .UsingJobData(RetrainJob.RequestKey, System.Text.Json.JsonSerializer.Serialize(request, TrainingJson.Options))
+            .StartNow()
+            .Build();
+        var now = DateTimeOffset.UtcNow;
+        var bundle = new TriggerFiredBundle { JobDetail = detail, Trigger = trigger, Recovering = recovering, FireTimeUtc = now, ScheduledFireTimeUtc = now, PreviousFireTimeUtc = null, NextFireTimeUtc = null };
+        var scheduler = await db.Get<ISchedulerFactory>().GetScheduler();
+        await job.Execute(new JobExecutionContextImpl(scheduler, bundle, job, new SystemTextJsonJobInputSerializer()));
     }
 }
