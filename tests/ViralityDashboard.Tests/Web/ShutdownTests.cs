@@ -33,7 +33,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
     /// <remarks>
     /// The request issue 10 §7 saw hold the shutdown: a <c>POST /_blazor/disconnect</c> that never finishes (here its
     /// body never arrives). Kestrel's graceful stop waits for it until the host's shutdown timeout: 30 s by default,
-    /// 2 s now. 15 s is a behaviour bound between the two, not a timing.
+    /// 1 s now. 15 s is a behaviour bound between the two, not a timing.
     /// </remarks>
     [Fact]
     public async Task ARequestThatNeverFinishesDoesNotHoldTheShutdown()
