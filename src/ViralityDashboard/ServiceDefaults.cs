@@ -77,6 +77,24 @@ public static class ServiceDefaults
             .UseOtlpExporter();
     }
 
+    /// <summary>
+    /// The verbs' host: telemetry only when there is somewhere to export it (an import or a training run from the
+    /// command line is worth a trace). That host is never started, so <see cref="StartTelemetry"/> builds the providers.
+    /// </summary>
+    public static IHostApplicationBuilder AddCommandLineTelemetry(this IHostApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            builder.ConfigureOpenTelemetry();
+        return builder;
+    }
+
+    /// <summary>Builds the tracer and meter providers if registered (a started host's hosted service would); they export until disposed with the host.</summary>
+    public static void StartTelemetry(this IServiceProvider services)
+    {
+        services.GetService<TracerProvider>();
+        services.GetService<MeterProvider>();
+    }
+
     public static IHostApplicationBuilder AddDefaultHealthChecks(this IHostApplicationBuilder builder)
     {
         // Liveness asks only whether the process answers: a database outage must not get a healthy app restarted.
