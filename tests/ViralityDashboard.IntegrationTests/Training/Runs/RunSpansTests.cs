@@ -1,13 +1,11 @@
 using System.Text.Json;
 using Quartz;
 using Quartz.Diagnostics;
-using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Telemetry;
 using ViralityDashboard.IntegrationTests.Fixtures;
 using ViralityDashboard.Training;
-using ViralityDashboard.Training.Engagement;
 using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.IntegrationTests.Training.Runs;
@@ -49,21 +47,5 @@ public sealed class RunSpansTests(PostgresFixture postgres)
         Assert.Subset(timed.ToHashSet(), fitSteps.ToHashSet());
         var durations = telemetry.Points("virality.training.duration");
         Assert.Equal(1, durations.Where(p => TelemetryCapture.Tag(p, "training.status") == "completed").Sum(p => p.GetHistogramCount()));
-    }
-
-    [Fact]
-    public async Task EachServedPredictionIsCountedByModelKind()
-    {
-        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
-        await TrainingFixtures.SeedAsync(db, 800);
-        await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Manual);
-        using var telemetry = new TelemetryCapture([], [ViralityTelemetry.MeterName]);
-        var videos = SyntheticVideos.Generate(3, 99).ToList();
-
-        foreach (var video in videos)
-            await db.Get<PredictionService>().PredictAsync(video);
-
-        var counted = telemetry.Points("virality.predictions").Where(p => TelemetryCapture.Tag(p, "model.kind") == "engagement").Sum(p => p.GetSumLong());
-        Assert.Equal(videos.Count, counted);
     }
 }
