@@ -5,6 +5,7 @@ using Npgsql;
 using ViralityDashboard.Data.Import;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Data.Telemetry;
 
 namespace ViralityDashboard.Data;
 
@@ -21,6 +22,9 @@ public static class DependencyInjection
         // Identity's stores want a scoped context; it comes from the same pool.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ViralityDbContext>>().CreateDbContext());
         builder.Services.AddSingleton(TimeProvider.System);
+        // The app's one meter (import, training and prediction figures); nothing is measured until something listens.
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<ViralityMetrics>();
         builder.Services.AddSingleton<VideoImporter>();
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
         builder.Services.AddSingleton<CalibrationQueries>();

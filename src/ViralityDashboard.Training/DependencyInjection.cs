@@ -3,7 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data;
+using ViralityDashboard.Data.Telemetry;
 using ViralityDashboard.Training.Runs;
 using ViralityDashboard.Training.Engagement;
 using ViralityDashboard.Training.Preference;
@@ -46,7 +48,13 @@ public static class DependencyInjection
         builder.Services.AddSingleton<RatingQueueRanker>();
         builder.Services.AddSingleton<IRatingQueueRanker>(sp => sp.GetRequiredService<RatingQueueRanker>());
         builder.Services.AddSingleton<RetrainTriggerService>();
-        builder.Services.AddSingleton<PredictionLog>();
+        builder.Services.AddSingleton(sp =>
+        {
+            // Its queue is a metric; the gauge reads the one instance of this host.
+            var log = ActivatorUtilities.CreateInstance<PredictionLog>(sp);
+            sp.GetRequiredService<ViralityMetrics>().ObservePredictionLog(ModelKind.Preference.Wire(), () => log.Pending, () => log.Dropped);
+            return log;
+        });
         builder.Services.AddHostedService<PredictionLogWriter>();
 
         // What pages and the API inject: the same singletons, seen through the small interfaces they use.

@@ -38,6 +38,7 @@ public static class DependencyInjection
         builder.AddPromptShutdown();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
+        // Readiness (/health) beside the liveness check of AddServiceDefaults.
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

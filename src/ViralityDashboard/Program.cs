@@ -15,6 +15,7 @@ await using var database = await builder.StartDatabaseOrExitAsync();
 if (database.Failed)
     return 2;
 
+builder.AddServiceDefaults();
 builder.AddDataServices();
 builder.AddTrainingServices();
 builder.AddDemoServices();
@@ -23,6 +24,7 @@ builder.AddWebServices();
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 app.UseWebPipeline();
+app.MapDefaultEndpoints();
 await app.RunAsync();
 return 0;
 

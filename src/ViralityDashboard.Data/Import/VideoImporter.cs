@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using ViralityDashboard.Data.Configurations;
+using ViralityDashboard.Data.Telemetry;
 using ViralityDashboard.Core.Videos;
 
 namespace ViralityDashboard.Data.Import;
@@ -16,7 +17,8 @@ namespace ViralityDashboard.Data.Import;
 /// scraped_videos exactly as it was. Into an empty table (a first load) the rows are copied straight in,
 /// with the indexes built once afterwards: there is nothing to merge with.
 /// </summary>
-public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts, TimeProvider time, ILogger<VideoImporter> logger)
+/// <remarks>Traced as span <c>import</c> with a child per step; <paramref name="metrics"/> counts its rows (the benchmarks pass none).</remarks>
+public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts, TimeProvider time, ILogger<VideoImporter> logger, ViralityMetrics? metrics = null)
 {
     private const int ProgressEvery = 10_000;
 
@@ -45,6 +47,10 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
     private async Task<ImportReport> UpsertAsync(string format, IAsyncEnumerable<ParsedRow> rows, ImportOptions options, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        using var span = ViralityTelemetry.Import.StartActivity("import");
+        span?.SetTag("import.format", format);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        System.Diagnostics.Activity? copyStep = null;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
@@ -67,6 +73,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             else
                 await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", now, ct);
 
+            copyStep = ViralityTelemetry.Import.StartActivity("import copy");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var gcPausedBefore = GC.GetTotalPauseDuration();
             var cpuBefore = Environment.CpuUsage.TotalTime;
@@ -111,30 +118,52 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             await copy.DisposeAsync();
             var (read, valid, flagged, errors) = await parse;
             options.Progress?.Report(read);
+            copyStep?.SetTag("import.rows.read", read);
+            copyStep?.Dispose();
 
             var copied = clock.Elapsed;
             long inserted = 0, updated = 0;
-            if (direct)
+            using (ViralityTelemetry.Import.StartActivity(direct ? "import index" : "import merge"))
             {
-                inserted = valid;
-                await CreateIndexesAsync(conn, tx, now, ct);
+                if (direct)
+                {
+                    inserted = valid;
+                    await CreateIndexesAsync(conn, tx, now, ct);
+                }
+                else if (valid > 0)
+                    (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
             }
-            else if (valid > 0)
-                (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
             var merged = clock.Elapsed;
             committing = true;
-            await tx.CommitAsync(ct);
+            using (ViralityTelemetry.Import.StartActivity("import commit"))
+                await tx.CommitAsync(ct);
             logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s; this process {Cpu:N2} s CPU, {Collections} collections pausing {Gc:N2} s",
                 copied.TotalSeconds, (merged - copied).TotalSeconds, (clock.Elapsed - merged).TotalSeconds,
                 (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, GC.CollectionCount(0) - collectionsBefore, (GC.GetTotalPauseDuration() - gcPausedBefore).TotalSeconds);
             logger.LogInformation("Imported {Format}: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected, {Flagged} flagged",
                 format, read, inserted, updated, errors.Count, flagged);
-            return new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors);
+            var report = new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors);
+            span?.SetTag("import.first_load", direct).SetTag("import.rows.read", read).SetTag("import.rows.inserted", inserted)
+                .SetTag("import.rows.updated", updated).SetTag("import.rows.rejected", errors.Count);
+            metrics?.RecordImport(report, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return report;
+        }
+        // Records the failure (span, duration) in a filter that never catches: the clause below decides.
+        catch (Exception e) when (RecordFailure(span, copyStep, e, started))
+        {
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException && IsLost(conn))
         {
             throw ImportAbortedException.ConnectionLost(e, committing);
         }
+    }
+
+    private bool RecordFailure(System.Diagnostics.Activity? span, System.Diagnostics.Activity? copyStep, Exception e, long started)
+    {
+        copyStep?.Dispose();
+        metrics?.RecordFailedImport(e, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return ViralityTelemetry.Fail(span, e);
     }
 
     private static bool IsLost(NpgsqlConnection conn) => conn.FullState.HasFlag(System.Data.ConnectionState.Broken) || conn.State == System.Data.ConnectionState.Closed;

@@ -2,6 +2,7 @@ using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Data.Telemetry;
 
 namespace ViralityDashboard.Training.Engagement;
 
@@ -21,7 +22,7 @@ public interface IEngagementPredictor
 }
 
 /// <summary>Tier probabilities, 0–100 score and contributions from the active model or a named version.</summary>
-public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore store) : IEngagementPredictor
+public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore store, ViralityMetrics metrics) : IEngagementPredictor
 {
     public async Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
         (await store.ListAsync(TrainingRequest.Kind, ct)).Where(v => v.Status != VersionStatus.Rejected).OrderByDescending(v => v.TrainedAt).ToList();
@@ -32,7 +33,9 @@ public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore
         var model = versionTag is null
             ? await cache.GetActiveAsync(ct) ?? throw new ModelRegistryException("No active engagement model: run `train` first.")
             : await cache.GetByTagAsync(versionTag, ct);
-        return Predict(model, video);
+        var outcome = Predict(model, video);
+        metrics.RecordPrediction(TrainingRequest.Kind.Wire());
+        return outcome;
     }
 
     /// <summary>The in-memory part, no I/O: features → probabilities → score → contributions.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Data.Telemetry;
 
 namespace ViralityDashboard.Training.Preference;
 
@@ -49,7 +50,7 @@ public interface IPreferencePredictor
 }
 
 /// <summary>Preference predictions from the active version (or a named one); each served prediction is logged without waiting.</summary>
-public sealed class PreferencePredictionService(PreferenceModelCache cache, PredictionLog log, TimeProvider clock, PreferenceQueries queries) : IPreferencePredictor
+public sealed class PreferencePredictionService(PreferenceModelCache cache, PredictionLog log, TimeProvider clock, PreferenceQueries queries, ViralityMetrics metrics) : IPreferencePredictor
 {
     private const int EditableCount = 12;
 
@@ -81,6 +82,7 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
             ? await cache.GetActiveAsync(ct) ?? throw new ModelRegistryException("No active preference model: run `train --kind preference` first (it needs 200 rated, analyzed videos).")
             : await cache.GetByTagAsync(versionTag, ct);
         var outcome = Predict(model, flattened);
+        metrics.RecordPrediction(ModelKind.Preference.Wire());
         log.TryEnqueue(new PredictionLogEntry
         {
             ModelVersionId = model.VersionId,

@@ -6,6 +6,7 @@ using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Data.Telemetry;
 
 namespace ViralityDashboard.Training.Runs;
 
@@ -72,13 +73,15 @@ public interface IModelKindTrainer<TRun, TModel, TOutcome>
 /// Owns a training run of any kind from queue to finish: the advisory lock, the <c>training_runs</c> row, the time
 /// budget, the steps and their live progress, the gate's consequences, storing and activating the version, and
 /// the finished row. The kind (<see cref="IModelKindTrainer{TRun,TModel,TOutcome}"/>) brings the rest.
+/// Each run is a span with one child per step (<see cref="RunSpans"/>) and a measurement of its duration.
 /// </summary>
 public sealed class TrainingLifecycle(
     IDbContextFactory<ViralityDbContext> contexts,
     ModelRegistryStore registry,
     NpgsqlDataSource dataSource,
     TrainingThreads threads,
-    TimeProvider clock)
+    TimeProvider clock,
+    ViralityMetrics metrics)
 {
     public const string LockHeldMessage = "Another training run is in progress (its advisory lock is held); this launch was refused.";
 
@@ -96,13 +99,14 @@ public sealed class TrainingLifecycle(
         };
         var run = kind.Begin(request, row);
         var timings = new List<StepTiming>();
+        using var spans = new RunSpans(kind.Info.Kind, trigger);
 
         var guard = await TrainingLock.TryAcquireAsync(dataSource, ct);
         if (guard is null)
         {
             row.Status = RunStatus.Failed;
             row.Error = LockHeldMessage;
-            var refused = await FinishAsync(kind, run, row, timings, null, false);
+            var refused = await FinishAsync(kind, run, row, timings, null, false, spans);
             kind.Info.Logger.LogWarning("{Run} {RunId} refused: {Reason}", kind.Info.RunLabel, row.Id, LockHeldMessage);
             return refused;
         }
@@ -118,16 +122,19 @@ public sealed class TrainingLifecycle(
             try
             {
                 step = "read";
+                spans.Step(step);
                 await kind.ReadAsync(run, row, timings, budget.Token);
                 ReportProgress(kind, row, timings);
 
                 step = "load-active";
+                spans.Step(step);
                 var sw = Stopwatch.StartNew();
                 kind.CompareWith(run, await kind.Info.Cache.GetActiveAsync(budget.Token));
                 timings.Add(new StepTiming("load-active", sw.Elapsed.TotalMilliseconds));
                 ReportProgress(kind, row, timings);
 
                 step = "fit";
+                spans.Step(step);
                 sw.Restart();
                 // The fit is synchronous and CPU-bound: on the training threads, so requests and pages keep the
                 // pool. The budget abandons the wait, and the lock is only released once the fit really ends (see
@@ -141,6 +148,7 @@ public sealed class TrainingLifecycle(
                         live.Add(done);
                         snapshot = [.. live];
                     }
+                    spans.Ended(done);
                     ReportProgress(kind, row, snapshot);
                 }
                 var fitting = threads.Run(() => kind.Fit(run, Progress));
@@ -149,24 +157,26 @@ public sealed class TrainingLifecycle(
                 timings.AddRange(fitSteps ?? [new StepTiming("fit", sw.Elapsed.TotalMilliseconds)]);
 
                 step = "store";
+                spans.Step(step);
                 sw.Restart();
                 var gate = kind.Gate(run);
                 var version = await StoreAsync(kind, run, row, gate, trigger, budget.Token);
                 timings.Add(new StepTiming("store", sw.Elapsed.TotalMilliseconds));
+                spans.EndStep();
 
                 row.Status = gate is null || gate.Accepted ? RunStatus.Completed : RunStatus.SkippedByGate;
                 row.GateDecision = gate is null ? null : gate.Accepted ? GateVerdict.Accepted : GateVerdict.Rejected;
                 row.GateReasons = gate?.Reasons.ToArray() ?? [];
                 row.ModelVersionId = version?.Id;
                 kind.Complete(run, row, version?.VersionTag);
-                return await FinishAsync(kind, run, row, timings, version?.VersionTag, gate?.Accepted ?? false);
+                return await FinishAsync(kind, run, row, timings, version?.VersionTag, gate?.Accepted ?? false, spans);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)
             {
                 row.Status = RunStatus.Failed;
                 row.Error = $"Time budget of {kind.TimeBudgetSeconds} s exceeded during step '{step}'; the run was cancelled and nothing was stored.";
                 kind.Info.Logger.LogError("{Run} {RunId} failed: {Error}", kind.Info.RunLabel, row.Id, row.Error);
-                return await FinishAsync(kind, run, row, timings, null, false);
+                return await FinishAsync(kind, run, row, timings, null, false, spans);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
@@ -174,7 +184,7 @@ public sealed class TrainingLifecycle(
             row.Status = RunStatus.Failed;
             row.Error = e is OperationCanceledException ? $"Cancelled during step '{step}' (shutdown or caller)." : $"{step}: {e.Message}";
             kind.Info.Logger.LogError(e, "{Run} {RunId} failed in step {Step}", kind.Info.RunLabel, row.Id, step);
-            return await FinishAsync(kind, run, row, timings, null, false);
+            return await FinishAsync(kind, run, row, timings, null, false, spans);
         }
         finally
         {
@@ -229,11 +239,14 @@ public sealed class TrainingLifecycle(
     }
 
     private async Task<TOutcome> FinishAsync<TRun, TModel, TOutcome>(IModelKindTrainer<TRun, TModel, TOutcome> kind, TRun run, TrainingRun row,
-        List<StepTiming> timings, string? tag, bool activated)
+        List<StepTiming> timings, string? tag, bool activated, RunSpans spans)
         where TModel : class, ILoadedModel
     {
         row.FinishedAt = clock.GetUtcNow();
         row.Timings = TrainingJson.Serialize(timings);
+        spans.Finish(row);
+        metrics.TrainingDuration.Record((row.FinishedAt.Value - row.StartedAt).TotalSeconds,
+            new KeyValuePair<string, object?>("model.kind", kind.Info.Kind.Wire()), new KeyValuePair<string, object?>("training.status", row.Status.Wire()));
         // Recorded even when the caller's token is cancelled: a run must never stay "running".
         await SaveAsync(row, CancellationToken.None);
         return kind.Outcome(run, row, timings, tag, activated);

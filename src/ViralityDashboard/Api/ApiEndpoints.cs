@@ -87,8 +87,6 @@ public static class ApiEndpoints
 
     public static void MapApiEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health").AllowAnonymous();
-
         var api = app.MapGroup("/api").RequireAuthorization(ApiUserPolicy).DisableAntiforgery().RefuseCrossSiteWrites();
         api.MapPost("/predict", PredictAsync);
         api.MapPost("/predict/preference", PredictPreferenceAsync);

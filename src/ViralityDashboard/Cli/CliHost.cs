@@ -44,7 +44,9 @@ internal sealed class CliHost : IBenchHost
             builder.AddTrainingServices();
             builder.AddDemoServices();
             builder.Services.AddUserStore();
+            builder.AddCommandLineTelemetry();
             var host = builder.Build();
+            host.Services.StartTelemetry();
             // The host is never started, so run the options' ValidateOnStart checks here: a bad setting
             // becomes one "error:" line instead of a failure deep inside the first service that reads it.
             host.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();

@@ -33,6 +33,15 @@ public sealed class ApiEndpointsTests(RunningApp app)
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task AliveAnswersWithoutSigningIn()
+    {
+        using var http = Client(withKey: false);
+        var response = await http.GetAsync("/alive");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("GET", "/api/models")]
     [InlineData("POST", "/api/retrain")]
