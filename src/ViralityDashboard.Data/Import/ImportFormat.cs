@@ -89,9 +89,16 @@ internal static class ImportFormat
     }
 
     /// <summary>
+    /// Top-level fields of an item of any kind. Web items list theirs alphabetically, so <c>id</c> may come kilobytes
+    /// in, after <c>AIGCDescription</c>, <c>anchors</c> and <c>author</c>.
+    /// </summary>
+    private static readonly string[] ItemFields =
+        ["id", "text", "desc", "createTime", "createTimeISO", "playCount", "stats", "statsV2", "authorMeta", "author", "webVideoUrl", "AIGCDescription", "CategoryType"];
+
+    /// <summary>
     /// A file that starts with an object is either tiktok-scraper's <c>{"collector": [...]}</c> or JSON Lines of
-    /// items. An item has an <c>id</c> at its top level and the wrapper does not; a first object that ends and
-    /// is followed by another value is JSON Lines too. The wrapper may open with large request headers, so
+    /// items. An item has one of <see cref="ItemFields"/> at its top level and the wrapper does not; a first object
+    /// that ends and is followed by another value is JSON Lines too. The wrapper may open with large request headers, so
     /// anything undecided within the sniffed bytes stays the wrapper, as before.
     /// </summary>
     private static bool StartsAsJsonLines(ReadOnlySpan<byte> sniff)
@@ -111,8 +118,11 @@ internal static class ImportFormat
                 {
                     if (reader.ValueTextEquals("collector"))
                         return false;
-                    if (reader.ValueTextEquals("id"))
-                        return true;
+                    foreach (var field in ItemFields)
+                    {
+                        if (reader.ValueTextEquals(field))
+                            return true;
+                    }
                 }
                 if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
                     firstEnded = true;

@@ -116,6 +116,20 @@ public sealed partial class VideoImporterTests
     }
 
     [Fact]
+    public async Task JsonLinesOfWebItemsWhoseIdComesKilobytesInAreStillJsonLines()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        // As TikTok writes them: fields in alphabetical order, large nested ones before the id.
+        var item = """{"AIGCDescription":"","anchors":[{"description":"PAD"}],"desc":"a","id":"ID","createTime":1735725600,"stats":{"playCount":1000,"diggCount":100,"shareCount":10,"commentCount":5}}"""
+            .Replace("PAD", new string('x', 6000), StringComparison.Ordinal);
+        var file = item.Replace("ID", "7400000000000000001", StringComparison.Ordinal) + "\n" + item.Replace("ID", "7400000000000000002", StringComparison.Ordinal) + "\n";
+
+        var report = await db.Get<VideoImporter>().ImportAsync(Utf8(file), new ImportOptions { Strict = true });
+
+        Assert.Equal(("tiktok-web-items-jsonl", 2L, 2L), (report.Format, report.Read, report.Inserted));
+    }
+
+    [Fact]
     public async Task ATruncatedJsonLinesFileIsRefusedWhole()
     {
         await using var db = await postgres.CreateDatabaseAsync();
