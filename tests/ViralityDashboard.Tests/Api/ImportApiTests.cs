@@ -172,6 +172,13 @@ public sealed class ImportApiTests(ImportApp fixture)
         Assert.Equal(HttpStatusCode.OK, byOwner.StatusCode);
     }
 
+    [Fact]
+    public void TheAppSaidWhichPostgresProgramsItRuns()
+    {
+        // Issue 13 §5: with several versions installed, the start-up log names the ones chosen and why.
+        Assert.Matches(@"PostgreSQL programs: \S*initdb, \S*pg_ctl \(found by [^)]+\)", _app.Output);
+    }
+
     public static TheoryData<string, string, string, int> RealFiles => new()
     {
         { "vn_creators.csv", "text/csv", "csv", 3919 },
