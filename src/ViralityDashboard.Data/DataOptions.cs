@@ -8,6 +8,9 @@ public sealed class DataOptions
     /// <summary>Where the embedded PostgreSQL cluster lives when no connection string is given.</summary>
     public string? DataDir { get; set; }
 
+    /// <summary>The directory of the PostgreSQL server programs (initdb, pg_ctl, postgres); unset to search for them.</summary>
+    public string? PostgresBinDir { get; set; }
+
     /// <summary>Fill an empty embedded database with demo data on the first start.</summary>
     public bool SeedDemoData { get; set; } = true;
 

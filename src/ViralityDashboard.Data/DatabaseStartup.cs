@@ -30,7 +30,8 @@ public static class DatabaseStartup
             return null;
         }
         var dataDir = builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.DataDir)}"];
-        var server = await EmbeddedPostgres.StartAsync(string.IsNullOrWhiteSpace(dataDir) ? EmbeddedPostgres.DefaultDataDirectory() : dataDir, logger, ct);
+        var server = await EmbeddedPostgres.StartAsync(string.IsNullOrWhiteSpace(dataDir) ? EmbeddedPostgres.DefaultDataDirectory() : dataDir,
+            builder.Configuration[PostgresBinaries.OverrideSetting], logger, ct);
         builder.AddDatabase(new DatabaseEndpoint(server.ConnectionString, IsEmbedded: true));
         // Restarts the cluster if its postmaster dies. The instance stays the caller's to dispose (the container
         // does not dispose instances it was given).

@@ -23,6 +23,8 @@ public sealed record ScrapedVideoRecord
     public string? AuthorHandle { get; init; }
     public long? AuthorFollowers { get; init; }
     public bool? AuthorVerified { get; init; }
+    /// <summary>The video's page on the platform (Apify's and tiktok-scraper's <c>webVideoUrl</c>), for the Rate page's link.</summary>
+    public string? VideoUrl { get; init; }
 
     /// <summary>Plausible scrape glitches found in the row; stored, but kept out of training.</summary>
     public DataQualityFlags Flags => DataQuality.Inspect(this);

@@ -52,9 +52,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             ? "/var/lib/viralitydashboard"
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ViralityDashboard");
 
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, ILogger logger, CancellationToken ct = default)
+    public static Task<EmbeddedPostgres> StartAsync(string dataDirectory, ILogger logger, CancellationToken ct = default) =>
+        StartAsync(dataDirectory, postgresBinDirectory: null, logger, ct);
+
+    /// <param name="postgresBinDirectory">Where initdb and pg_ctl are (<c>Virality:PostgresBinDir</c>); null to search.</param>
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, string? postgresBinDirectory, ILogger logger, CancellationToken ct = default)
     {
-        var server = new EmbeddedPostgres(Path.GetFullPath(dataDirectory), new ProcessRunner(), PostgresBinaries.Find(), logger);
+        var binaries = PostgresBinaries.Find(postgresBinDirectory);
+        // Said every time: with several versions installed, which one runs the cluster is worth knowing.
+        logger.LogInformation("PostgreSQL programs: {InitDb}, {PgCtl} (found by {FoundBy})", binaries.InitDb, binaries.PgCtl, binaries.FoundBy);
+        var server = new EmbeddedPostgres(Path.GetFullPath(dataDirectory), new ProcessRunner(), binaries, logger);
         await server.StartAsync(ct);
         return server;
     }

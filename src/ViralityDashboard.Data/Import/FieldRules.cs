@@ -82,7 +82,9 @@ internal static class FieldRules
         return seconds;
     }
 
-    public static DateTimeOffset? PostedAt(string? raw, DateTimeOffset now)
+    public static DateTimeOffset? PostedAt(string? raw, DateTimeOffset now) => PostedAt("created_at", raw, now);
+
+    public static DateTimeOffset? PostedAt(string field, string? raw, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(raw))
             return null;
@@ -91,7 +93,7 @@ internal static class FieldRules
         if (TryParseIsoUtc(raw, out var exact))
             return PostedAt(exact, now);
         if (!DateTimeOffset.TryParse(raw.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-            throw new RowException($"created_at '{Shorten(raw.Trim())}' is not a date (expected ISO 8601, e.g. 2025-02-12T14:57:40Z)");
+            throw new RowException($"{field} '{Shorten(raw.Trim())}' is not a date (expected ISO 8601, e.g. 2025-02-12T14:57:40Z)");
         return PostedAt(at, now);
     }
 
@@ -135,6 +137,24 @@ internal static class FieldRules
         if (seconds is < 0 or > 253_402_300_799)
             throw new RowException($"createTime {seconds} is not a valid unix time");
         return PostedAt(DateTimeOffset.FromUnixTimeSeconds(seconds), now);
+    }
+
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>
+    /// The video's page, shown as a link: only an absolute http(s) URL, so that no stored value can become a
+    /// <c>javascript:</c> or <c>data:</c> link on the Rate page.
+    /// </summary>
+    public static string? VideoUrl(string field, string? raw)
+    {
+        var url = WithoutNul(raw ?? "").Trim();
+        if (url.Length == 0)
+            return null;
+        if (url.Length > MaxUrlLength)
+            throw new RowException($"{field} is {url.Length} characters long (at most {MaxUrlLength})");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new RowException($"{field} '{Shorten(url)}' is not an http(s) URL");
+        return url;
     }
 
     public static bool? Boolean(string field, string? raw)

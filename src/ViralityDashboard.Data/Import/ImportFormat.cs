@@ -3,12 +3,19 @@ using System.Text.Json;
 
 namespace ViralityDashboard.Data.Import;
 
-/// <summary>The three import formats, told apart by the file's content, not its name.</summary>
+/// <summary>
+/// The import formats, told apart by the file's content, not its name: the normalized CSV, Apify's CSV export,
+/// and three kinds of JSON items (tiktok-scraper, Apify, TikTok web), each as an array or as JSON Lines.
+/// </summary>
 internal static class ImportFormat
 {
     public const string Csv = "csv";
+    public const string ApifyCsv = "apify-csv";
     public const string ScraperJson = "tiktok-scraper";
+    public const string ApifyJson = "apify";
     public const string WebItems = "tiktok-web-items";
+    /// <summary>Appended to a JSON format's name when its items came as JSON Lines.</summary>
+    public const string LinesSuffix = "-jsonl";
 
     private const int SniffBytes = 4096;
 
@@ -32,25 +39,100 @@ internal static class ImportFormat
         return first switch
         {
             -1 => throw new ImportFormatException("the file is empty"),
+            (byte)'{' when StartsAsJsonLines(sniff) => await JsonLinesRowsAsync(replay, now, ct),
             (byte)'{' => (ScraperJson, JsonRows(replay, "collector", now, ct)),
             (byte)'[' => await JsonArrayRowsAsync(replay, now, ct),
-            _ => (Csv, CsvRows(replay, now, ct)),
+            _ => CsvRows(replay, now, ct),
         };
     }
 
-    private static IAsyncEnumerable<ParsedRow> CsvRows(Stream stream, DateTimeOffset now, CancellationToken ct)
+    private static (string, IAsyncEnumerable<ParsedRow>) CsvRows(Stream stream, DateTimeOffset now, CancellationToken ct)
     {
         var bytes = new Utf8LineCheck(stream);
-        return CsvVideoReader.ReadAsync(new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct, bytes);
+        var (apify, rows) = CsvVideoReader.Open(new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct, bytes);
+        return (apify ? ApifyCsv : Csv, rows);
     }
 
-    /// <summary>A bare array holds either scraper items or web items; the first item decides.</summary>
+    /// <summary>A bare array holds scraper, Apify or web items; the first item decides.</summary>
     private static async Task<(string, IAsyncEnumerable<ParsedRow>)> JsonArrayRowsAsync(Stream stream, DateTimeOffset now, CancellationToken ct)
     {
         var items = JsonItemStream.ReadAsync(stream, null, ct).GetAsyncEnumerator(ct);
         var hasFirst = await items.MoveNextAsync();
         var web = !hasFirst || TikTokJsonMapper.IsWebItem(items.Current);
-        return (web ? WebItems : ScraperJson, MapAll(items, hasFirst, web, now));
+        return (ItemFormat(hasFirst ? items.Current : default, web), MapAll(items, hasFirst, web, now));
+    }
+
+    private static string ItemFormat(JsonElement first, bool web) =>
+        web ? WebItems : TikTokJsonMapper.IsApifyItem(first) ? ApifyJson : ScraperJson;
+
+    /// <summary>JSON Lines of any of the item kinds; the first item decides, and rows are named by line.</summary>
+    private static async Task<(string, IAsyncEnumerable<ParsedRow>)> JsonLinesRowsAsync(Stream stream, DateTimeOffset now, CancellationToken ct)
+    {
+        var items = JsonItemStream.ReadLinesAsync(stream, ct).GetAsyncEnumerator(ct);
+        var hasFirst = await items.MoveNextAsync();
+        var web = hasFirst && TikTokJsonMapper.IsWebItem(items.Current.Value);
+        return (ItemFormat(hasFirst ? items.Current.Value : default, web) + LinesSuffix, MapLines(items, hasFirst, web, now));
+    }
+
+    private static async IAsyncEnumerable<ParsedRow> MapLines(IAsyncEnumerator<JsonItem> items, bool hasFirst, bool web, DateTimeOffset now)
+    {
+        await using (items)
+        {
+            if (!hasFirst)
+                yield break;
+            do
+            {
+                yield return TikTokJsonMapper.Map(items.Current.Value, new RowPlace("line", items.Current.Line), web, now);
+            }
+            while (await items.MoveNextAsync());
+        }
+    }
+
+    /// <summary>
+    /// Top-level fields of an item of any kind. Web items list theirs alphabetically, so <c>id</c> may come kilobytes
+    /// in, after <c>AIGCDescription</c>, <c>anchors</c> and <c>author</c>.
+    /// </summary>
+    private static readonly string[] ItemFields =
+        ["id", "text", "desc", "createTime", "createTimeISO", "playCount", "stats", "statsV2", "authorMeta", "author", "webVideoUrl", "AIGCDescription", "CategoryType"];
+
+    /// <summary>
+    /// A file that starts with an object is either tiktok-scraper's <c>{"collector": [...]}</c> or JSON Lines of
+    /// items. An item has one of <see cref="ItemFields"/> at its top level and the wrapper does not; a first object
+    /// that ends and is followed by another value is JSON Lines too. The wrapper may open with large request headers, so
+    /// anything undecided within the sniffed bytes stays the wrapper, as before.
+    /// </summary>
+    private static bool StartsAsJsonLines(ReadOnlySpan<byte> sniff)
+    {
+        var reader = new Utf8JsonReader(sniff, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowMultipleValues = true,
+        }));
+        try
+        {
+            var firstEnded = false;
+            while (reader.Read())
+            {
+                if (firstEnded)
+                    return true;
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                {
+                    if (reader.ValueTextEquals("collector"))
+                        return false;
+                    foreach (var field in ItemFields)
+                    {
+                        if (reader.ValueTextEquals(field))
+                            return true;
+                    }
+                }
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                    firstEnded = true;
+            }
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false; // the wrapper's reader names the fault
+        }
     }
 
     private static async IAsyncEnumerable<ParsedRow> JsonRows(Stream stream, string property, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -3,9 +3,13 @@ using System.Text.Json;
 
 namespace ViralityDashboard.Data.Import;
 
+/// <summary>An item and the line it starts on (JSON Lines name rows by line).</summary>
+internal readonly record struct JsonItem(JsonElement Value, long Line);
+
 /// <summary>
 /// Streams the items of a JSON array, either the whole document (<c>[...]</c>) or the array under a named
-/// property of the top-level object (<c>{"collector": [...]}</c>), holding one item in memory at a time.
+/// property of the top-level object (<c>{"collector": [...]}</c>), or the top-level values of a JSON Lines file,
+/// holding one item in memory at a time.
 /// </summary>
 internal static class JsonItemStream
 {
@@ -13,10 +17,25 @@ internal static class JsonItemStream
 
     public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream stream, string? arrayProperty, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var item in ReadItemsAsync(stream, arrayProperty, lines: false, ct))
+            yield return item.Value;
+    }
+
+    /// <summary>JSON Lines: one value per line (in fact any white space between values), each an item.</summary>
+    public static IAsyncEnumerable<JsonItem> ReadLinesAsync(Stream stream, CancellationToken ct = default) =>
+        ReadItemsAsync(stream, null, lines: true, ct);
+
+    private static async IAsyncEnumerable<JsonItem> ReadItemsAsync(Stream stream, string? arrayProperty, bool lines, [EnumeratorCancellation] CancellationToken ct = default)
+    {
         var buffer = new byte[InitialBuffer];
         int length = 0;
-        var scan = new ScanState(new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }));
-        var items = new List<JsonElement>();
+        var scan = new ScanState(new JsonReaderState(new JsonReaderOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowMultipleValues = lines,
+        }));
+        if (lines)
+            scan.Phase = Phase.InArray; // every top-level value is an item, as if in an array that never closes
+        var items = new List<JsonItem>();
         var endOfStream = false;
         long index = 0;
         while (true)
@@ -51,7 +70,7 @@ internal static class JsonItemStream
             items.Clear();
             if (endOfStream && consumed == length)
             {
-                if (scan.Phase == Phase.AfterValue)
+                if (scan.Phase == Phase.AfterValue || lines)
                     yield break;
                 throw new ImportFormatException(scan.Phase == Phase.BeforeArray
                     ? arrayProperty is null ? "the JSON holds no array of items" : $"the JSON holds no \"{arrayProperty}\" array"
@@ -71,6 +90,8 @@ internal static class JsonItemStream
     private struct ScanState(JsonReaderState reader)
     {
         public JsonReaderState Reader = reader;
+        /// <summary>The line of the first byte not yet done with.</summary>
+        public long Line = 1;
         public Phase Phase = Phase.BeforeArray;
         /// <summary>The property just read names the array.</summary>
         public bool ExpectArray;
@@ -81,9 +102,13 @@ internal static class JsonItemStream
     }
 
     /// <summary>Parses what it can of the buffer; returns how many bytes are done with.</summary>
-    private static int Scan(ReadOnlySpan<byte> data, bool isFinal, string? arrayProperty, ref ScanState state, List<JsonElement> items)
+    private static int Scan(ReadOnlySpan<byte> data, bool isFinal, string? arrayProperty, ref ScanState state, List<JsonItem> items)
     {
         var reader = new Utf8JsonReader(data, isFinal, state.Reader);
+        // Lines are counted up to each item's start, once per byte.
+        var counted = 0;
+        var line = state.Line;
+
         while (true)
         {
             var before = reader.CurrentState;
@@ -116,9 +141,11 @@ internal static class JsonItemStream
                 if (!copy.TrySkip())
                 {
                     state.Reader = before;
+                    state.Line = LineAt(data, ref counted, ref line, beforeConsumed);
                     return beforeConsumed;
                 }
-                items.Add(JsonElement.ParseValue(ref reader));
+                var at = LineAt(data, ref counted, ref line, (int)reader.TokenStartIndex);
+                items.Add(new JsonItem(JsonElement.ParseValue(ref reader), at));
                 continue;
             }
             if (arrayProperty is null)
@@ -131,7 +158,15 @@ internal static class JsonItemStream
             ScanObject(ref reader, arrayProperty, ref state);
         }
         state.Reader = reader.CurrentState;
+        state.Line = LineAt(data, ref counted, ref line, (int)reader.BytesConsumed);
         return (int)reader.BytesConsumed;
+    }
+
+    private static long LineAt(ReadOnlySpan<byte> data, ref int counted, ref long line, int offset)
+    {
+        line += data[counted..offset].Count((byte)'\n');
+        counted = offset;
+        return line;
     }
 
     /// <summary>

@@ -5,16 +5,25 @@ using ViralityDashboard.Core.Videos;
 
 namespace ViralityDashboard.Data.Import;
 
-/// <summary>Maps tiktok-scraper items and TikTok web items (field names in the data README) to videos.</summary>
+/// <summary>
+/// Maps tiktok-scraper items, Apify's TikTok scraper items (the same flat shape, plus <c>collectCount</c> and
+/// <c>createTimeISO</c>) and TikTok web items (field names in the data README) to videos.
+/// </summary>
 internal static class TikTokJsonMapper
 {
+    /// <summary>Apify's items are tiktok-scraper's shape with saves and an ISO date; either field tells them apart.</summary>
+    public static bool IsApifyItem(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && (item.TryGetProperty("collectCount", out _) || item.TryGetProperty("createTimeISO", out _));
+
     /// <summary>Web items nest their counters under stats; scraper items carry them at the top.</summary>
     public static bool IsWebItem(JsonElement item) =>
         item.ValueKind == JsonValueKind.Object && (item.TryGetProperty("stats", out _) || item.TryGetProperty("statsV2", out _) || item.TryGetProperty("desc", out _));
 
-    public static ParsedRow Map(JsonElement item, long index, bool webItem, DateTimeOffset now)
+    public static ParsedRow Map(JsonElement item, long index, bool webItem, DateTimeOffset now) =>
+        Map(item, new RowPlace("item", index), webItem, now);
+
+    public static ParsedRow Map(JsonElement item, RowPlace where, bool webItem, DateTimeOffset now)
     {
-        var where = new RowPlace("item", index);
         if (item.ValueKind != JsonValueKind.Object)
             return ParsedRow.Invalid(where, $"expected an object, found {item.ValueKind.ToString().ToLowerInvariant()}");
         try
@@ -39,16 +48,19 @@ internal static class TikTokJsonMapper
             Shares = RequiredCount(item, "shareCount"),
             // Absent or null when comments are turned off on the video: stored as unknown, and flagged.
             Comments = Long(item, "commentCount") is long c ? FieldRules.Count("commentCount", c) : null,
-            Saves = null, // tiktok-scraper does not report saves
+            // tiktok-scraper does not report saves; Apify's items do.
+            Saves = Long(item, "collectCount") is long s ? FieldRules.Count("collectCount", s) : null,
             DurationSeconds = Number(Child(item, "videoMeta"), "duration", "videoMeta.duration") is double d ? FieldRules.Duration("videoMeta.duration", d) : null,
             Hashtags = FieldRules.Hashtags(Array(item, "hashtags").Select(h => Str(h, "name"))),
             SoundName = FieldRules.Text("musicMeta.musicName", Str(music, "musicName")),
             SoundOriginal = Bool(music, "musicOriginal"),
             Description = FieldRules.Text("text", Str(item, "text")),
-            CreatedAt = Long(item, "createTime") is long t ? FieldRules.UnixSeconds(t, now) : null,
+            // Apify items may carry only the ISO form.
+            CreatedAt = Long(item, "createTime") is long t ? FieldRules.UnixSeconds(t, now) : FieldRules.PostedAt("createTimeISO", Str(item, "createTimeISO"), now),
             AuthorHandle = FieldRules.Text("authorMeta.name", Str(author, "name")),
             AuthorVerified = Bool(author, "verified"),
             AuthorFollowers = Long(author, "fans") is long f ? FieldRules.Count("authorMeta.fans", f, FieldRules.MaxFollowers) : null,
+            VideoUrl = FieldRules.VideoUrl("webVideoUrl", Str(item, "webVideoUrl")),
         };
     }
 
@@ -68,9 +80,11 @@ internal static class TikTokJsonMapper
         var author = Child(item, "author");
         var saves = Long(stats, "collectCount") ?? Long(statsV2, "collectCount");
         var comments = Long(stats, "commentCount") ?? Long(statsV2, "commentCount"); // none: comments turned off
+        var videoId = FieldRules.VideoId(Str(item, "id"));
+        var handle = FieldRules.Text("author.uniqueId", Str(author, "uniqueId"));
         return new ScrapedVideoRecord
         {
-            VideoId = FieldRules.VideoId(Str(item, "id")),
+            VideoId = videoId,
             Views = FieldRules.Count("stats.playCount", Stat("playCount")),
             Likes = FieldRules.Count("stats.diggCount", Stat("diggCount")),
             Shares = FieldRules.Count("stats.shareCount", Stat("shareCount")),
@@ -83,10 +97,12 @@ internal static class TikTokJsonMapper
             SoundOriginal = Bool(music, "original"),
             Description = FieldRules.Text("desc", Str(item, "desc")),
             CreatedAt = Long(item, "createTime") is long t ? FieldRules.UnixSeconds(t, now) : null,
-            AuthorHandle = FieldRules.Text("author.uniqueId", Str(author, "uniqueId")),
+            AuthorHandle = handle,
             AuthorVerified = Bool(author, "verified"),
             AuthorFollowers = Long(Child(item, "authorStats"), "followerCount") is long f
                 ? FieldRules.Count("authorStats.followerCount", f, FieldRules.MaxFollowers) : null,
+            // Web items carry no page URL; TikTok's canonical one is built from the handle and the id.
+            VideoUrl = handle is not { Length: <= 100 } ? null : FieldRules.VideoUrl("author.uniqueId", $"https://www.tiktok.com/@{Uri.EscapeDataString(handle)}/video/{Uri.EscapeDataString(videoId)}"),
         };
     }
 

@@ -24,7 +24,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
 
     private const string StagingColumns =
         "platform, platform_video_id, views, likes, shares, comments, saves, duration_seconds, hashtags, sound_name, "
-        + "sound_original, description, created_at, author_handle, author_followers, author_verified, quality_flags";
+        + "sound_original, description, created_at, author_handle, author_followers, author_verified, quality_flags, video_url";
 
     public async Task<ImportReport> ImportAsync(Stream file, ImportOptions options, CancellationToken ct = default)
     {
@@ -252,6 +252,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         row.Integer(v.AuthorFollowers);
         row.Boolean(v.AuthorVerified);
         row.Integer((int)flags);
+        row.Text(v.VideoUrl);
     }
 
     private const string EmptyTableCheck = "SELECT CASE WHEN EXISTS (SELECT 1 FROM scraped_videos) THEN 0 ELSE 1 END";
@@ -273,6 +274,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         author_followers = COALESCE(s.author_followers, v.author_followers),
         author_verified = COALESCE(s.author_verified, v.author_verified),
         quality_flags = s.quality_flags,
+        video_url = COALESCE(s.video_url, v.video_url),
         last_scraped_at = @now
         """;
 

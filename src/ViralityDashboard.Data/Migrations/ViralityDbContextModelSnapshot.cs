@@ -616,6 +616,11 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("sound_original");
 
+                    b.Property<string>("VideoUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("video_url");
+
                     b.Property<long>("Views")
                         .HasColumnType("bigint")
                         .HasColumnName("views");

@@ -95,6 +95,7 @@ public static class ApiEndpoints
         api.MapPost("/models/rollback", RollbackAsync).RequireAuthorization(Policies.Owner);
         api.MapPost("/retrain", RetrainAsync).RequireAuthorization(Policies.Owner);
         api.MapGet("/runs/{id}", RunAsync);
+        api.MapImportEndpoint();
     }
 
     private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)

@@ -13,6 +13,10 @@ public sealed class ApiOptions
     /// <summary>The largest request body an /api call accepts, in bytes; larger ones get 413. Default 4 MiB.</summary>
     [Range(1_024, long.MaxValue)]
     public long MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>The largest body <c>POST /api/import</c> accepts, in bytes; larger ones get 413. Default 1 GiB.</summary>
+    [Range(1_024, long.MaxValue)]
+    public long MaxImportBytes { get; set; } = 1024L * 1024 * 1024;
 }
 
 /// <summary>
@@ -66,9 +70,12 @@ internal static class ApiErrors
 
     private static Task LimitBodyAsync(HttpContext context, RequestDelegate next)
     {
-        var max = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxBodyBytes;
+        var options = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
+        // The import streams its body and has a limit of its own: a scrape is many times a JSON call's size.
+        var import = context.Request.Path.StartsWithSegments(ImportEndpoint.Path);
+        var (max, setting) = import ? (options.MaxImportBytes, "MaxImportBytes") : (options.MaxBodyBytes, "MaxBodyBytes");
         if (context.Request.ContentLength > max)
-            return TypedResults.Problem($"The body is larger than {max:N0} bytes (Virality:Api:MaxBodyBytes).", statusCode: StatusCodes.Status413PayloadTooLarge)
+            return TypedResults.Problem($"The body is larger than {max:N0} bytes (Virality:Api:{setting}).", statusCode: StatusCodes.Status413PayloadTooLarge)
                 .ExecuteAsync(context);
         // A body without a length (chunked) is cut off while it is read: Kestrel throws a 413 BadHttpRequestException.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

@@ -15,4 +15,5 @@ namespace ViralityDashboard.Api;
 [JsonSerializable(typeof(ReasonRequest))]
 [JsonSerializable(typeof(RetrainRequest))]
 [JsonSerializable(typeof(RetrainAccepted))]
+[JsonSerializable(typeof(ViralityDashboard.Data.Import.ImportReport))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

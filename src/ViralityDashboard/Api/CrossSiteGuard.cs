@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Metadata;
+
 namespace ViralityDashboard.Api;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace ViralityDashboard.Api;
 /// anything but <c>Sec-Fetch-Site: same-origin</c> (or <c>none</c>, typed by the user), gets 403. Callers with the
 /// <c>X-Api-Key</c> header are scripts, not browsers, and skip that check. A body must be JSON (415 otherwise):
 /// a cross-site form or a "simple" fetch cannot send <c>application/json</c> without a CORS preflight, which this
-/// app never grants.
+/// app never grants. An endpoint that declares other types (<c>Accepts</c>: the import's <c>text/csv</c> and
+/// <c>application/x-ndjson</c>) takes those instead; none of them is a type a form or a simple fetch can send either.
 /// </summary>
 internal static class CrossSiteGuard
 {
@@ -22,11 +25,16 @@ internal static class CrossSiteGuard
             return await next(invocation);
         if (!SignedInWithApiKey(context) && CrossSiteReason(request) is { } reason)
             return TypedResults.Problem(reason, statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused");
-        if (HasBody(request) && !request.HasJsonContentType())
-            return TypedResults.Problem($"Send the body as application/json, not {request.ContentType ?? "without a Content-Type"}.",
+        var accepted = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes;
+        if (HasBody(request) && !(accepted is { Count: > 0 } ? IsOneOf(request.ContentType, accepted) : request.HasJsonContentType()))
+            return TypedResults.Problem($"Send the body as {(accepted is { Count: > 0 } ? string.Join(", ", accepted) : "application/json")}, not {request.ContentType ?? "without a Content-Type"}.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         return await next(invocation);
     }
+
+    private static bool IsOneOf(string? contentType, IReadOnlyList<string> accepted) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && accepted.Contains(type.MediaType.Value, StringComparer.OrdinalIgnoreCase);
 
     private static bool SignedInWithApiKey(HttpContext context) =>
         context.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == ApiKeyHandler.SchemeName);

@@ -8,7 +8,7 @@ internal static class ImportVerb
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "Normalized CSV, tiktok-scraper JSON or TikTok web items JSON (detected from content)" };
+        var file = new Argument<FileInfo>("FILE") { Description = "Normalized or Apify CSV, tiktok-scraper, Apify or TikTok web items JSON, or JSON Lines of them (detected from content)" };
         var strict = new Option<bool>("--strict") { Description = "Abort on the first invalid row, writing nothing" };
         var json = Common.Json();
         var command = new Command("import", "Import scraped videos; re-importing updates stats and never duplicates a video") { file, strict, json };
