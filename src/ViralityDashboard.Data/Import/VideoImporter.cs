@@ -359,7 +359,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             INSERT INTO scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)
             SELECT {StagingColumns}, @now, @now FROM import_staging s
             WHERE NOT EXISTS (SELECT 1 FROM scraped_videos v WHERE {SameVideo})
-            {(rebuild ? "" : "ORDER BY s.platform, s.platform_video_id -- key order: the index fills page by page")}
+            {(rebuild ? "" : "ORDER BY s.platform, s.platform_video_id /* key order: the index fills page by page */")}
             """;
         long inserted = 0;
         if (newRows > 0)
