@@ -14,6 +14,7 @@ namespace ViralityDashboard.Data;
 public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<ScrapedVideo> ScrapedVideos => Set<ScrapedVideo>();
+    public DbSet<VideoSnapshot> VideoSnapshots => Set<VideoSnapshot>();
     public DbSet<AnalyzedVideo> AnalyzedVideos => Set<AnalyzedVideo>();
     public DbSet<VideoRating> VideoRatings => Set<VideoRating>();
     public DbSet<CalibrationBaseline> CalibrationBaselines => Set<CalibrationBaseline>();

@@ -111,7 +111,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task StartPostmasterAsync(CancellationToken ct)
     {
         var logFile = Path.Combine(ClusterDirectory, "server.log");
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_wal_size=2GB";
+        // wal_level=minimal: a private cluster has no replicas or WAL archive, and it lets a first import into an
+        // empty table skip WAL (see VideoImporter); max_wal_senders=0 is what minimal requires.
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_wal_size=2GB -c wal_level=minimal -c max_wal_senders=0";
         var (code, output) = await _runner.RunAsync(_binaries.PgCtl,
             ["start", "-D", ClusterDirectory, "-w", "-t", "60", "-l", logFile, "-o", options], CommandTimeout, ct);
         if (code != 0)

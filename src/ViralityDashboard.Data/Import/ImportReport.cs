@@ -11,7 +11,13 @@ public sealed record ImportReport(
     long Updated,
     long Rejected,
     long Flagged,
-    IReadOnlyList<ImportError> Errors);
+    IReadOnlyList<ImportError> Errors)
+{
+    /// <summary>Of <see cref="Updated"/>, the videos whose stored values were all the same: not rewritten.</summary>
+    public long Unchanged { get; init; }
+    /// <summary>Rows appended to video_snapshots: the new videos and those whose counts changed.</summary>
+    public long Snapshots { get; init; }
+}
 
 public sealed record ImportOptions
 {
@@ -19,6 +25,8 @@ public sealed record ImportOptions
     public bool Strict { get; init; }
     /// <summary>Called every few thousand rows with the number of rows read so far.</summary>
     public IProgress<long>? Progress { get; init; }
+    /// <summary>Append video_snapshots rows (on by default); bench-import turns it off to measure their cost.</summary>
+    public bool RecordSnapshots { get; init; } = true;
 }
 
 /// <summary>The file as a whole cannot be imported (unknown format, truncated JSON, wrong header); nothing was written.</summary>

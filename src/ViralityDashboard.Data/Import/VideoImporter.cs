@@ -46,7 +46,6 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
 
     private async Task<ImportReport> UpsertAsync(string format, IAsyncEnumerable<ParsedRow> rows, ImportOptions options, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         using var span = ViralityTelemetry.Import.StartActivity("import");
         span?.SetTag("import.format", format);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -65,13 +64,19 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             var direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
             if (direct)
             {
-                await ExecuteAsync(conn, tx, LockTable, now, ct);
+                await ExecuteAsync(conn, tx, LockTable, ct);
                 direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
             }
+            // Taken once the table lock is held (a merge takes it again under its own lock), so imports that take
+            // turns get increasing times and a video's snapshots never share one.
+            var now = time.GetUtcNow();
             if (direct)
-                await DropIndexesAsync(conn, tx, now, ct);
+            {
+                await TruncateForWalSkipAsync(conn, tx, ct);
+                await DropIndexesAsync(conn, tx, ct);
+            }
             else
-                await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", now, ct);
+                await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", ct);
 
             copyStep = ViralityTelemetry.Import.StartActivity("import copy");
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -122,16 +127,21 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             copyStep?.Dispose();
 
             var copied = clock.Elapsed;
-            long inserted = 0, updated = 0;
+            long inserted = 0, updated = 0, unchanged = 0, snapshots = 0;
             using (ViralityTelemetry.Import.StartActivity(direct ? "import index" : "import merge"))
             {
                 if (direct)
                 {
                     inserted = valid;
-                    await CreateIndexesAsync(conn, tx, now, ct);
+                    await CreateIndexesAsync(conn, tx, ct);
+                    if (options.RecordSnapshots)
+                        snapshots = await ExecuteAsync(conn, tx, $"""
+                            INSERT INTO video_snapshots ({SnapshotColumns})
+                            SELECT id, @now, views, likes, shares, comments, saves FROM scraped_videos
+                            """, ct, now);
                 }
                 else if (valid > 0)
-                    (inserted, updated) = await MergeAsync(conn, tx, valid, now, ct);
+                    (inserted, updated, unchanged, snapshots) = await MergeAsync(conn, tx, valid, options.RecordSnapshots, ct);
             }
             var merged = clock.Elapsed;
             committing = true;
@@ -140,9 +150,9 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
             logger.LogDebug("Import timings: parse+copy {Copy:N2} s, merge {Merge:N2} s, commit {Commit:N2} s; this process {Cpu:N2} s CPU, {Collections} collections pausing {Gc:N2} s",
                 copied.TotalSeconds, (merged - copied).TotalSeconds, (clock.Elapsed - merged).TotalSeconds,
                 (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, GC.CollectionCount(0) - collectionsBefore, (GC.GetTotalPauseDuration() - gcPausedBefore).TotalSeconds);
-            logger.LogInformation("Imported {Format}: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected, {Flagged} flagged",
-                format, read, inserted, updated, errors.Count, flagged);
-            var report = new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors);
+            logger.LogInformation("Imported {Format}: {Read} read, {Inserted} inserted, {Updated} updated ({Unchanged} of them unchanged), {Rejected} rejected, {Flagged} flagged, {Snapshots} snapshots",
+                format, read, inserted, updated, unchanged, errors.Count, flagged, snapshots);
+            var report = new ImportReport(format, read, inserted, updated, errors.Count, flagged, errors) { Unchanged = unchanged, Snapshots = snapshots };
             span?.SetTag("import.first_load", direct).SetTag("import.rows.read", read).SetTag("import.rows.inserted", inserted)
                 .SetTag("import.rows.updated", updated).SetTag("import.rows.rejected", errors.Count);
             metrics?.RecordImport(report, System.Diagnostics.Stopwatch.GetElapsedTime(started));
@@ -258,81 +268,165 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
     private const string EmptyTableCheck = "SELECT CASE WHEN EXISTS (SELECT 1 FROM scraped_videos) THEN 0 ELSE 1 END";
     private const string LockTable = "LOCK TABLE scraped_videos IN SHARE ROW EXCLUSIVE MODE";
 
+    private const string SnapshotColumns = "video_id, scraped_at, views, likes, shares, comments, saves";
+
+    /// <summary>
+    /// On a server with wal_level=minimal (the embedded cluster), a table truncated in the load's transaction is
+    /// written without WAL and synced once at the commit. Only where that is safe: scraped_videos is empty (checked
+    /// under the lock), and so are the tables that reference it and video_snapshots, which are truncated with it.
+    /// A reference this does not know (a table the app did not create) makes TRUNCATE fail: the load then goes on
+    /// with WAL, as on any other server.
+    /// </summary>
+    private async Task TruncateForWalSkipAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using (var show = new NpgsqlCommand("SHOW wal_level", conn, tx))
+            if (await show.ExecuteScalarAsync(ct) as string != "minimal")
+                return;
+        var tables = new List<string> { "scraped_videos", "video_snapshots" };
+        await using (var referencing = new NpgsqlCommand(
+            "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND confrelid = 'scraped_videos'::regclass", conn, tx))
+        await using (var reader = await referencing.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                tables.Add(reader.GetString(0));
+        foreach (var table in tables.Skip(1))
+            if (await ScalarAsync(conn, tx, $"SELECT CASE WHEN EXISTS (SELECT 1 FROM {table}) THEN 0 ELSE 1 END", ct) == 0)
+                return;
+        await ExecuteAsync(conn, tx, "SAVEPOINT wal_skip", ct);
+        try
+        {
+            await ExecuteAsync(conn, tx, $"TRUNCATE {string.Join(", ", tables)}", ct);
+            await ExecuteAsync(conn, tx, "RELEASE SAVEPOINT wal_skip", ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.FeatureNotSupported)
+        {
+            logger.LogDebug("First load with WAL: {Reason}", e.MessageText);
+            await ExecuteAsync(conn, tx, "ROLLBACK TO SAVEPOINT wal_skip", ct);
+        }
+    }
+
     /// <summary>Below this many new rows, maintaining the key index row by row beats rebuilding it.</summary>
     private const long RebuildIndexMinimumRows = 20_000;
 
-    private const string MergeSet = """
-        views = s.views, likes = s.likes, shares = s.shares, comments = s.comments,
-        saves = COALESCE(s.saves, v.saves),
-        duration_seconds = COALESCE(s.duration_seconds, v.duration_seconds),
-        hashtags = CASE WHEN cardinality(s.hashtags) > 0 THEN s.hashtags ELSE v.hashtags END,
-        sound_name = COALESCE(s.sound_name, v.sound_name),
-        sound_original = COALESCE(s.sound_original, v.sound_original),
-        description = COALESCE(s.description, v.description),
-        created_at = COALESCE(s.created_at, v.created_at),
-        author_handle = COALESCE(s.author_handle, v.author_handle),
-        author_followers = COALESCE(s.author_followers, v.author_followers),
-        author_verified = COALESCE(s.author_verified, v.author_verified),
-        quality_flags = s.quality_flags,
-        video_url = COALESCE(s.video_url, v.video_url),
-        last_scraped_at = @now
-        """;
+    /// <summary>
+    /// What a re-scrape writes into each column: counts replaced, descriptive fields the new source lacks kept.
+    /// Both the UPDATE's SET and its "anything to change?" comparison are made from this one list.
+    /// </summary>
+    private static readonly (string Column, string Value)[] Merged =
+    [
+        ("views", "s.views"), ("likes", "s.likes"), ("shares", "s.shares"), ("comments", "s.comments"),
+        ("saves", "COALESCE(s.saves, v.saves)"),
+        ("duration_seconds", "COALESCE(s.duration_seconds, v.duration_seconds)"),
+        ("hashtags", "CASE WHEN cardinality(s.hashtags) > 0 THEN s.hashtags ELSE v.hashtags END"),
+        ("sound_name", "COALESCE(s.sound_name, v.sound_name)"),
+        ("sound_original", "COALESCE(s.sound_original, v.sound_original)"),
+        ("description", "COALESCE(s.description, v.description)"),
+        ("created_at", "COALESCE(s.created_at, v.created_at)"),
+        ("author_handle", "COALESCE(s.author_handle, v.author_handle)"),
+        ("author_followers", "COALESCE(s.author_followers, v.author_followers)"),
+        ("author_verified", "COALESCE(s.author_verified, v.author_verified)"),
+        ("quality_flags", "s.quality_flags"),
+        ("video_url", "COALESCE(s.video_url, v.video_url)"),
+    ];
+
+    private static readonly string MergeSet = string.Join(", ", Merged.Select(m => $"{m.Column} = {m.Value}")) + ", last_scraped_at = @now";
+    private static readonly string MergeChanges =
+        $"({string.Join(", ", Merged.Select(m => $"v.{m.Column}"))}) IS DISTINCT FROM ({string.Join(", ", Merged.Select(m => m.Value))})";
+    private const string CountsChanged =
+        "(v.views, v.likes, v.shares, v.comments, v.saves) IS DISTINCT FROM (s.views, s.likes, s.shares, s.comments, COALESCE(s.saves, v.saves))";
+    private const string SameVideo = "v.platform = s.platform AND v.platform_video_id = s.platform_video_id";
 
     /// <summary>
     /// Update the videos we know, insert the rest. Counts are replaced by the newer scrape; descriptive
     /// fields the new source lacks (saves from tiktok-scraper, say) keep what an earlier import stored. Comments
     /// are a count, not a description: turned off since, they become unknown (NULL, flagged), since an older
     /// count beside this scrape's views would give a comment rate of two moments.
+    /// A video whose values are all the same is not rewritten (a daily re-scrape leaves most counts as they
+    /// were, and a rewrite costs a new row version and index entries). Snapshots come from the same staging
+    /// rows: one join finds the stored videos, counts them and appends those whose counts changed; the insert
+    /// of new videos appends theirs through RETURNING.
     /// The table lock makes concurrent imports take turns (readers carry on), so no ON CONFLICT is needed.
     /// A load that at least a third of the table will be new drops the key index and builds it again
     /// afterwards, and the secondary indexes with it: a sorted build is several times cheaper than a million
     /// random index insertions, at the price of blocking readers for the rebuild (about two seconds per
     /// million rows here for the key).
     /// </summary>
-    private async Task<(long Inserted, long Updated)> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long staged, DateTimeOffset now, CancellationToken ct)
+    private async Task<(long Inserted, long Updated, long Unchanged, long Snapshots)> MergeAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, long staged, bool snapshots, CancellationToken ct)
     {
-        await ExecuteAsync(conn, tx, LockTable, now, ct);
-        var updated = await ExecuteAsync(conn, tx, $"""
+        await ExecuteAsync(conn, tx, LockTable, ct);
+        var now = time.GetUtcNow();
+        long snapshotted = 0;
+        long known;
+        if (snapshots)
+        {
+            await using var cmd = new NpgsqlCommand($"""
+                WITH known AS MATERIALIZED (
+                    SELECT v.id, s.views, s.likes, s.shares, s.comments, COALESCE(s.saves, v.saves) AS saves, {CountsChanged} AS changed
+                    FROM import_staging s JOIN scraped_videos v ON {SameVideo}),
+                appended AS (
+                    INSERT INTO video_snapshots ({SnapshotColumns})
+                    SELECT id, @now, views, likes, shares, comments, saves FROM known WHERE changed
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM appended)
+                """, conn, tx) { CommandTimeout = 0 };
+            cmd.Parameters.AddWithValue("now", now);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (known, snapshotted) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        else
+            known = await ScalarAsync(conn, tx, $"SELECT count(*) FROM import_staging s JOIN scraped_videos v ON {SameVideo}", ct);
+        var changed = await ExecuteAsync(conn, tx, $"""
             UPDATE scraped_videos v SET {MergeSet}
             FROM import_staging s
-            WHERE v.platform = s.platform AND v.platform_video_id = s.platform_video_id
-            """, now, ct);
-        var newRows = staged - updated;
+            WHERE {SameVideo} AND {MergeChanges}
+            """, ct, now);
+        var newRows = staged - known;
         var existing = await ScalarAsync(conn, tx, "SELECT count(*) FROM scraped_videos", ct);
         var rebuild = newRows >= RebuildIndexMinimumRows && newRows * 3 >= existing + newRows;
         if (rebuild)
-            await DropIndexesAsync(conn, tx, now, ct);
-        var inserted = await ExecuteAsync(conn, tx, $"""
+            await DropIndexesAsync(conn, tx, ct);
+        var insert = $"""
             INSERT INTO scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)
             SELECT {StagingColumns}, @now, @now FROM import_staging s
-            WHERE NOT EXISTS (SELECT 1 FROM scraped_videos v WHERE v.platform = s.platform AND v.platform_video_id = s.platform_video_id)
-            {(rebuild ? "" : "ORDER BY s.platform, s.platform_video_id -- key order: the index fills page by page")}
-            """, now, ct);
+            WHERE NOT EXISTS (SELECT 1 FROM scraped_videos v WHERE {SameVideo})
+            {(rebuild ? "" : "ORDER BY s.platform, s.platform_video_id /* key order: the index fills page by page */")}
+            """;
+        long inserted = 0;
+        if (newRows > 0)
+            inserted = await ExecuteAsync(conn, tx, snapshots
+                ? $"""
+                  WITH added AS ({insert} RETURNING id, views, likes, shares, comments, saves)
+                  INSERT INTO video_snapshots ({SnapshotColumns}) SELECT id, @now, views, likes, shares, comments, saves FROM added
+                  """
+                : insert, ct, now);
+        if (snapshots)
+            snapshotted += inserted;
         if (rebuild)
-            await CreateIndexesAsync(conn, tx, now, ct);
-        return (inserted, updated);
+            await CreateIndexesAsync(conn, tx, ct);
+        return (inserted, known, known - changed, snapshotted);
     }
 
-    private async Task DropIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, CancellationToken ct)
+    private async Task DropIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await ExecuteAsync(conn, tx, $"DROP INDEX {ScrapedVideoConfiguration.PlatformVideoIndex}", now, ct);
+        await ExecuteAsync(conn, tx, $"DROP INDEX {ScrapedVideoConfiguration.PlatformVideoIndex}", ct);
         foreach (var (name, _) in ScrapedVideoConfiguration.SecondaryIndexes)
-            await ExecuteAsync(conn, tx, $"DROP INDEX IF EXISTS {name}", now, ct);
+            await ExecuteAsync(conn, tx, $"DROP INDEX IF EXISTS {name}", ct);
     }
 
-    private async Task CreateIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, CancellationToken ct)
+    private async Task CreateIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await ExecuteAsync(conn, tx, "SET LOCAL maintenance_work_mem = '256MB'", now, ct);
-        await ExecuteAsync(conn, tx, $"CREATE UNIQUE INDEX {ScrapedVideoConfiguration.PlatformVideoIndex} ON scraped_videos (platform, platform_video_id)", now, ct);
+        await ExecuteAsync(conn, tx, "SET LOCAL maintenance_work_mem = '256MB'", ct);
+        await ExecuteAsync(conn, tx, $"CREATE UNIQUE INDEX {ScrapedVideoConfiguration.PlatformVideoIndex} ON scraped_videos (platform, platform_video_id)", ct);
         foreach (var (_, create) in ScrapedVideoConfiguration.SecondaryIndexes)
-            await ExecuteAsync(conn, tx, create, now, ct);
+            await ExecuteAsync(conn, tx, create, ct);
     }
 
-    private async Task<long> ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, DateTimeOffset now, CancellationToken ct)
+    private async Task<long> ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct, DateTimeOffset? now = null)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        if (sql.Contains("@now", StringComparison.Ordinal))
-            cmd.Parameters.AddWithValue("now", now);
+        if (now is { } at)
+            cmd.Parameters.AddWithValue("now", at);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var affected = await cmd.ExecuteNonQueryAsync(ct);
         logger.LogDebug("{Seconds:N2} s: {Sql}", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, sql.Split('\n')[0].Trim());
@@ -341,7 +435,7 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
 
     private static async Task<long> ScalarAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
     }
 }

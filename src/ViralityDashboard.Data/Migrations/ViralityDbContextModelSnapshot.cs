@@ -837,6 +837,42 @@ namespace ViralityDashboard.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ViralityDashboard.Data.Entities.VideoSnapshot", b =>
+                {
+                    b.Property<long>("VideoId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("video_id");
+
+                    b.Property<DateTimeOffset>("ScrapedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scraped_at");
+
+                    b.Property<long?>("Comments")
+                        .HasColumnType("bigint")
+                        .HasColumnName("comments");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long?>("Saves")
+                        .HasColumnType("bigint")
+                        .HasColumnName("saves");
+
+                    b.Property<long>("Shares")
+                        .HasColumnType("bigint")
+                        .HasColumnName("shares");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("bigint")
+                        .HasColumnName("views");
+
+                    b.HasKey("VideoId", "ScrapedAt")
+                        .HasName("pk_video_snapshots");
+
+                    b.ToTable("video_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("ViralityDashboard.Data.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")

@@ -44,10 +44,11 @@ public sealed partial class VideoImporterTests(PostgresFixture postgres)
 
         var again = await importer.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(changed)), new ImportOptions());
 
-        Assert.Equal((0L, 3L), (again.Inserted, again.Updated));
+        Assert.Equal((0L, 3L, 2L), (again.Inserted, again.Updated, again.Unchanged));
         Assert.Equal(3, await db.ScalarAsync("SELECT count(*) FROM scraped_videos"));
         Assert.Equal(5000, await db.ScalarAsync("SELECT views FROM scraped_videos WHERE platform_video_id = '7000000000000000001'"));
-        Assert.Equal(3, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE last_scraped_at > first_seen_at"));
+        // Only the changed video was rewritten; the two the same are left as they were.
+        Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE last_scraped_at > first_seen_at"));
     }
 
     [Fact]
