@@ -171,14 +171,20 @@ public static class TrainingPipeline
         }
 
         double? activeAccuracy = null;
+        double? activeMacroF1 = null;
         if (active is not null)
         {
             if (active.Model.FeatureCount == input.FeatureSet.Count)
-                activeAccuracy = Accuracy(active.Model, testX, testY);
+            {
+                var activePredicted = testX.Select(x => active.Model.PredictTier(x)).ToArray();
+                activeAccuracy = testY.Where((t, i) => activePredicted[i] == t).Count() / (double)testY.Length;
+                activeMacroF1 = Metrics.Evaluate(testY, activePredicted).MacroF1;
+            }
             else
                 warnings.Add($"Active version {active.Version} takes {active.Model.FeatureCount} features, this run {input.FeatureSet.Count}: not compared.");
         }
-        var gate = AccuracyGate.Evaluate(new GateInput(test.Accuracy, majority.Accuracy, activeAccuracy, active?.Version), options.Gate);
+        var gate = AccuracyGate.Evaluate(new GateInput(test.Accuracy, majority.Accuracy, activeAccuracy, active?.Version,
+            test.MacroF1, stratifiedRandom.MacroF1, activeMacroF1), options.Gate);
         var bytes = model.ToBytes();
         Lap("gate-and-save");
 
