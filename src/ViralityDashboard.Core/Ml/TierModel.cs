@@ -105,6 +105,8 @@ public sealed class TierModel
         return explainer.Explain(features, tier - 1);
     }
 
+    internal MlNetModel Net => _net;
+
     /// <summary>The ML.NET model parameters; tests check explanations against them.</summary>
     internal object? Predictor => _net.Predictor;
 

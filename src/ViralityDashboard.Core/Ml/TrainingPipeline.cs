@@ -96,6 +96,9 @@ public sealed record TrainingResult(
     FeatureWeights? Weights,
     IReadOnlyList<StepTiming> Timings)
 {
+    /// <summary>Permutation feature importance on the test rows (null in runs stored before it was computed).</summary>
+    public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
+
     [JsonIgnore] public TierModel? Model { get; init; }
     [JsonIgnore] public byte[] ModelBytes { get; init; } = [];
 }
@@ -155,6 +158,9 @@ public static class TrainingPipeline
         var stratifiedRandom = Baselines.StratifiedRandom(trainY, testY, options.Seed);
         Lap("evaluate");
 
+        var importance = PermutationImportance.Compute(model, input.FeatureSet.FeatureNames, testX, testY, options.Seed);
+        Lap("importance");
+
         CrossValidationSummary? cv = null;
         if (crossValidate)
         {
@@ -195,6 +201,7 @@ public static class TrainingPipeline
             TierThresholds.Distribution(labels), TierThresholds.Distribution(trainY), TierThresholds.Distribution(testY),
             test, trainAccuracy, majority, stratifiedRandom, cv, leakage, warnings, activeAccuracy, gate, weights, timings)
         {
+            FeatureImportance = importance,
             Model = model,
             ModelBytes = bytes,
         };
