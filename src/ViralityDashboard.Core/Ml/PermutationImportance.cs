@@ -14,13 +14,13 @@ public sealed record FeatureImportance(string Feature, double MacroAccuracyDrop,
 
 public static class PermutationImportance
 {
-    public const int Permutations = 3;
+    public const int Permutations = 2;
 
     /// <summary>
     /// Above this many test rows a seeded sample of this size is scored: the ranking settles long before, and a
-    /// forest scoring 15 × 3 shuffles of a large test side would take longer than its fit.
+    /// forest scoring 15 features × 2 shuffles of a large test side would take as long as its fit.
     /// </summary>
-    public const int MaxRows = 5_000;
+    public const int MaxRows = 2_000;
 
     /// <summary>Largest drop first. Deterministic for the same model, rows and seed.</summary>
     public static IReadOnlyList<FeatureImportance> Compute(TierModel model, IReadOnlyList<string> featureNames, IReadOnlyList<float[]> x, IReadOnlyList<int> y, int seed)
