@@ -1,7 +1,8 @@
 namespace ViralityDashboard.Core.Engagement;
 
-/// <summary>One feature's share of a linear model's score for a tier.</summary>
-public sealed record FeatureContribution(string Feature, double Value, double Weight, double Contribution);
+/// <summary>One feature's share of a model's score for a tier.</summary>
+/// <param name="Weight">The linear model's weight of the feature for the tier; null for tree models, which have none.</param>
+public sealed record FeatureContribution(string Feature, double Value, double? Weight, double Contribution);
 
 /// <summary>The seed's 0–100 score: Σ P(tier) × tier midpoint.</summary>
 public static class ViralityScore

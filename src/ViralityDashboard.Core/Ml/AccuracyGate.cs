@@ -5,10 +5,20 @@ namespace ViralityDashboard.Core.Ml;
 /// </summary>
 /// <param name="MinimumAccuracy">Test accuracy a candidate needs; 0.60 as seed 002's gate.</param>
 /// <param name="MaximumRegression">How much worse than the active version, on the same test rows, a candidate may be.</param>
-public sealed record GateOptions(double MinimumAccuracy = 0.60, double MaximumRegression = 0.02);
+/// <param name="MacroF1">When set, the macro-F1 gate replaces the accuracy rules (pre-posting versions by default).</param>
+public sealed record GateOptions(double MinimumAccuracy = 0.60, double MaximumRegression = 0.02, MacroF1GateOptions? MacroF1 = null);
 
-/// <summary>What the gate looks at. The active accuracy is measured on the candidate's test rows.</summary>
-public sealed record GateInput(double CandidateAccuracy, double MajorityBaselineAccuracy, double? ActiveAccuracyOnSameRows = null, string? ActiveVersion = null);
+/// <summary>
+/// The gate of models that cannot reach the accuracy threshold by nature (pre-posting features know no views): they
+/// must beat guessing by a margin, and not fall below the active version of their feature set.
+/// </summary>
+/// <param name="MinimumLift">Test macro-F1 must exceed the stratified-random baseline's by at least this much.</param>
+/// <param name="MaximumRegression">How much lower than the active version's macro-F1 on the same test rows it may be (0: not below).</param>
+public sealed record MacroF1GateOptions(double MinimumLift = 0.05, double MaximumRegression = 0);
+
+/// <summary>What the gate looks at. The active figures are measured on the candidate's test rows.</summary>
+public sealed record GateInput(double CandidateAccuracy, double MajorityBaselineAccuracy, double? ActiveAccuracyOnSameRows = null, string? ActiveVersion = null,
+    double? CandidateMacroF1 = null, double? StratifiedRandomMacroF1 = null, double? ActiveMacroF1OnSameRows = null);
 
 public sealed record GateDecision(bool Accepted, IReadOnlyList<string> Reasons);
 
@@ -22,6 +32,8 @@ public static class AccuracyGate
     public static GateDecision Evaluate(GateInput input, GateOptions? options = null)
     {
         options ??= new GateOptions();
+        if (options.MacroF1 is { } macro)
+            return EvaluateMacroF1(input, macro);
         var failed = new List<string>();
         var passed = new List<string>();
 
@@ -49,6 +61,35 @@ public static class AccuracyGate
             passed.Add("No active version to compare with.");
         }
 
+        return new GateDecision(failed.Count == 0, [.. failed, .. passed]);
+    }
+
+    /// <summary>Two rules, both required: macro-F1 ≥ the stratified-random baseline's + the lift; not below the active version's by more than the margin.</summary>
+    private static GateDecision EvaluateMacroF1(GateInput input, MacroF1GateOptions options)
+    {
+        var f1 = input.CandidateMacroF1 ?? throw new ArgumentException("The macro-F1 gate needs the candidate's macro-F1.", nameof(input));
+        var random = input.StratifiedRandomMacroF1 ?? throw new ArgumentException("The macro-F1 gate needs the stratified-random baseline's macro-F1.", nameof(input));
+        var failed = new List<string>();
+        var passed = new List<string>();
+        var needed = random + options.MinimumLift;
+        // Rounded as shown, so a candidate never fails on a difference the message cannot show.
+        if (Math.Round(f1, 4) >= Math.Round(needed, 4))
+            passed.Add($"Test macro-F1 {f1:0.0000} beats the stratified-random baseline ({random:0.0000}) by at least {options.MinimumLift:0.00} (needs {needed:0.0000}).");
+        else
+            failed.Add($"Test macro-F1 {f1:0.0000} does not beat the stratified-random baseline ({random:0.0000}) by {options.MinimumLift:0.00} (needs {needed:0.0000}).");
+
+        if (input.ActiveMacroF1OnSameRows is { } active)
+        {
+            var name = input.ActiveVersion is null ? "the active version" : $"active version {input.ActiveVersion}";
+            if (f1 >= active - options.MaximumRegression)
+                passed.Add($"Macro-F1 not below {name} ({active:0.0000} on the same test rows){(options.MaximumRegression > 0 ? $" by more than {options.MaximumRegression:0.00}" : "")}.");
+            else
+                failed.Add($"Macro-F1 below {name} on the same test rows: {f1:0.0000} vs {active:0.0000}{(options.MaximumRegression > 0 ? $", more than the allowed {options.MaximumRegression:0.00}" : "")}.");
+        }
+        else
+        {
+            passed.Add("No active version of this feature set to compare with.");
+        }
         return new GateDecision(failed.Count == 0, [.. failed, .. passed]);
     }
 }

@@ -20,6 +20,7 @@ public sealed class TierModel
 
     private readonly MlNetModel _net;
     private readonly EnginePool<EngineSlot> _engines;
+    private ScoreExplainer? _explainer;
 
     private TierModel(MlNetModel net, TrainerKind kind, LinearTierWeights? linear)
     {
@@ -84,6 +85,30 @@ public sealed class TierModel
         PredictProbabilities(features, p);
         return Metrics.ArgMaxTier(p);
     }
+
+    /// <summary>
+    /// The predicted tier (as <see cref="PredictTier"/>) with its score split into a base value and one part per
+    /// feature; see <see cref="TierExplanation"/> for which score each model form explains.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A model form without an explainer.</exception>
+    public TierExplanation Explain(ReadOnlySpan<float> features) => Explain(features, PredictTier(features));
+
+    /// <summary>As <see cref="Explain(ReadOnlySpan{float})"/>, for any tier 1..5.</summary>
+    public TierExplanation Explain(ReadOnlySpan<float> features, int tier)
+    {
+        if (features.Length != FeatureCount)
+            throw new ArgumentException($"Expected {FeatureCount} features, got {features.Length}.", nameof(features));
+        if (tier is < 1 or > TierCount)
+            throw new ArgumentOutOfRangeException(nameof(tier), tier, $"Tiers lie in 1..{TierCount}.");
+        // Built on first use: the tree walk needs the trees flattened once, and a model that is never explained pays nothing.
+        var explainer = LazyInitializer.EnsureInitialized(ref _explainer, () => ScoreExplainer.For(_net.Predictor, LinearWeights, FeatureCount));
+        return explainer.Explain(features, tier - 1);
+    }
+
+    internal MlNetModel Net => _net;
+
+    /// <summary>The ML.NET model parameters; tests check explanations against them.</summary>
+    internal object? Predictor => _net.Predictor;
 
     public byte[] ToBytes() => _net.ToBytes();
 

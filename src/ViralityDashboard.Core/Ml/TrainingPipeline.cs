@@ -96,6 +96,9 @@ public sealed record TrainingResult(
     FeatureWeights? Weights,
     IReadOnlyList<StepTiming> Timings)
 {
+    /// <summary>Permutation feature importance on the test rows (null in runs stored before it was computed).</summary>
+    public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
+
     [JsonIgnore] public TierModel? Model { get; init; }
     [JsonIgnore] public byte[] ModelBytes { get; init; } = [];
 }
@@ -155,6 +158,9 @@ public static class TrainingPipeline
         var stratifiedRandom = Baselines.StratifiedRandom(trainY, testY, options.Seed);
         Lap("evaluate");
 
+        var importance = PermutationImportance.Compute(model, input.FeatureSet.FeatureNames, testX, testY, options.Seed);
+        Lap("importance");
+
         CrossValidationSummary? cv = null;
         if (crossValidate)
         {
@@ -171,14 +177,20 @@ public static class TrainingPipeline
         }
 
         double? activeAccuracy = null;
+        double? activeMacroF1 = null;
         if (active is not null)
         {
             if (active.Model.FeatureCount == input.FeatureSet.Count)
-                activeAccuracy = Accuracy(active.Model, testX, testY);
+            {
+                var activePredicted = testX.Select(x => active.Model.PredictTier(x)).ToArray();
+                activeAccuracy = testY.Where((t, i) => activePredicted[i] == t).Count() / (double)testY.Length;
+                activeMacroF1 = Metrics.Evaluate(testY, activePredicted).MacroF1;
+            }
             else
                 warnings.Add($"Active version {active.Version} takes {active.Model.FeatureCount} features, this run {input.FeatureSet.Count}: not compared.");
         }
-        var gate = AccuracyGate.Evaluate(new GateInput(test.Accuracy, majority.Accuracy, activeAccuracy, active?.Version), options.Gate);
+        var gate = AccuracyGate.Evaluate(new GateInput(test.Accuracy, majority.Accuracy, activeAccuracy, active?.Version,
+            test.MacroF1, stratifiedRandom.MacroF1, activeMacroF1), options.Gate);
         var bytes = model.ToBytes();
         Lap("gate-and-save");
 
@@ -189,6 +201,7 @@ public static class TrainingPipeline
             TierThresholds.Distribution(labels), TierThresholds.Distribution(trainY), TierThresholds.Distribution(testY),
             test, trainAccuracy, majority, stratifiedRandom, cv, leakage, warnings, activeAccuracy, gate, weights, timings)
         {
+            FeatureImportance = importance,
             Model = model,
             ModelBytes = bytes,
         };

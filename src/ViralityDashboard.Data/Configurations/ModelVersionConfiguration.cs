@@ -21,8 +21,8 @@ internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<Model
         b.Property(m => m.FeatureWeights).HasColumnType("jsonb");
         b.Property(m => m.Metrics).HasColumnType("jsonb");
         b.Property(m => m.NormalizationConfig).HasColumnType("jsonb");
-        // The database, not the application, guarantees at most one active version per kind.
-        b.HasIndex(m => m.Kind).IsUnique().HasFilter("is_active").HasDatabaseName("ux_model_versions_one_active_per_kind");
+        // The database, not the application, guarantees at most one active version per kind and feature set.
+        b.HasIndex(m => new { m.Kind, m.FeatureSet }).IsUnique().HasFilter("is_active").HasDatabaseName("ux_model_versions_one_active_per_kind_and_feature_set");
         b.HasIndex(m => new { m.Kind, m.TrainedAt });
         b.HasOne<TrainingRun>().WithMany().HasForeignKey(m => m.TrainingRunId).OnDelete(DeleteBehavior.SetNull);
     }

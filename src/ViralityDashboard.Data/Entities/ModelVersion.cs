@@ -9,7 +9,7 @@ public sealed class ModelVersion
     public string VersionTag { get; set; } = "";
     public ModelKind Kind { get; set; }
     public VersionStatus Status { get; set; }
-    /// <summary>At most one version per kind is active (partial unique index).</summary>
+    /// <summary>At most one version per kind and feature set is active (partial unique index).</summary>
     public bool IsActive { get; set; }
     public DateTimeOffset TrainedAt { get; set; }
     public int TrainingVideoCount { get; set; }

@@ -463,17 +463,17 @@ namespace ViralityDashboard.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_model_versions");
 
-                    b.HasIndex("Kind")
-                        .IsUnique()
-                        .HasDatabaseName("ux_model_versions_one_active_per_kind")
-                        .HasFilter("is_active");
-
                     b.HasIndex("TrainingRunId")
                         .HasDatabaseName("ix_model_versions_training_run_id");
 
                     b.HasIndex("VersionTag")
                         .IsUnique()
                         .HasDatabaseName("ix_model_versions_version_tag");
+
+                    b.HasIndex("Kind", "FeatureSet")
+                        .IsUnique()
+                        .HasDatabaseName("ux_model_versions_one_active_per_kind_and_feature_set")
+                        .HasFilter("is_active");
 
                     b.HasIndex("Kind", "TrainedAt")
                         .HasDatabaseName("ix_model_versions_kind_trained_at");

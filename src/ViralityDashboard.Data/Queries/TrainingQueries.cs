@@ -22,7 +22,7 @@ public sealed record RunMetrics(
     string? Trainer, string? FeatureSet, string? Split, int RowCount, int TrainCount, int TestCount,
     ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline,
     CrossValidationSummary? CrossValidation, IReadOnlyList<FeatureLeakage>? Leakage, double? ActiveAccuracyOnTestRows,
-    ClassificationMetrics? StratifiedRandomBaseline = null)
+    ClassificationMetrics? StratifiedRandomBaseline = null, IReadOnlyList<FeatureImportance>? FeatureImportance = null)
 {
     /// <summary>An engagement run's stored result, or null when there is none (or an older shape).</summary>
     public static RunMetrics? Read(string? json) => StoredJson.Read<RunMetrics>(json);
@@ -50,7 +50,8 @@ public sealed record ModelVersionRow(
 /// </summary>
 public sealed record EngagementVersionMetrics(
     ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline, CrossValidationSummary? CrossValidation,
-    GateDecision? Gate, double? ActiveAccuracyOnTestRows, ClassificationMetrics? StratifiedRandomBaseline = null);
+    GateDecision? Gate, double? ActiveAccuracyOnTestRows, ClassificationMetrics? StratifiedRandomBaseline = null,
+    IReadOnlyList<FeatureImportance>? FeatureImportance = null);
 
 public sealed record ModelVersionDetail(ModelVersionRow Version, EngagementVersionMetrics? Metrics, FeatureWeights? Weights);
 

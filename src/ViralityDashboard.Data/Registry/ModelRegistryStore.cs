@@ -17,13 +17,14 @@ public sealed class ModelRegistryException(string message) : Exception(message);
 
 /// <summary>
 /// Stores model versions and moves the active flag. Every change of the active version is one transaction
-/// that first deactivates the current one (the partial unique index allows one active per kind), then
+/// that first deactivates the current one (the partial unique index allows one active per kind and feature set:
+/// a pre-posting model and a seed15 model answer different questions, so each set keeps its own), then
 /// activates the new one, and writes the audit row; a transaction-scoped advisory lock per kind
 /// serializes concurrent activations instead of letting one fail on the index.
 /// </summary>
 public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock)
 {
-    /// <summary>Stores a new version; when <paramref name="activate"/>, it becomes the active one of its kind in the same transaction.</summary>
+    /// <summary>Stores a new version; when <paramref name="activate"/>, it becomes the active one of its kind and feature set in the same transaction.</summary>
     public async Task<ModelVersion> StoreAsync(ModelVersion version, bool activate, string changedBy, string? reason, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -40,7 +41,7 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
         return version;
     }
 
-    /// <summary>Makes the version with this tag the active one of its kind. Rejected versions cannot be activated.</summary>
+    /// <summary>Makes the version with this tag the active one of its kind and feature set. Rejected versions cannot be activated.</summary>
     public async Task<ActivationChange> ActivateAsync(string tag, string changedBy, string? reason, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -60,15 +61,22 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
 
     /// <summary>
     /// Re-activates the version that was active before the current one: the "from" of the audit row that
-    /// made the current version active.
+    /// made the current version active. With several feature sets active, without <paramref name="featureSet"/>
+    /// it rolls back the one activated last.
     /// </summary>
-    public async Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string? reason, CancellationToken ct = default)
+    public async Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string? reason, CancellationToken ct = default, string? featureSet = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await LockKindAsync(db, kind, ct);
-        var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == kind && v.IsActive, ct)
-            ?? throw new ModelRegistryException($"No active {kind.Wire()} version to roll back from.");
+        var actives = db.ModelVersions.Where(v => v.Kind == kind && v.IsActive && (featureSet == null || v.FeatureSet == featureSet));
+        var current = await actives
+            .OrderByDescending(v => db.ModelActivations.Where(a => a.ToVersionId == v.Id).Max(a => (DateTimeOffset?)a.ChangedAt))
+            .ThenByDescending(v => v.Id)
+            .FirstOrDefaultAsync(ct)
+            ?? throw new ModelRegistryException(featureSet is null
+                ? $"No active {kind.Wire()} version to roll back from."
+                : $"No active {kind.Wire()} {featureSet} version to roll back from.");
         var previousId = await db.ModelActivations
             .Where(a => a.Kind == kind && a.ToVersionId == current.Id)
             .OrderByDescending(a => a.ChangedAt).ThenByDescending(a => a.Id)
@@ -106,11 +114,16 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
             .ToListAsync(ct);
     }
 
-    /// <summary>The id of the active version of a kind: one indexed lookup, for caches to compare against.</summary>
-    public async Task<long?> ActiveIdAsync(ModelKind kind, CancellationToken ct = default)
+    /// <summary>
+    /// The id of the active version of a kind and feature set: one indexed lookup, for caches to compare against.
+    /// Without a feature set: the active version that sees the most (any set but pre-posting first), then the newest.
+    /// </summary>
+    public async Task<long?> ActiveIdAsync(ModelKind kind, CancellationToken ct = default, string? featureSet = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.ModelVersions.Where(v => v.Kind == kind && v.IsActive).Select(v => (long?)v.Id).SingleOrDefaultAsync(ct);
+        return await db.ModelVersions.Where(v => v.Kind == kind && v.IsActive && (featureSet == null || v.FeatureSet == featureSet))
+            .OrderBy(v => v.FeatureSet == Core.Engagement.FeatureSet.PrePostingName).ThenByDescending(v => v.TrainedAt)
+            .Select(v => (long?)v.Id).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>A version with its artifact, by id or by tag.</summary>
@@ -122,7 +135,7 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
 
     private async Task<ActivationChange> SwitchAsync(ViralityDbContext db, ModelVersion target, ActivationAction action, string changedBy, string? reason, CancellationToken ct)
     {
-        var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == target.Kind && v.IsActive, ct);
+        var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == target.Kind && v.FeatureSet == target.FeatureSet && v.IsActive, ct);
         if (current is not null)
         {
             current.IsActive = false;

@@ -15,6 +15,19 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
     /// <summary>How much worse than the active version, on the same test rows, a candidate may be.</summary>
     public double GateMaximumRegression { get; set; } = 0.02;
 
+    /// <summary>
+    /// Pre-posting versions get their own gate (true, default): they know no views, so they cannot reach the accuracy
+    /// gate; instead their test macro-F1 must beat the stratified-random baseline by <see cref="PrePostingGateMinimumMacroF1Lift"/>
+    /// and not fall below the active pre-posting version by more than <see cref="PrePostingGateMaximumRegression"/>. False: the accuracy gate.
+    /// </summary>
+    public bool PrePostingOwnGate { get; set; } = true;
+
+    /// <summary>Macro-F1 a pre-posting candidate needs above the stratified-random baseline's (default 0.05).</summary>
+    public double PrePostingGateMinimumMacroF1Lift { get; set; } = 0.05;
+
+    /// <summary>How much lower than the active pre-posting version's macro-F1, on the same test rows, a candidate may be (default 0: not below).</summary>
+    public double PrePostingGateMaximumRegression { get; set; }
+
     /// <summary>WES weights w1..w4 for likes, comments, shares, saves (defaults 1, 2, 3, 2).</summary>
     public double WesLikes { get; set; } = 1;
     public double WesComments { get; set; } = 2;
@@ -57,10 +70,17 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
     public WesWeights WesWeights => new(WesLikes, WesComments, WesShares, WesSaves);
     public GateOptions Gate => new(GateMinimumAccuracy, GateMaximumRegression);
 
+    /// <summary>The gate of a run on <paramref name="featureSet"/>: the pre-posting one when it has its own, else the accuracy gate.</summary>
+    public GateOptions GateFor(FeatureSet featureSet) => featureSet.Name == Core.Engagement.FeatureSet.PrePostingName && PrePostingOwnGate
+        ? Gate with { MacroF1 = new MacroF1GateOptions(PrePostingGateMinimumMacroF1Lift, PrePostingGateMaximumRegression) }
+        : Gate;
+
     internal static IEnumerable<string> Validate(EngagementTrainingOptions o)
     {
         if (o.GateMinimumAccuracy is < 0 or > 1) yield return "GateMinimumAccuracy must be within 0..1.";
         if (o.GateMaximumRegression is < 0 or > 1) yield return "GateMaximumRegression must be within 0..1.";
+        if (o.PrePostingGateMinimumMacroF1Lift is < 0 or > 1) yield return "PrePostingGateMinimumMacroF1Lift must be within 0..1.";
+        if (o.PrePostingGateMaximumRegression is < 0 or > 1) yield return "PrePostingGateMaximumRegression must be within 0..1.";
         if (new[] { o.WesLikes, o.WesComments, o.WesShares, o.WesSaves }.Any(w => w < 0 || double.IsNaN(w))) yield return "WES weights cannot be negative.";
         if (o.WesLikes + o.WesComments + o.WesShares + o.WesSaves <= 0) yield return "At least one WES weight must be positive.";
         foreach (var error in Unparsable(

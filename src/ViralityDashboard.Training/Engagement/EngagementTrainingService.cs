@@ -71,7 +71,7 @@ public sealed class EngagementTrainingService(
                 notes.Add("The fallback set is labelled with view tiers; the requested tier scheme does not apply.");
             timings.Add(new StepTiming("read-fallback", clockSw.Elapsed.TotalMilliseconds));
             return new PreparedTrainingData(rows, featureSet, TierScheme.Views, null, true, trainable,
-                PipelineOptionsFor(o, trainer, SplitKind.Predefined), notes, timings);
+                PipelineOptionsFor(o, featureSet, trainer, SplitKind.Predefined), notes, timings);
         }
 
         // Thresholds first (SQL over the same newest rows), so each video becomes its labelled row as it is read.
@@ -84,11 +84,11 @@ public sealed class EngagementTrainingService(
         if (trainable > o.MaxVideos)
             notes.Add($"Read the newest {o.MaxVideos:N0} of {trainable:N0} trainable videos.");
         return new PreparedTrainingData(labelled, featureSet, scheme, thresholds, false, trainable,
-            PipelineOptionsFor(o, trainer, split), notes, timings);
+            PipelineOptionsFor(o, featureSet, trainer, split), notes, timings);
     }
 
-    private static PipelineOptions PipelineOptionsFor(EngagementTrainingOptions o, TrainerKind trainer, SplitKind split) =>
-        new(trainer, split, o.TestFraction, o.Seed, o.CrossValidationFolds, CheckLeakage: true, Gate: o.Gate, CrossValidationMaxRows: o.CrossValidationMaxRows);
+    private static PipelineOptions PipelineOptionsFor(EngagementTrainingOptions o, FeatureSet featureSet, TrainerKind trainer, SplitKind split) =>
+        new(trainer, split, o.TestFraction, o.Seed, o.CrossValidationFolds, CheckLeakage: true, Gate: o.GateFor(featureSet), CrossValidationMaxRows: o.CrossValidationMaxRows);
 
     /// <summary>Runs once. Never throws for a failed run: the outcome (and its row) says failed and why.</summary>
     public Task<TrainingOutcome> RunAsync(TrainingRequest request, RunTrigger trigger, CancellationToken ct = default) =>
@@ -101,6 +101,8 @@ public sealed class EngagementTrainingService(
         internal PreparedTrainingData? Prepared { get; set; }
         internal List<string> Warnings { get; } = [];
         internal ActiveModel? CompareWith { get; set; }
+        /// <summary>The active version of the run's own feature set, read with the data: each set has its own active version.</summary>
+        internal LoadedModel? ActiveOfSet { get; set; }
         internal TrainingResult? Result { get; set; }
     }
 
@@ -110,7 +112,8 @@ public sealed class EngagementTrainingService(
     Run IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Begin(TrainingRequest request, TrainingRun row)
     {
         var o = options.Value;
-        row.Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds });
+        row.Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression,
+            o.PrePostingOwnGate, o.PrePostingGateMinimumMacroF1Lift, o.PrePostingGateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds });
         return new Run(request);
     }
 
@@ -121,11 +124,13 @@ public sealed class EngagementTrainingService(
         run.Warnings.AddRange(prepared.Notes);
         row.VideoCount = prepared.Rows.Count;
         row.UsedFallbackData = prepared.UsedFallbackData;
+        run.ActiveOfSet = await cache.GetActiveAsync(prepared.FeatureSet.Name, ct);
     }
 
-    void IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.CompareWith(Run run, LoadedModel? active)
+    void IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.CompareWith(Run run, LoadedModel? defaultActive)
     {
         var featureSet = run.Prepared!.FeatureSet;
+        var active = run.ActiveOfSet;
         if (active is not null && active.FeatureSet.Name == featureSet.Name)
             run.CompareWith = new ActiveModel(active.VersionTag, active.Model);
         else if (active is not null)
@@ -160,12 +165,14 @@ public sealed class EngagementTrainingService(
             Trainer = result.Trainer.Wire(),
             Thresholds = result.Thresholds is null ? "{}" : TrainingJson.Serialize(result.Thresholds),
             FeatureWeights = result.Weights is null ? "{}" : TrainingJson.Serialize(result.Weights),
-            Metrics = TrainingJson.Serialize(new EngagementVersionMetrics(result.Test, result.TrainAccuracy, result.MajorityBaseline, result.CrossValidation, result.Gate, result.ActiveAccuracyOnTestRows, result.StratifiedRandomBaseline)),
+            Metrics = TrainingJson.Serialize(new EngagementVersionMetrics(result.Test, result.TrainAccuracy, result.MajorityBaseline, result.CrossValidation, result.Gate, result.ActiveAccuracyOnTestRows, result.StratifiedRandomBaseline, result.FeatureImportance)),
             NormalizationConfig = TrainingJson.Serialize(new { clamp = new[] { 0, 1 }, features = prepared.FeatureSet.Features }),
             Artifact = result.ModelBytes,
             Notes = notes.Count == 0 ? null : string.Join("\n", notes),
         };
-        return (version, $"Accepted by the gate (test accuracy {result.Test.Accuracy:0.0000}).");
+        return (version, prepared.PipelineOptions.Gate?.MacroF1 is not null
+            ? $"Accepted by the pre-posting gate (test macro-F1 {result.Test.MacroF1:0.0000})."
+            : $"Accepted by the gate (test accuracy {result.Test.Accuracy:0.0000}).");
     }
 
     void IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Complete(Run run, TrainingRun row, string? versionTag)

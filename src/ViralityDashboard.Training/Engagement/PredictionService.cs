@@ -7,9 +7,11 @@ using ViralityDashboard.Data.Telemetry;
 namespace ViralityDashboard.Training.Engagement;
 
 /// <summary>A prediction with the version that made it and the features it saw.</summary>
+/// <param name="Explanation">What <paramref name="Contributions"/> add up to; null with <paramref name="NoExplanationReason"/> when the model cannot be explained.</param>
 public sealed record PredictionOutcome(
     string VersionTag, string FeatureSet, int Tier, IReadOnlyList<float> Probabilities, double Score,
-    IReadOnlyList<FeatureContribution> Contributions, IReadOnlyDictionary<string, float> Features);
+    IReadOnlyList<FeatureContribution> Contributions, IReadOnlyDictionary<string, float> Features,
+    TierExplanation? Explanation = null, string? NoExplanationReason = null, TrainerKind? Trainer = null);
 
 /// <summary>What the Predictor page asks of the engagement model.</summary>
 public interface IEngagementPredictor
@@ -19,6 +21,10 @@ public interface IEngagementPredictor
 
     /// <exception cref="ModelRegistryException">No active version, or no such version.</exception>
     Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default);
+
+    /// <summary>With <paramref name="featureSet"/>, only a version of that set predicts (the active one of it, or the named one).</summary>
+    /// <exception cref="ModelRegistryException">No active version of that set, no such version, or a version of another set.</exception>
+    Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, string? featureSet, CancellationToken ct = default);
 }
 
 /// <summary>Tier probabilities, 0–100 score and contributions from the active model or a named version.</summary>
@@ -28,15 +34,31 @@ public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore
         (await store.ListAsync(TrainingRequest.Kind, ct)).Where(v => v.Status != VersionStatus.Rejected).OrderByDescending(v => v.TrainedAt).ToList();
 
     /// <exception cref="ModelRegistryException">No active version, or no version with that tag.</exception>
-    public async Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag = null, CancellationToken ct = default)
+    public Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag = null, CancellationToken ct = default) =>
+        PredictAsync(video, versionTag, null, ct);
+
+    /// <exception cref="ModelRegistryException">No active version (of that set), no version with that tag, or one of another set.</exception>
+    public async Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, string? featureSet, CancellationToken ct = default)
     {
+        if (featureSet is not null && !FeatureSet.BuiltIn.Any(f => f.Name == featureSet))
+            throw new ArgumentException($"Unknown feature set '{featureSet}'. Known: {string.Join(", ", FeatureSet.BuiltIn.Select(f => f.Name))}.", nameof(featureSet));
         var model = versionTag is null
-            ? await cache.GetActiveAsync(ct) ?? throw new ModelRegistryException("No active engagement model: run `train` first.")
+            ? await cache.GetActiveAsync(featureSet, ct) ?? throw new ModelRegistryException(NoActiveMessage(featureSet))
             : await cache.GetByTagAsync(versionTag, ct);
+        // A pre-posting question answered by a model that reads views would score numbers the video does not have yet.
+        if (featureSet is not null && model.FeatureSet.Name != featureSet)
+            throw new ModelRegistryException($"Version '{model.VersionTag}' uses feature set {model.FeatureSet.Name}, not {featureSet}.");
         var outcome = Predict(model, video);
         metrics.RecordPrediction(TrainingRequest.Kind.Wire());
         return outcome;
     }
+
+    public static string NoActiveMessage(string? featureSet) => featureSet switch
+    {
+        null => "No active engagement model: run `train` first.",
+        FeatureSet.PrePostingName => "No active pre-posting model: a prediction before posting uses only a pre-posting version. Retrain with the pre-posting features (`train --features pre-posting`, or the button on the Predictor).",
+        _ => $"No active {featureSet} model: retrain with `train --features {featureSet}`.",
+    };
 
     /// <summary>The in-memory part, no I/O: features → probabilities → score → contributions.</summary>
     public static PredictionOutcome Predict(LoadedModel model, ScrapedVideoRecord video)
@@ -47,6 +69,7 @@ public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore
         var named = new Dictionary<string, float>(names.Count);
         for (var i = 0; i < names.Count; i++)
             named[names[i]] = features[i];
-        return new PredictionOutcome(model.VersionTag, model.FeatureSet.Name, p.Tier, p.Probabilities, p.Score, p.Contributions, named);
+        return new PredictionOutcome(model.VersionTag, model.FeatureSet.Name, p.Tier, p.Probabilities, p.Score, p.Contributions, named,
+            p.Explanation, p.NoExplanationReason, model.Trainer);
     }
 }

@@ -27,37 +27,48 @@ public abstract class ModelCache<TModel>(ModelRegistryStore store, ModelKind kin
 {
     private sealed record ActiveState(TModel? Model, long CheckedAt);
 
-    private readonly ConcurrentDictionary<long, TModel> _byId = new();
-    private volatile ActiveState? _active;
-    private int _rechecking;
-
-    public ValueTask<TModel?> GetActiveAsync(CancellationToken ct = default)
+    /// <summary>The active state and re-check flag of one feature set ("" for the kind's default active version).</summary>
+    private sealed class ActiveSlot
     {
-        var state = _active;
+        public volatile ActiveState? State;
+        public int Rechecking;
+    }
+
+    private readonly ConcurrentDictionary<long, TModel> _byId = new();
+    private readonly ConcurrentDictionary<string, ActiveSlot> _active = new();
+
+    /// <summary>The kind's default active version (see <see cref="ModelRegistryStore.ActiveIdAsync"/>).</summary>
+    public ValueTask<TModel?> GetActiveAsync(CancellationToken ct = default) => GetActiveAsync(null, ct);
+
+    /// <summary>The active version of <paramref name="featureSet"/> (each feature set has its own), or the default one when null.</summary>
+    public ValueTask<TModel?> GetActiveAsync(string? featureSet, CancellationToken ct = default)
+    {
+        var slot = _active.GetOrAdd(featureSet ?? "", _ => new ActiveSlot());
+        var state = slot.State;
         if (state is not null && clock.GetElapsedTime(state.CheckedAt, clock.GetTimestamp()).TotalSeconds < recheckSeconds())
             return ValueTask.FromResult(state.Model);
         // Due for a re-check while a model is loaded: one caller asks the database, the others keep predicting
         // with the model they have. Otherwise, under load, every request in flight at the moment the interval
         // ran out queued for its own lookup, and the API's p99 latency spiked every two seconds.
-        if (state is not null && Interlocked.CompareExchange(ref _rechecking, 1, 0) != 0)
+        if (state is not null && Interlocked.CompareExchange(ref slot.Rechecking, 1, 0) != 0)
             return ValueTask.FromResult(state.Model);
-        return new ValueTask<TModel?>(RecheckAsync(state is not null, ct));
+        return new ValueTask<TModel?>(RecheckAsync(slot, featureSet, state is not null, ct));
     }
 
-    private async Task<TModel?> RecheckAsync(bool holdsFlag, CancellationToken ct)
+    private async Task<TModel?> RecheckAsync(ActiveSlot slot, string? featureSet, bool holdsFlag, CancellationToken ct)
     {
         try
         {
             var now = clock.GetTimestamp();
-            var id = await store.ActiveIdAsync(kind, ct);
+            var id = await store.ActiveIdAsync(kind, ct, featureSet);
             var model = id is null ? null : await GetByIdAsync(id.Value, ct);
-            _active = new ActiveState(model, now);
+            slot.State = new ActiveState(model, now);
             return model;
         }
         finally
         {
             if (holdsFlag)
-                Volatile.Write(ref _rechecking, 0);
+                Volatile.Write(ref slot.Rechecking, 0);
         }
     }
 
@@ -72,7 +83,11 @@ public abstract class ModelCache<TModel>(ModelRegistryStore store, ModelKind kin
     }
 
     /// <summary>Forget the active version so the next call asks the database.</summary>
-    public void Invalidate() => _active = null;
+    public void Invalidate()
+    {
+        foreach (var slot in _active.Values)
+            slot.State = null;
+    }
 
     private async Task<TModel> GetByIdAsync(long id, CancellationToken ct)
     {

@@ -29,16 +29,19 @@ public sealed record PredictRequest(
     IReadOnlyList<string>? Hashtags,
     string? SoundName, bool? SoundOriginal, string? Description,
     [Range(0d, double.MaxValue, ErrorMessage = "'authorFollowers' must be 0 or more.")] long? AuthorFollowers,
-    bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version);
+    bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version, string? FeatureSet = null);
 
 /// <param name="Kind">Rollback only: engagement (default) or preference.</param>
 /// <summary>
 /// The engagement prediction as the API answers it. The model computes in single precision; sending its
 /// figures as float (shortest round-trip form) instead of widened doubles halves the numbers' text.
 /// </summary>
+/// <param name="Contributions">Every feature's part of the predicted tier's score, largest first; <paramref name="Explanation"/> says which score.</param>
+/// <param name="Explanation">Null when the model cannot be explained; <paramref name="NoExplanationReason"/> then says why.</param>
 public sealed record PredictResponse(
     string VersionTag, string FeatureSet, int Tier, IReadOnlyList<float> Probabilities, double Score,
-    IReadOnlyList<ApiContribution> Contributions, IReadOnlyDictionary<string, float> Features)
+    IReadOnlyList<ApiContribution> Contributions, IReadOnlyDictionary<string, float> Features,
+    ApiExplanation? Explanation = null, string? NoExplanationReason = null)
 {
     public static PredictResponse From(PredictionOutcome p)
     {
@@ -46,13 +49,19 @@ public sealed record PredictResponse(
         for (var i = 0; i < contributions.Length; i++)
         {
             var c = p.Contributions[i];
-            contributions[i] = new ApiContribution(c.Feature, (float)c.Value, (float)c.Weight, (float)c.Contribution);
+            contributions[i] = new ApiContribution(c.Feature, (float)c.Value, (float?)c.Weight, (float)c.Contribution);
         }
-        return new PredictResponse(p.VersionTag, p.FeatureSet, p.Tier, p.Probabilities, Math.Round(p.Score, 4), contributions, p.Features);
+        var explanation = p.Explanation is { } e ? new ApiExplanation(e.ScoreKind, e.Method, (float)e.BaseValue, (float)e.Score) : null;
+        return new PredictResponse(p.VersionTag, p.FeatureSet, p.Tier, p.Probabilities, Math.Round(p.Score, 4), contributions, p.Features,
+            explanation, p.NoExplanationReason);
     }
 }
 
-public sealed record ApiContribution(string Feature, float Value, float Weight, float Contribution);
+/// <param name="Weight">The linear model's weight for the tier; null for tree models.</param>
+public sealed record ApiContribution(string Feature, float Value, float? Weight, float Contribution);
+
+/// <summary><paramref name="BaseValue"/> + Σ contributions = <paramref name="TierScore"/>, the model's <paramref name="ScoreKind"/> (logit or rawScore) for the predicted tier.</summary>
+public sealed record ApiExplanation(ExplainedScore ScoreKind, string Method, float BaseValue, float TierScore);
 
 [ValidatableType]
 public sealed record ReasonRequest([Required(ErrorMessage = "'reason' is required.")] string? Reason, string? Kind = null);
@@ -108,6 +117,8 @@ public static class ApiEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["durationSeconds"] = ["'durationSeconds' must be a finite number."] });
         if (await ApiValidation.ProblemAsync(body, http.HttpContext, ct) is { } problem)
             return problem;
+        if (body.FeatureSet is { } set && !FeatureSet.BuiltIn.Any(f => f.Name == set))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["featureSet"] = [$"'featureSet' must be one of {string.Join(", ", FeatureSet.BuiltIn.Select(f => f.Name))}."] });
         var video = new ScrapedVideoRecord
         {
             VideoId = "api",
@@ -117,7 +128,7 @@ public static class ApiEndpoints
         };
         try
         {
-            return TypedResults.Ok(PredictResponse.From(await predictions.PredictAsync(video, body.Version, ct)));
+            return TypedResults.Ok(PredictResponse.From(await predictions.PredictAsync(video, body.Version, body.FeatureSet, ct)));
         }
         catch (ModelRegistryException e)
         {

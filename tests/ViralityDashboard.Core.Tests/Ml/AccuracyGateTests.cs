@@ -62,4 +62,28 @@ public class AccuracyGateTests
         Assert.True(AccuracyGate.Evaluate(new GateInput(0.31, 0.20), options).Accepted);
         Assert.False(AccuracyGate.Evaluate(new GateInput(0.31, 0.20, 0.32), options).Accepted);
     }
+
+    [Fact]
+    public void TheMacroF1GateNeedsTheLiftOverTheStratifiedRandomBaselineNotTheAccuracyThreshold()
+    {
+        var options = new GateOptions(MacroF1: new MacroF1GateOptions(MinimumLift: 0.05));
+
+        var passes = AccuracyGate.Evaluate(new GateInput(0.47, 0.20, CandidateMacroF1: 0.43, StratifiedRandomMacroF1: 0.21), options);
+        var fails = AccuracyGate.Evaluate(new GateInput(0.47, 0.20, CandidateMacroF1: 0.25, StratifiedRandomMacroF1: 0.21), options);
+
+        Assert.True(passes.Accepted);
+        Assert.False(fails.Accepted);
+        Assert.Equal("Test macro-F1 0.2500 does not beat the stratified-random baseline (0.2100) by 0.05 (needs 0.2600).", fails.Reasons[0]);
+    }
+
+    [Fact]
+    public void TheMacroF1GateRejectsACandidateBelowTheActiveVersionOfItsSet()
+    {
+        var options = new GateOptions(MacroF1: new MacroF1GateOptions());
+
+        var decision = AccuracyGate.Evaluate(new GateInput(0.47, 0.20, 0.48, "eng-r1", CandidateMacroF1: 0.40, StratifiedRandomMacroF1: 0.21, ActiveMacroF1OnSameRows: 0.41), options);
+
+        Assert.False(decision.Accepted);
+        Assert.Equal("Macro-F1 below active version eng-r1 on the same test rows: 0.4000 vs 0.4100.", decision.Reasons[0]);
+    }
 }

@@ -30,14 +30,16 @@ public class TierPredictorTests
     }
 
     [Fact]
-    public void GivesNoContributionsForTreeModels()
+    public void ExplainsTreeModelsByPathContributions()
     {
         var (x, y) = TierModelTrainerTests.Separable(20, seed: 14);
         var model = TierModelTrainer.Train(x, y, new TrainerOptions(TrainerKind.LightGbm));
 
         var prediction = TierPredictor.Predict(model, Three, x[0]);
 
-        Assert.Empty(prediction.Contributions);
+        Assert.Equal(3, prediction.Contributions.Count);
+        Assert.All(prediction.Contributions, c => Assert.Null(c.Weight));
+        Assert.Equal(prediction.Explanation!.Score, prediction.Explanation.BaseValue + prediction.Contributions.Sum(c => c.Contribution), 4);
         Assert.Equal(1f, prediction.Probabilities.Sum(), 4);
     }
 }

@@ -27,7 +27,9 @@ public class TrainingPipelineTests
         Assert.Equal(15, result.Leakage.Count);
         Assert.Contains(result.Warnings, w => w.StartsWith(SeedFeatures.ViewsPerFollower));
         Assert.Equal(5, result.Weights!.Weights.Length);
-        Assert.Equal(["split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save"], result.Timings.Select(t => t.Step));
+        Assert.Equal(FeatureSet.Seed15.FeatureNames.Order(), result.FeatureImportance!.Select(f => f.Feature).Order());
+        Assert.Equal(result.FeatureImportance!.OrderByDescending(f => f.AccuracyDrop).Select(f => f.Feature), result.FeatureImportance!.Select(f => f.Feature));
+        Assert.Equal(["split", "fit", "evaluate", "importance", "cross-validate", "leakage", "gate-and-save"], result.Timings.Select(t => t.Step));
         Assert.NotEmpty(result.ModelBytes);
     }
 
@@ -54,7 +56,7 @@ public class TrainingPipelineTests
 
         var result = TrainingPipeline.Run(Input, new TrainingOptions(CrossValidationFolds: 2), progress: seen.Add);
 
-        Assert.Equal(["split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save"], seen.Select(s => s.Step));
+        Assert.Equal(["split", "fit", "evaluate", "importance", "cross-validate", "leakage", "gate-and-save"], seen.Select(s => s.Step));
         Assert.Equal(result.Timings, seen);
     }
 

@@ -113,4 +113,24 @@ public sealed class ApiEndpointsTests(RunningApp app)
         var response = await http.PostAsJsonAsync("/api/models/some-tag/activate", new { reason = " " });
         Assert.True((await ErrorsAsync(response)).TryGetProperty("reason", out _));
     }
+
+    [Fact]
+    public async Task APrePostingPredictionWithoutAnActivePrePostingVersionIsA409ProblemSayingWhy()
+    {
+        using var http = Client(withKey: true);
+        var response = await http.PostAsJsonAsync("/api/predict", new { views = 0, likes = 0, shares = 0, comments = 0, authorFollowers = 12_000, featureSet = "pre-posting" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("No active pre-posting model", detail);
+    }
+
+    [Fact]
+    public async Task AnUnknownFeatureSetIsAProblemNamingTheField()
+    {
+        using var http = Client(withKey: true);
+        var response = await http.PostAsJsonAsync("/api/predict", new { views = 1, likes = 0, shares = 0, comments = 0, featureSet = "after-lunch" });
+        Assert.Contains("pre-posting", (await ErrorsAsync(response)).GetProperty("featureSet")[0].GetString());
+    }
 }

@@ -154,4 +154,61 @@ public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
         Assert.InRange(after.Score, 0, 100);
         Assert.NotEmpty(after.Contributions);
     }
+
+    [Fact]
+    public async Task APrePostingRunPassesItsOwnMacroF1GateAndIsActiveBesideTheSeed15Version()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 800);
+        var training = db.Get<EngagementTrainingService>();
+        var prediction = db.Get<PredictionService>();
+        var video = SyntheticVideos.Generate(1, 99).Single();
+        var seed15 = await training.RunAsync(new TrainingRequest(), RunTrigger.Manual);
+
+        var none = await Assert.ThrowsAsync<ModelRegistryException>(() => prediction.PredictAsync(video, null, FeatureSet.PrePostingName));
+        var prePosting = await training.RunAsync(new TrainingRequest(FeatureSet.PrePosting), RunTrigger.Manual);
+
+        Assert.Contains("No active pre-posting model", none.Message);
+        Assert.Equal((RunStatus.Completed, true), (prePosting.Status, prePosting.Activated));
+        var result = prePosting.Result!;
+        Assert.Contains(prePosting.Reasons, r => r.Contains("beats the stratified-random baseline") && r.Contains($"{result.StratifiedRandomBaseline.MacroF1:0.0000}"));
+        Assert.Contains(prePosting.Reasons, r => r.Contains("No active version of this feature set"));
+        var versions = await db.Get<ModelRegistryStore>().ListAsync(ModelKind.Engagement);
+        Assert.Equal([prePosting.VersionTag, seed15.VersionTag], versions.Where(v => v.IsActive).Select(v => v.VersionTag));
+        Assert.Equal(prePosting.VersionTag, (await prediction.PredictAsync(video, null, FeatureSet.PrePostingName)).VersionTag);
+        Assert.Equal(seed15.VersionTag, (await prediction.PredictAsync(video)).VersionTag);
+        var wrongSet = await Assert.ThrowsAsync<ModelRegistryException>(() => prediction.PredictAsync(video, seed15.VersionTag, FeatureSet.PrePostingName));
+        Assert.Contains("not pre-posting", wrongSet.Message);
+    }
+
+    [Fact]
+    public async Task APrePostingRunIsComparedWithTheActivePrePostingVersionOnMacroF1()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 800);
+        var training = db.Get<EngagementTrainingService>();
+        var first = await training.RunAsync(new TrainingRequest(FeatureSet.PrePosting), RunTrigger.Manual);
+
+        var second = await training.RunAsync(new TrainingRequest(FeatureSet.PrePosting), RunTrigger.Manual);
+
+        // Same rows, same seed: the same macro-F1, which is "not below" the active version.
+        Assert.True(first.Activated);
+        Assert.True(second.Activated);
+        Assert.Contains(second.Reasons, r => r.Contains($"not below active version {first.VersionTag}"));
+    }
+
+    [Fact]
+    public async Task APrePostingRunBelowItsLiftOverTheRandomBaselineIsRejectedWithTheRule()
+    {
+        var settings = TrainingFixtures.Settings();
+        settings["Virality:Training:PrePostingGateMinimumMacroF1Lift"] = "1";
+        await using var db = await postgres.CreateDatabaseAsync(settings);
+        await TrainingFixtures.SeedAsync(db, 800);
+
+        var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(FeatureSet.PrePosting), RunTrigger.Manual);
+
+        Assert.False(outcome.Activated);
+        Assert.Contains("does not beat the stratified-random baseline", outcome.Reasons[0]);
+        Assert.Contains("by 1.00", outcome.Reasons[0]);
+    }
 }

@@ -1,5 +1,6 @@
 using ViralityDashboard.Core.Ml;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using ViralityDashboard.Components.Charts;
 using ViralityDashboard.Components.Pages.Predict;
@@ -15,12 +16,15 @@ public sealed class PredictPageTests : DashboardTestContext
 {
     private readonly FakePredictor _predictor = new();
     private readonly FakeVideos _videos = new();
+    private readonly FakeTraining _training = new();
+    private readonly BunitAuthorizationContext _auth;
 
     public PredictPageTests()
     {
         Services.AddSingleton<IEngagementPredictor>(_predictor);
         Services.AddSingleton<IVideoTableQueries>(_videos);
-        this.SignInAsViewer(); // predicting changes nothing: viewers may use it
+        _training.Register(Services);
+        _auth = this.SignInAsViewer(); // predicting changes nothing: viewers may use it
     }
 
     private static ModelVersionSummary Version(long id, string tag, string features, bool active, VersionStatus status = VersionStatus.Active) =>
@@ -29,21 +33,30 @@ public sealed class PredictPageTests : DashboardTestContext
     private sealed class FakePredictor : IEngagementPredictor
     {
         public List<(ScrapedVideoRecord Video, string? Tag)> Calls { get; } = [];
+        public List<string?> FeatureSets { get; } = [];
+        public bool PrePostingActive { get; set; }
+        /// <summary>What the next prediction's factors are; null: the three linear ones below.</summary>
+        public (IReadOnlyList<FeatureContribution> Factors, TierExplanation? Explanation, string? Reason)? Factors { get; set; }
 
         public Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyList<ModelVersionSummary>>(
             [
-                Version(3, "eng-20261123-030000-r3", FeatureSet.PrePostingName, active: false, status: VersionStatus.Inactive),
+                Version(3, "eng-20261123-030000-r3", FeatureSet.PrePostingName, active: PrePostingActive, status: PrePostingActive ? VersionStatus.Active : VersionStatus.Inactive),
                 Version(2, "eng-20261122-030000-r2", FeatureSet.Seed15Name, active: true),
             ]);
 
-        public Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default)
+        public Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default) =>
+            PredictAsync(video, versionTag, null, ct);
+
+        public Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, string? featureSet, CancellationToken ct = default)
         {
             Calls.Add((video, versionTag));
-            return Task.FromResult(new PredictionOutcome(versionTag ?? "eng-20261122-030000-r2", FeatureSet.Seed15Name, 4,
-                [0.02f, 0.08f, 0.20f, 0.48f, 0.22f], 71.6,
+            FeatureSets.Add(featureSet);
+            var (factors, explanation, reason) = Factors ?? (
                 [new("log_views", 4.4, 0.9, 3.96), new("like_rate", 0.084, 2.1, 0.176), new("duration_seconds", 24, -0.01, -0.24)],
-                new Dictionary<string, float>()));
+                new TierExplanation(4, ExplainedScore.Logit, "linear", -1.2, 2.696, [3.96, 0.176, -0.24]), null);
+            return Task.FromResult(new PredictionOutcome(versionTag ?? "eng-20261122-030000-r2", featureSet ?? FeatureSet.Seed15Name, 4,
+                [0.02f, 0.08f, 0.20f, 0.48f, 0.22f], 71.6, factors, new Dictionary<string, float>(), explanation, reason));
         }
     }
 
@@ -103,8 +116,9 @@ public sealed class PredictPageTests : DashboardTestContext
     }
 
     [Fact]
-    public void PrePostingHidesEngagementSendsZerosAndPicksAPrePostingVersion()
+    public void PrePostingHidesEngagementSendsZerosAndPredictsWithTheActivePrePostingVersionOnly()
     {
+        _predictor.PrePostingActive = true;
         var cut = Render<PredictPage>();
 
         cut.Find("input[data-testid=pre-posting], [data-testid=pre-posting] input").Change(true);
@@ -113,9 +127,66 @@ public sealed class PredictPageTests : DashboardTestContext
 
         cut.WaitForAssertion(() => Assert.Single(_predictor.Calls));
         var (video, tag) = _predictor.Calls[0];
-        Assert.Equal("eng-20261123-030000-r3", tag);
+        Assert.Null(tag);
+        Assert.Equal(FeatureSet.PrePostingName, _predictor.FeatureSets[0]);
         Assert.Equal((0L, 0L, 0L), (video.Views, video.Likes, video.Shares));
         Assert.Equal(12_000, video.AuthorFollowers);
+    }
+
+    [Fact]
+    public void WithoutAnActivePrePostingVersionItSaysSoBlocksPredictingAndOffersARetrain()
+    {
+        _auth.SetRoles(ViralityDashboard.Data.Identity.Roles.Owner);
+        _auth.SetPolicies(Policies.Owner);
+        var cut = Render<PredictPage>();
+
+        cut.Find("input[data-testid=pre-posting], [data-testid=pre-posting] input").Change(true);
+        cut.WaitForAssertion(() => Assert.Contains("No active pre-posting model", cut.Find("[data-testid=no-pre-posting-model]").TextContent));
+        Assert.True(cut.Find("[data-testid=predict]").HasAttribute("disabled"));
+        cut.Find("[data-testid=retrain-pre-posting]").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(_training.Launched));
+        Assert.Equal(FeatureSet.PrePostingName, _training.Launched[0].FeatureSet?.Name);
+        Assert.Empty(_predictor.Calls);
+    }
+
+    [Fact]
+    public void TreeFactorsSayWhichScoreTheyAddUpTo()
+    {
+        _predictor.Factors = ([new("followerTier", 0.6, null, 0.81), new("durationSeconds", 0.2, null, -0.12)],
+            new TierExplanation(4, ExplainedScore.RawScore, "tree-path", 0.1, 0.79, [0.81, -0.12]), null);
+        var cut = Render<PredictPage>();
+
+        cut.Find("[data-testid=predict]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=contributions] tbody tr").Count));
+        Assert.Contains("raw score of tier 4: base 0.1 + contributions = 0.79", cut.Find("[data-testid=contributions-caption]").TextContent);
+    }
+
+    [Fact]
+    public void AModelWithoutFactorsSaysWhyInsteadOfAnEmptyTable()
+    {
+        _predictor.Factors = ([], null, "No explanation for a SomeNewModel predictor.");
+        var cut = Render<PredictPage>();
+
+        cut.Find("[data-testid=predict]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("No explanation for a SomeNewModel predictor.", cut.Find("[data-testid=no-contributions]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=contributions]"));
+    }
+
+    [Fact]
+    public void PrefillLoadsOnEnter()
+    {
+        var cut = Render<PredictPage>();
+
+        var id = cut.Find("input[data-testid=prefill-id], [data-testid=prefill-id] input");
+        id.Input("7301");
+        id.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+        cut.Find("[data-testid=predict]").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(_predictor.Calls));
+        Assert.Equal(1_250_000L, _predictor.Calls[0].Video.Views);
     }
 
     [Fact]
@@ -123,7 +194,8 @@ public sealed class PredictPageTests : DashboardTestContext
     {
         var cut = Render<PredictPage>();
 
-        cut.Find("input[data-testid=prefill-id], [data-testid=prefill-id] input").Change("7301");
+        // Bound as typed: the one click that follows (and blurs the field) already sees the id.
+        cut.Find("input[data-testid=prefill-id], [data-testid=prefill-id] input").Input("7301");
         cut.Find("[data-testid=prefill]").Click();
         cut.Find("[data-testid=predict]").Click();
 

@@ -29,6 +29,9 @@ public sealed class PreferencePredictorPanelTests : DashboardTestContext
 
         public Task<ViralityDashboard.Training.Engagement.PredictionOutcome> PredictAsync(ViralityDashboard.Core.Videos.ScrapedVideoRecord video, string? versionTag, CancellationToken ct = default) =>
             throw new NotSupportedException();
+
+        public Task<ViralityDashboard.Training.Engagement.PredictionOutcome> PredictAsync(ViralityDashboard.Core.Videos.ScrapedVideoRecord video, string? versionTag, string? featureSet, CancellationToken ct = default) =>
+            throw new NotSupportedException();
     }
 
     private sealed class NoVideos : ViralityDashboard.Data.Queries.IVideoTableQueries
