@@ -91,10 +91,10 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
             return q;
         var like = search.Like;
         if (search.HandleOnly)
-            return q.Where(v => EF.Functions.ILike(v.AuthorHandle ?? "", like));
+            return q.Where(v => EF.Functions.ILike(v.AuthorHandle ?? "", like, TextSearch.EscapeCharacter));
         var tag = search.Text.TrimStart('#').ToLowerInvariant();
-        return q.Where(v => EF.Functions.ILike(v.Description ?? "", like) || EF.Functions.ILike(v.AuthorHandle ?? "", like)
-            || EF.Functions.ILike(v.SoundName ?? "", like) || v.Hashtags.Contains(tag));
+        return q.Where(v => EF.Functions.ILike(v.Description ?? "", like, TextSearch.EscapeCharacter) || EF.Functions.ILike(v.AuthorHandle ?? "", like, TextSearch.EscapeCharacter)
+            || EF.Functions.ILike(v.SoundName ?? "", like, TextSearch.EscapeCharacter) || v.Hashtags.Contains(tag));
     }
 
     /// <summary>The queue items of those of <paramref name="ids"/> that <paramref name="videos"/> holds, in the order of <paramref name="ids"/>.</summary>

@@ -7,6 +7,12 @@ namespace ViralityDashboard.Data.Queries;
 /// </summary>
 public sealed record TextSearch(string Text, string Like, bool HandleOnly)
 {
+    /// <summary>
+    /// Pass to <c>EF.Functions.ILike</c>: without an escape character Npgsql writes <c>ESCAPE ''</c>, so the
+    /// backslashes below were literal and a handle with an underscore (most of them) matched nothing.
+    /// </summary>
+    public const string EscapeCharacter = "\\";
+
     public static TextSearch? Parse(string? filter)
     {
         if (string.IsNullOrWhiteSpace(filter))

@@ -22,7 +22,7 @@ public sealed class RatingQueriesTests(PostgresFixture postgres)
             Video("old", 9, "garlic noodles", "food"),
             Video("new", 1, "beat drop dance", "dance"),
             Video("mid", 5, "iphone tips", "tech"),
-            new() { VideoId = "undated", Views = 5, Description = "no date", AuthorHandle = "cook.with.mia" },
+            new() { VideoId = "undated", Views = 5, Description = "no date", AuthorHandle = "cook_with.mia" },
         ], new ImportOptions());
         return db;
     }
@@ -98,7 +98,8 @@ public sealed class RatingQueriesTests(PostgresFixture postgres)
         var ratings = db.Get<IRatingQueries>();
 
         Assert.Equal(["new", "mid", "old"], (await ratings.GetQueueAsync("@mia", 10, Analyzed)).Select(v => v.PlatformVideoId));
-        Assert.Equal(["undated"], (await ratings.GetQueueAsync("@COOK.with", 10, Analyzed)).Select(v => v.PlatformVideoId));
+        Assert.Equal(["undated"], (await ratings.GetQueueAsync("@COOK_with", 10, Analyzed)).Select(v => v.PlatformVideoId));
+        Assert.Empty(await ratings.GetQueueAsync("@cook_with_", 10, Analyzed)); // "_" is a character, not LIKE's wildcard
         Assert.Empty(await ratings.GetQueueAsync("@noodles", 10, Analyzed)); // a caption word is no author
     }
 
