@@ -199,8 +199,9 @@ public sealed class RateFlowTests(RunningApp app, BrowserSession browser) : ICla
         Assert.True(await table.Locator(".mud-table-container").EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), "the table scrolls sideways at 1,440 px");
 
         await page.GetByTestId("choose-columns").ClickAsync();
-        await page.GetByTestId("column-views").Locator("input").UncheckAsync();
-        await page.GetByTestId("column-saves").Locator("input").CheckAsync();
+        var chooser = page.GetByTestId("column-chooser");
+        await chooser.GetByRole(AriaRole.Checkbox, new() { Name = "Views", Exact = true }).UncheckAsync();
+        await chooser.GetByRole(AriaRole.Checkbox, new() { Name = "Saves", Exact = true }).CheckAsync();
 
         await Assertions.Expect(table.Locator("thead th", new() { HasText = "Views" })).ToHaveCountAsync(0);
         await Assertions.Expect(table.Locator("thead th", new() { HasText = "Saves" })).ToHaveCountAsync(1);
