@@ -211,6 +211,7 @@ public sealed class RateFlowTests(RunningApp app, BrowserSession browser) : ICla
         var id = await link.TextContentAsync();
         await link.ClickAsync();
         await Assertions.Expect(page.GetByTestId("video-heading")).ToContainTextAsync(id!.Trim());
+        await Assertions.Expect(page.GetByTestId("video-card")).ToBeVisibleAsync(); // its ratings loaded too
         await BrowserSession.ScreenshotAsync(page, "video-detail");
         await page.GetByTestId("back").ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/data");
