@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Entities;
@@ -5,12 +6,20 @@ using ViralityDashboard.Data.Entities;
 namespace ViralityDashboard.Data.Queries;
 
 /// <summary>A video waiting for (or shown with) a rating, with what a rater needs to judge it.</summary>
+/// <param name="Analyzed">
+/// Whether it has an analysis the preference model trains on (so a rating of it counts toward that model now);
+/// null where the query did not look.
+/// </param>
 public sealed record RatingQueueItem(
     long Id, string PlatformVideoId, string? AuthorHandle, string? Description, IReadOnlyList<string> Hashtags,
     string? SoundName, long Views, long Likes, long? Comments, long Shares, long? Saves, double? DurationSeconds,
-    DateTimeOffset? CreatedAt)
+    DateTimeOffset? CreatedAt, bool? Analyzed = null)
 {
+    // The importer keeps no page URL (the CSV has none), so the link is TikTok's canonical one; TikTok redirects a wrong handle.
     public string TikTokUrl => $"https://www.tiktok.com/@{AuthorHandle ?? "_"}/video/{PlatformVideoId}";
+
+    /// <summary>TikTok's embedded player for this video (allowed by the Content-Security-Policy's frame-src).</summary>
+    public string EmbedUrl => $"https://www.tiktok.com/embed/v2/{Uri.EscapeDataString(PlatformVideoId)}";
 }
 
 /// <summary>What the rate page saves; scores on 0–1, dimensions optional. <paramref name="RatingId"/> set = edit that rating.</summary>
@@ -25,8 +34,11 @@ public sealed record StoredRating(
 
 public interface IRatingQueries
 {
-    /// <summary>Unrated videos, newest posted first; <paramref name="filter"/> matches caption, handle, sound or a hashtag.</summary>
-    Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, CancellationToken ct = default);
+    /// <summary>
+    /// Unrated videos, those with an analysis the preference model reads (<paramref name="analyzed"/>) first, each group
+    /// newest posted first; <paramref name="filter"/> matches caption, handle, sound or a hashtag, <c>@name</c> the handle.
+    /// </summary>
+    Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, PreferenceRowFilter analyzed, CancellationToken ct = default);
 
     /// <summary>Inserts a rating, or updates the one named by <see cref="RatingInput.RatingId"/>; returns its id.</summary>
     Task<long> SaveAsync(RatingInput input, CancellationToken ct = default);
@@ -39,10 +51,21 @@ public interface IRatingQueries
 
 public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock) : IRatingQueries
 {
-    public async Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RatingQueueItem>> GetQueueAsync(string? filter, int limit, PreferenceRowFilter analyzed, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var q = Unrated(db, filter);
+        var unrated = Unrated(db, filter);
+        // Analyzed videos first: only their ratings feed the preference model. They are few (analyses are made one
+        // by one), so sorting all of them is cheap.
+        var ids = await unrated.Where(HasAnalysis(analyzed)).OrderBy(v => v.CreatedAt == null).ThenByDescending(v => v.CreatedAt)
+            .ThenByDescending(v => v.Id).Take(limit).Select(v => v.Id).ToListAsync(ct);
+        if (ids.Count < limit)
+            ids.AddRange(await NewestAsync(unrated.Where(Not(HasAnalysis(analyzed))), limit - ids.Count, ct));
+        return await InOrderAsync(db.ScrapedVideos.AsNoTracking(), ids, analyzed, ct);
+    }
+
+    private static async Task<List<long>> NewestAsync(IQueryable<ScrapedVideo> q, int limit, CancellationToken ct)
+    {
         // Dated videos newest first walk ix_scraped_videos_newest and stop after `limit` unrated ones; undated
         // videos (rare) follow, newest id first. One ORDER BY with the dated ones first would be the same order,
         // but PostgreSQL cannot read "created_at IS NOT NULL DESC" from an index, so it sorted the whole table.
@@ -50,30 +73,38 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
             .Take(limit).Select(v => v.Id).ToListAsync(ct);
         if (ids.Count < limit)
             ids.AddRange(await q.Where(v => v.CreatedAt == null).OrderByDescending(v => v.Id).Take(limit - ids.Count).Select(v => v.Id).ToListAsync(ct));
-        return await InOrderAsync(db.ScrapedVideos.AsNoTracking(), ids, ct);
+        return ids;
     }
+
+    /// <summary>The video has an analysis that the preference model trains on (the same rule as its training rows).</summary>
+    public static Expression<Func<ScrapedVideo, bool>> HasAnalysis(PreferenceRowFilter analyzed) =>
+        v => v.Analyses.Any(a => a.AnalysisVersion == analyzed.AnalysisVersion && a.FeatureCount >= analyzed.MinimumFeatureCount);
+
+    private static Expression<Func<ScrapedVideo, bool>> Not(Expression<Func<ScrapedVideo, bool>> e) =>
+        Expression.Lambda<Func<ScrapedVideo, bool>>(Expression.Not(e.Body), e.Parameters);
 
     /// <summary>Videos without any rating, matching <paramref name="filter"/> (caption, handle, sound or a hashtag) when one is given.</summary>
     public static IQueryable<ScrapedVideo> Unrated(ViralityDbContext db, string? filter)
     {
         var q = db.ScrapedVideos.AsNoTracking().Where(v => !v.Ratings.Any());
-        if (!string.IsNullOrWhiteSpace(filter))
-        {
-            var f = filter.Trim();
-            var like = $"%{f.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-            var tag = f.TrimStart('#').ToLowerInvariant();
-            q = q.Where(v => EF.Functions.ILike(v.Description ?? "", like) || EF.Functions.ILike(v.AuthorHandle ?? "", like)
-                || EF.Functions.ILike(v.SoundName ?? "", like) || v.Hashtags.Contains(tag));
-        }
-        return q;
+        if (TextSearch.Parse(filter) is not { } search)
+            return q;
+        var like = search.Like;
+        if (search.HandleOnly)
+            return q.Where(v => EF.Functions.ILike(v.AuthorHandle ?? "", like, TextSearch.EscapeCharacter));
+        var tag = search.Text.TrimStart('#').ToLowerInvariant();
+        return q.Where(v => EF.Functions.ILike(v.Description ?? "", like, TextSearch.EscapeCharacter) || EF.Functions.ILike(v.AuthorHandle ?? "", like, TextSearch.EscapeCharacter)
+            || EF.Functions.ILike(v.SoundName ?? "", like, TextSearch.EscapeCharacter) || v.Hashtags.Contains(tag));
     }
 
     /// <summary>The queue items of those of <paramref name="ids"/> that <paramref name="videos"/> holds, in the order of <paramref name="ids"/>.</summary>
-    public static async Task<IReadOnlyList<RatingQueueItem>> InOrderAsync(IQueryable<ScrapedVideo> videos, IReadOnlyCollection<long> ids, CancellationToken ct)
+    public static async Task<IReadOnlyList<RatingQueueItem>> InOrderAsync(
+        IQueryable<ScrapedVideo> videos, IReadOnlyCollection<long> ids, PreferenceRowFilter analyzed, CancellationToken ct)
     {
         var rows = await videos.Where(v => ids.Contains(v.Id))
             .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
-                v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt))
+                v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt,
+                v.Analyses.Any(a => a.AnalysisVersion == analyzed.AnalysisVersion && a.FeatureCount >= analyzed.MinimumFeatureCount)))
             .ToDictionaryAsync(v => v.Id, ct);
         return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
     }

@@ -37,13 +37,12 @@ public sealed class VideoTableQueries(IDbContextFactory<ViralityDbContext> conte
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var q = db.ScrapedVideos.AsNoTracking();
-        var filtered = !string.IsNullOrWhiteSpace(request.Filter);
-        if (filtered)
-        {
-            var f = request.Filter!.Trim();
-            var like = $"%{f.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-            q = q.Where(v => v.PlatformVideoId == f || EF.Functions.ILike(v.AuthorHandle ?? "", like) || EF.Functions.ILike(v.Description ?? "", like));
-        }
+        var search = TextSearch.Parse(request.Filter);
+        var filtered = search is not null;
+        if (search is { HandleOnly: true, Like: var handle })
+            q = q.Where(v => EF.Functions.ILike(v.AuthorHandle ?? "", handle, TextSearch.EscapeCharacter));
+        else if (search is { Text: var f, Like: var like })
+            q = q.Where(v => v.PlatformVideoId == f || EF.Functions.ILike(v.AuthorHandle ?? "", like, TextSearch.EscapeCharacter) || EF.Functions.ILike(v.Description ?? "", like, TextSearch.EscapeCharacter));
         var sorted = (request.Sort, request.Descending) switch
         {
             (VideoSort.Views, false) => q.OrderBy(v => v.Views).ThenBy(v => v.Id),

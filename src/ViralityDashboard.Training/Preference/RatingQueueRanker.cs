@@ -52,7 +52,7 @@ public sealed class RatingQueueRanker(IDbContextFactory<ViralityDbContext> conte
         // Walk the ranking a chunk at a time: usually the first chunk fills the page; a narrow filter reads further.
         foreach (var chunk in ranking.Ranked.Chunk(BatchSize))
         {
-            var items = await RatingQueries.InOrderAsync(RatingQueries.Unrated(db, filter), chunk.Select(c => c.VideoId).ToArray(), ct);
+            var items = await RatingQueries.InOrderAsync(RatingQueries.Unrated(db, filter), chunk.Select(c => c.VideoId).ToArray(), options.Value.Filter, ct);
             var scores = chunk.ToDictionary(c => c.VideoId, c => c.Uncertainty);
             result.AddRange(items.Take(limit - result.Count).Select(v => new UncertainQueueItem(v, scores[v.Id])));
             if (result.Count >= limit)

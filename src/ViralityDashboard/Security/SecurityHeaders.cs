@@ -7,7 +7,8 @@ namespace ViralityDashboard.Security;
 /// (checked in Chromium: no violations on the pages): scripts only from this origin, plus the one inline script
 /// Blazor renders (the import map), which carries this request's nonce; inline styles, because MudBlazor and Plotly
 /// set style attributes and inject style rules; images also as data: URIs (Plotly, MudBlazor icons); connections
-/// only to this origin, which in CSP 3 includes the circuit's WebSocket; never framed.
+/// only to this origin, which in CSP 3 includes the circuit's WebSocket; frames only from TikTok's embedded player
+/// (the Rate page shows the video being rated); never framed itself.
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -26,7 +27,7 @@ internal static class SecurityHeaders
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 headers.ContentSecurityPolicy =
                     $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-                    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+                    "font-src 'self' data:; connect-src 'self'; frame-src https://www.tiktok.com; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
                 return Task.CompletedTask;
             });
             return next(context);

@@ -58,4 +58,18 @@ public sealed class VideoTableQueriesTests(PostgresFixture postgres)
         Assert.Equal((12L, false, 5), (tenth.Total, tenth.TotalIsEstimate, tenth.Rows.Count));
         Assert.Equal("v0042", Assert.Single(byId.Rows).PlatformVideoId);
     }
+
+    [Fact]
+    public async Task AnAtHandleFindsTheAuthorsVideosOnly()
+    {
+        await using var db = await SeededAsync(postgres, 120);
+        var videos = db.Get<IVideoTableQueries>();
+
+        var author = await videos.GetPageAsync(new VideoPageRequest(0, 50, "@tenth"));
+        var mention = await videos.GetPageAsync(new VideoPageRequest(0, 50, "@caption"));
+
+        Assert.Equal(12L, author.Total);
+        Assert.All(author.Rows, r => Assert.Equal("tenth", r.AuthorHandle));
+        Assert.Equal(0L, mention.Total); // a caption word is no author
+    }
 }

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using ViralityDashboard.Account;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Preference;
 
 namespace ViralityDashboard.Components.Pages.Rate;
 
@@ -16,6 +18,7 @@ public sealed partial class RatePage
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private TimeProvider Clock { get; set; } = null!;
     [Inject] private IRatingQueueRanker Ranker { get; set; } = null!;
+    [Inject] private IOptions<PreferenceOptions> Preference { get; set; } = null!;
 
     private RateQueue? _queue;
     private RatingSession? _session;
@@ -27,7 +30,7 @@ public sealed partial class RatePage
 
     protected override async Task OnInitializedAsync()
     {
-        _queue = new RateQueue(Ratings, Ranker);
+        _queue = new RateQueue(Ratings, Ranker, Preference.Value.Filter);
         await _queue.InitializeAsync();
         await LoadAsync();
     }
@@ -35,6 +38,7 @@ public sealed partial class RatePage
     private async Task OrderChangedAsync(QueueOrder order)
     {
         _queue!.Order = order;
+        _queue.ForgetSkipped();
         _session = null;
         await LoadAsync();
     }
@@ -42,6 +46,20 @@ public sealed partial class RatePage
     private async Task FilterChangedAsync(string? value)
     {
         _filter = value;
+        _queue!.ForgetSkipped();
+        await LoadAsync();
+    }
+
+    private async Task LoadMoreAsync()
+    {
+        if (_session is not null)
+            _queue!.Skip(_session.Unsaved);
+        await LoadAsync();
+    }
+
+    private async Task StartOverAsync()
+    {
+        _queue!.ForgetSkipped();
         await LoadAsync();
     }
 
@@ -59,11 +77,19 @@ public sealed partial class RatePage
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_focusPanel && _panel.Context is not null)
+        // With no current video the panel is gone, but _panel still holds the removed element: focusing that threw
+        // "Unable to focus an invalid element" and took the circuit down (an empty filter, an @handle, 50 skips).
+        if (_focusPanel && _session?.Current is not null && _panel.Context is not null)
         {
             _focusPanel = false;
             await _panel.FocusAsync();
         }
+    }
+
+    private void Clicked(int dimension, int step)
+    {
+        _session?.Set(dimension, step);
+        _focusPanel = true; // the click focused the button; the next digit must reach the panel again
     }
 
     private async Task OnKeyAsync(KeyboardEventArgs e)
@@ -112,7 +138,9 @@ public sealed partial class RatePage
             var seconds = entry.SecondsBefore + Clock.GetElapsedTime(_shownAt).TotalSeconds;
             entry.SavedRatingId = await Ratings.SaveAsync(_session.ToInput(rater, seconds));
             entry.SecondsBefore = seconds;
-            Snackbar.Add($"Rating saved for video {entry.Video.PlatformVideoId}.", Severity.Success);
+            Snackbar.Add(entry.Video.Analyzed == false
+                ? $"Rating saved for video {entry.Video.PlatformVideoId}. It counts toward your preference model once the video is analyzed."
+                : $"Rating saved for video {entry.Video.PlatformVideoId}.", Severity.Success);
             Next();
         }
         catch (NotOwnerException ex)

@@ -39,13 +39,17 @@ public sealed class RatingSession(IReadOnlyList<RatingQueueItem> queue)
             Focus++;
     }
 
+    /// <summary>A click on a step: sets it and moves the focus on as a digit does, so the next digit scores the next dimension, not this one again.</summary>
     public void Set(int dimension, int step)
     {
         if (Current is null)
             return;
         Current.Steps[dimension] = step;
-        Focus = dimension;
+        Focus = Math.Min(dimension + 1, Dimensions.Length - 1);
     }
+
+    /// <summary>The videos of this batch left without a rating.</summary>
+    public IEnumerable<long> Unsaved => _entries.Where(e => e.SavedRatingId is null).Select(e => e.Video.Id);
 
     public void MoveFocus(int delta) => Focus = ((Focus + delta) % Dimensions.Length + Dimensions.Length) % Dimensions.Length;
 

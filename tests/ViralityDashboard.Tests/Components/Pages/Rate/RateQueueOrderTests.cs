@@ -24,7 +24,7 @@ public sealed class RateQueueOrderTests : DashboardTestContext
         Services.AddSingleton<IRatingQueueRanker>(ranker);
         this.SignInAsOwner();
         var cut = Render<RatePage>();
-        cut.WaitForAssertion(() => Assert.Contains("POV: the beat drops", Caption(cut))); // newest first by default
+        cut.WaitForAssertion(() => Assert.Contains("POV: the beat drops", Caption(cut))); // analyzed first by default
         Assert.Empty(cut.FindAll("[data-testid=uncertainty]"));
 
         cut.Find("[data-testid=order-uncertain]").Click();
@@ -38,14 +38,14 @@ public sealed class RateQueueOrderTests : DashboardTestContext
         Assert.Contains(FakeRatingQueueRanker.Tag, note);
         Assert.NotEmpty(cut.FindAll("[data-testid=rate-panel]")); // rating works the same in this order
 
-        cut.Find("[data-testid=order-newest]").Click();
+        cut.Find("[data-testid=order-analyzed]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("POV: the beat drops", Caption(cut)));
         Assert.Empty(cut.FindAll("[data-testid=uncertainty]"));
     }
 
     [Fact]
-    public void WithoutAPreferenceModelOnlyNewestFirstIsOffered()
+    public void WithoutAPreferenceModelOnlyAnalyzedFirstIsOffered()
     {
         Services.AddSingleton<IRatingQueueRanker>(new FakeRatingQueueRanker(active: false));
         this.SignInAsOwner();
