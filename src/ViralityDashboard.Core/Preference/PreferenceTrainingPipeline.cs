@@ -66,7 +66,8 @@ public sealed record PreferenceTrainingOptions(
     MilestoneThresholds? Milestones = null,
     PreferenceTrainerOptions? Trainer = null,
     PreferenceGateOptions? Gate = null,
-    IReadOnlyList<ExpectedCorrelation>? Expectations = null)
+    IReadOnlyList<ExpectedCorrelation>? Expectations = null,
+    VerdictRule? Verdict = null)
 {
     internal PreferenceTrainerOptions EffectiveTrainer => (Trainer ?? new PreferenceTrainerOptions()) with { Seed = Seed };
 }
@@ -270,14 +271,15 @@ public static class PreferenceTrainingPipeline
             .OrderByDescending(w => Math.Abs(w.Weight))
             .ThenBy(w => w.Feature, StringComparer.Ordinal)
             .ToArray();
+        var meanBaseline = PreferenceMetrics.MeanBaseline(trainY, testY);
         var evaluation = new ModelEvaluation(
             kind,
             featureNames.Count,
             test,
             train,
-            PreferenceMetrics.MeanBaseline(trainY, testY),
+            meanBaseline,
             cv,
-            ModelVerdict.Of(test.Mae, test.R2),
+            ModelVerdict.Of(test.Mae, test.R2, meanBaseline.Mae, options.Verdict),
             model.Linear?.Intercept,
             weights,
             PreferenceMetrics.AnalyzeErrors(split.Test.Select(i => ids[i]).ToArray(), testY, testPredicted, options.ErrorThreshold));

@@ -91,7 +91,7 @@ public sealed class OverviewPageTests : DashboardTestContext
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=active-model]").Count));
         var preference = cut.FindAll("[data-testid=active-model]").Single(m => m.TextContent.Contains("preference"));
         Assert.Contains("pref-20261123-120000-r4", preference.TextContent);
-        Assert.Contains("test MAE 0.097 · R² 0.640", cut.Markup);
+        Assert.Contains("test MAE 0.97 · R² 0.640 (0–10 score scale)", cut.Markup);
         Assert.Equal(3, cut.FindComponent<MetricsOverVersionsChart>().Instance.Series["accuracy"].Count);
     }
 }
