@@ -15,6 +15,18 @@ public sealed record PreferencePrediction(
     double Coverage,
     IReadOnlyList<FactorContribution> TopFactors);
 
+/// <summary>
+/// An input that carries too few of the model's features to be scored. Scored anyway, JSON such as <c>{"foo":1}</c>
+/// came out as the intercept, 4.7/10 at 0 % confidence, which reads like a prediction.
+/// </summary>
+public sealed class InsufficientCoverageException(double coverage, double minimum, int present, int columns) : ArgumentException(
+    string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"The analysis carries {present} of the model's {columns} features ({coverage:0%} coverage); a prediction needs at least {minimum:0%}, the minimum coverage of training (seed 003 §3.3). Is it a visual analysis of the shape the model was trained on?"))
+{
+    public double Coverage { get; } = coverage;
+    public double Minimum { get; } = minimum;
+}
+
 /// <summary>Seed 003 §7.2: score, confidence and the factors behind a prediction.</summary>
 public static class PreferencePredictor
 {
@@ -48,6 +60,14 @@ public static class PreferencePredictor
             .Take(MaxFactors)
             .ToArray();
         return new PreferencePrediction(ToScore(raw), raw, Confidence(coverage, testR2), coverage, factors);
+    }
+
+    /// <exception cref="InsufficientCoverageException">The input carries less than <paramref name="minimum"/> of the config's columns.</exception>
+    public static void RequireCoverage(NormalizationConfig config, IReadOnlyDictionary<string, FeatureValue> flattened, double minimum)
+    {
+        var coverage = FeatureNormalizer.Coverage(config, flattened);
+        if (coverage < minimum)
+            throw new InsufficientCoverageException(coverage, minimum, (int)Math.Round(coverage * config.Columns.Count), config.Columns.Count);
     }
 
     public static double ToScore(double rawOutput) => Math.Clamp(double.IsNaN(rawOutput) ? 0 : rawOutput, 0, 1) * 10;

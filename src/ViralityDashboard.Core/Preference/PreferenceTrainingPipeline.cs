@@ -66,7 +66,8 @@ public sealed record PreferenceTrainingOptions(
     MilestoneThresholds? Milestones = null,
     PreferenceTrainerOptions? Trainer = null,
     PreferenceGateOptions? Gate = null,
-    IReadOnlyList<ExpectedCorrelation>? Expectations = null)
+    IReadOnlyList<ExpectedCorrelation>? Expectations = null,
+    VerdictRule? Verdict = null)
 {
     internal PreferenceTrainerOptions EffectiveTrainer => (Trainer ?? new PreferenceTrainerOptions()) with { Seed = Seed };
 }
@@ -270,14 +271,15 @@ public static class PreferenceTrainingPipeline
             .OrderByDescending(w => Math.Abs(w.Weight))
             .ThenBy(w => w.Feature, StringComparer.Ordinal)
             .ToArray();
+        var meanBaseline = PreferenceMetrics.MeanBaseline(trainY, testY);
         var evaluation = new ModelEvaluation(
             kind,
             featureNames.Count,
             test,
             train,
-            PreferenceMetrics.MeanBaseline(trainY, testY),
+            meanBaseline,
             cv,
-            ModelVerdict.Of(test.Mae, test.R2),
+            ModelVerdict.Of(test.Mae, test.R2, meanBaseline.Mae, options.Verdict),
             model.Linear?.Intercept,
             weights,
             PreferenceMetrics.AnalyzeErrors(split.Test.Select(i => ids[i]).ToArray(), testY, testPredicted, options.ErrorThreshold));
@@ -304,15 +306,17 @@ public static class PreferenceTrainingPipeline
         var passed = new List<string>();
         var mae = candidate.Test.Mae;
         var baseline = candidate.MeanBaseline.Mae;
-        (mae < baseline ? passed : failed).Add(FormattableString.Invariant(
-            $"Test MAE {mae:0.000} {(mae < baseline ? "beats" : "does not beat")} the mean-predictor baseline ({baseline:0.000})."));
-        (mae <= options.MaximumMae ? passed : failed).Add(FormattableString.Invariant(
-            $"Test MAE {mae:0.000} is {(mae <= options.MaximumMae ? "within" : "above")} the {options.MaximumMae:0.000} limit."));
+        // Reasons read in points of the 0–10 scale, as the metrics beside them on the pages.
+        static string P(double v) => ModelVerdict.Points(v);
+        (mae < baseline ? passed : failed).Add(
+            $"Test MAE {P(mae)} {(mae < baseline ? "beats" : "does not beat")} the mean-predictor baseline ({P(baseline)}), in points of the 0–10 scale.");
+        (mae <= options.MaximumMae ? passed : failed).Add(
+            $"Test MAE {P(mae)} is {(mae <= options.MaximumMae ? "within" : "above")} the {P(options.MaximumMae)} limit.");
         if (previous is not null)
         {
             var ok = mae <= previous.PreviousMae + options.MaximumRegression;
-            (ok ? passed : failed).Add(FormattableString.Invariant(
-                $"Version {previous.Version} scores MAE {previous.PreviousMae:0.000} on the same {previous.TestRowCount} test rows; the candidate {mae:0.000} is {(ok ? "not worse" : "worse")} (allowed +{options.MaximumRegression:0.000})."));
+            (ok ? passed : failed).Add(
+                $"Version {previous.Version} scores MAE {P(previous.PreviousMae)} on the same {previous.TestRowCount} test rows; the candidate {P(mae)} is {(ok ? "not worse" : "worse")} (allowed +{P(options.MaximumRegression)}).");
         }
         else
         {

@@ -5,7 +5,14 @@ using ViralityDashboard.Core.Videos;
 namespace ViralityDashboard.Data.Queries;
 
 /// <param name="VideosIsEstimate">Videos is PostgreSQL's row estimate (<c>pg_class.reltuples</c>), not a count.</param>
-public sealed record DatabaseCounts(long Videos, long FlaggedVideos, long AnalyzedVideos, long Ratings, long ModelVersions, long TrainingRuns, bool VideosIsEstimate = false);
+public sealed record DatabaseCounts(long Videos, long FlaggedVideos, long AnalyzedVideos, long Ratings, long ModelVersions, long TrainingRuns, bool VideosIsEstimate = false)
+{
+    /// <summary>
+    /// Analyzed videos with no owner rating: the ones that would feed the preference model once rated. Not
+    /// analyzed − ratings, which goes wrong as soon as a video without an analysis is rated.
+    /// </summary>
+    public long UnratedAnalyzedVideos { get; init; }
+}
 
 /// <summary>Counts for the overview and the stats verb.</summary>
 public interface IStatsQueries
@@ -39,7 +46,11 @@ public sealed class StatsQueries(IDbContextFactory<ViralityDbContext> contexts) 
             await db.VideoRatings.LongCountAsync(ct),
             await db.ModelVersions.LongCountAsync(ct),
             await db.TrainingRuns.LongCountAsync(ct),
-            estimated);
+            estimated)
+        {
+            UnratedAnalyzedVideos = await db.ScrapedVideos.LongCountAsync(
+                v => v.Analyses.Any() && !v.Ratings.Any(r => r.RaterType == RaterType.Owner), ct),
+        };
     }
 
     internal static async Task<long> EstimateVideosAsync(ViralityDbContext db, CancellationToken ct)

@@ -27,7 +27,10 @@ public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 
         new MilestoneThresholds(CorrelationRows, FirstModelRows, RetrainRows, ModelComparisonRows),
         Trainer: null,
         new PreferenceGateOptions(GateMaximumMae, GateMaximumRegression),
-        Expectations());
+        Expectations(),
+        VerdictRule);
+
+    public VerdictRule VerdictRule => new(VerdictMinimumBaselineGain, VerdictMinimumR2);
 
 
     /// <summary>Analysis version whose analyses are training data (seed 003 §2: v3).</summary>
@@ -65,6 +68,12 @@ public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 
 
     /// <summary>How much higher than the active preference version's MAE on the same test rows a candidate's may be.</summary>
     public double GateMaximumRegression { get; set; }
+
+    /// <summary>"Production ready" also needs test MAE at least this fraction below the mean baseline's (default 0.10: 10 %).</summary>
+    public double VerdictMinimumBaselineGain { get; set; } = VerdictRule.DefaultMinimumBaselineGain;
+
+    /// <summary>"Production ready" also needs test R² at least this (default 0.4, seed 003 §6.2's floor of "moderate").</summary>
+    public double VerdictMinimumR2 { get; set; } = ModelVerdict.ModerateR2;
 
     /// <summary>Expected-positive features of the correlation check; unset = seed 003 §4.2's list.</summary>
     public string[]? ExpectedPositive { get; set; }
@@ -144,6 +153,8 @@ public sealed class PreferenceOptions() : TrainingRunOptions(timeBudgetSeconds: 
         if (o.FirstModelRows < 10) yield return "FirstModelRows must be at least 10.";
         if (o.GateMaximumMae is <= 0 or > 1) yield return "GateMaximumMae must be within 0..1.";
         if (o.GateMaximumRegression is < 0 or > 1) yield return "GateMaximumRegression must be within 0..1.";
+        if (o.VerdictMinimumBaselineGain is < 0 or >= 1) yield return "VerdictMinimumBaselineGain must be within 0..1 (a fraction of the mean baseline's MAE).";
+        if (o.VerdictMinimumR2 is < 0 or > 1) yield return "VerdictMinimumR2 must be within 0..1.";
         if (o.TriggerNewRatings < 1) yield return "TriggerNewRatings must be at least 1.";
         if (o.TriggerMaeDegradation <= 0) yield return "TriggerMaeDegradation must be positive.";
         if (o.TriggerMinimumNewerRatings < 1) yield return "TriggerMinimumNewerRatings must be at least 1.";

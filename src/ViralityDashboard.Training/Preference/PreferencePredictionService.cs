@@ -4,6 +4,7 @@ using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Data.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace ViralityDashboard.Training.Preference;
 
@@ -46,11 +47,12 @@ public interface IPreferencePredictor
     Task<PreferenceModelHandle> LoadAsync(string? versionTag, CancellationToken ct = default);
 
     /// <summary>The explicit "Predict": served and logged in the prediction log.</summary>
+    /// <exception cref="InsufficientCoverageException">The analysis carries less than the minimum coverage of the model's features.</exception>
     Task<PreferencePredictionOutcome> PredictAsync(IReadOnlyDictionary<string, FeatureValue> analysis, string versionTag, CancellationToken ct = default);
 }
 
 /// <summary>Preference predictions from the active version (or a named one); each served prediction is logged without waiting.</summary>
-public sealed class PreferencePredictionService(PreferenceModelCache cache, PredictionLog log, TimeProvider clock, PreferenceQueries queries, ViralityMetrics metrics) : IPreferencePredictor
+public sealed class PreferencePredictionService(PreferenceModelCache cache, PredictionLog log, TimeProvider clock, PreferenceQueries queries, ViralityMetrics metrics, IOptions<PreferenceOptions> options) : IPreferencePredictor
 {
     private const int EditableCount = 12;
 
@@ -63,11 +65,12 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
             ? await cache.GetActiveAsync(ct) ?? throw new ModelRegistryException("No active preference model: train one on the Training page (it needs 200 rated, analyzed videos).")
             : await cache.GetByTagAsync(versionTag, ct);
         return new PreferenceModelHandle(model.VersionTag, PreferenceTrainingService.TrainerName(model.Kind),
-            EditableFeatures.Top(model.Normalization, model.Model, EditableCount), input => Predict(model, input));
+            EditableFeatures.Top(model.Normalization, model.Model, EditableCount), input => Predict(model, input, options.Value.MinimumCoverage));
     }
 
     /// <exception cref="JsonException">The analysis is not valid JSON (the message carries line and position).</exception>
     /// <exception cref="ArgumentException">The analysis is not a JSON object.</exception>
+    /// <exception cref="InsufficientCoverageException">It carries less than <see cref="PreferenceOptions.MinimumCoverage"/> of the model's features (not logged).</exception>
     /// <exception cref="ModelRegistryException">No active preference version, or no preference version with that tag.</exception>
     public Task<PreferencePredictionOutcome> PredictAsync(string analysisJson, string? versionTag = null, CancellationToken ct = default) =>
         PredictAsync(AnalysisFlattener.Flatten(analysisJson), versionTag, ct);
@@ -81,7 +84,7 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
         var model = versionTag is null
             ? await cache.GetActiveAsync(ct) ?? throw new ModelRegistryException("No active preference model: run `train --kind preference` first (it needs 200 rated, analyzed videos).")
             : await cache.GetByTagAsync(versionTag, ct);
-        var outcome = Predict(model, flattened);
+        var outcome = Predict(model, flattened, options.Value.MinimumCoverage);
         metrics.RecordPrediction(ModelKind.Preference.Wire());
         log.TryEnqueue(new PredictionLogEntry
         {
@@ -95,8 +98,10 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
     }
 
     /// <summary>The in-memory part, no I/O and no logging.</summary>
-    public static PreferencePredictionOutcome Predict(LoadedPreferenceModel model, IReadOnlyDictionary<string, FeatureValue> flattened)
+    /// <exception cref="InsufficientCoverageException">The input carries less than <paramref name="minimumCoverage"/> of the model's features.</exception>
+    public static PreferencePredictionOutcome Predict(LoadedPreferenceModel model, IReadOnlyDictionary<string, FeatureValue> flattened, double minimumCoverage = FeatureTyping.MinimumCoverage)
     {
+        PreferencePredictor.RequireCoverage(model.Normalization, flattened, minimumCoverage);
         var p = PreferencePredictor.Predict(model.Normalization, model.Model, model.Metrics.Test.R2, flattened);
         var dimensions = model.Dimensions
             .Select(d =>

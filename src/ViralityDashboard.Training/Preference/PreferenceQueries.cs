@@ -15,7 +15,11 @@ public sealed record PreferenceStatus(int RowCount, PreferenceRowFilter Filter, 
 /// <summary>A preference version with its headline test metrics (0–1 score scale).</summary>
 public sealed record PreferenceVersionRow(
     long Id, string Tag, VersionStatus Status, bool IsActive, DateTimeOffset TrainedAt, int Rows, string Trainer, PreferenceMilestone? Milestone,
-    double? Mae, double? Rmse, double? R2, double? CrossValidationMae, double? CrossValidationMaeStd, string? Verdict, string? Notes);
+    double? Mae, double? Rmse, double? R2, double? CrossValidationMae, double? CrossValidationMaeStd, string? Verdict, string? Notes)
+{
+    /// <summary>The verdict under the configured <see cref="VerdictRule"/>, whenever the version was trained; null without metrics.</summary>
+    public ModelVerdict? Assessment { get; init; }
+}
 
 public sealed record PreferenceVersionDetail(PreferenceVersionRow Version, PreferenceVersionMetrics? Metrics, double? Intercept, IReadOnlyList<FeatureWeight> Weights);
 
@@ -168,9 +172,17 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
 
     private sealed record StoredWeights(double? Intercept, IReadOnlyList<FeatureWeight>? Weights);
 
-    private static PreferenceVersionRow VersionRow(ModelVersion v, PreferenceVersionMetrics? m) => new(
-        v.Id, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.Trainer, m?.Milestone,
-        m?.Test.Mae, m?.Test.Rmse, m?.Test.R2, m?.CrossValidation?.MaeMean, m?.CrossValidation?.MaeStd, m?.Verdict.Summary, v.Notes);
+    // The verdict is judged again under today's rule, so versions stored before it (or under another) read alike.
+    private PreferenceVersionRow VersionRow(ModelVersion v, PreferenceVersionMetrics? m)
+    {
+        var assessment = m is null ? null : ModelVerdict.Of(m.Test.Mae, m.Test.R2, m.MeanBaseline.Mae, options.Value.VerdictRule);
+        return new(
+            v.Id, v.VersionTag, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount, v.Trainer, m?.Milestone,
+            m?.Test.Mae, m?.Test.Rmse, m?.Test.R2, m?.CrossValidation?.MaeMean, m?.CrossValidation?.MaeStd, assessment?.Summary, v.Notes)
+        {
+            Assessment = assessment,
+        };
+    }
 
     private static PreferenceRunRow RunRow(TrainingRun r, PreferenceTrainingResult? result, Dictionary<long, string> tags) => new(
         r.Id, r.Trigger, r.Status, r.StartedAt, r.FinishedAt, r.VideoCount, result?.Plan.Milestone,

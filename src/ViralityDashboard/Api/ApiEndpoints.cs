@@ -149,6 +149,10 @@ public static class ApiEndpoints
         {
             return Results.Ok(await predictions.PredictAsync(analysis, body.Version, ct));
         }
+        catch (Core.Preference.InsufficientCoverageException e)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["analysis"] = [e.Message] }, detail: e.Message);
+        }
         catch (ModelRegistryException e)
         {
             return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Spectre.Console;
+using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
 
@@ -26,6 +27,12 @@ internal static class PreferencePrediction
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
+        }
+        catch (InsufficientCoverageException e)
+        {
+            // Bad input, as invalid JSON: exit 2, nothing predicted or logged.
+            Console.Error.WriteLine($"error: {file.FullName}: {e.Message}");
+            return 2;
         }
         finally
         {

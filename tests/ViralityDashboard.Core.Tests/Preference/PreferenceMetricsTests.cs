@@ -30,11 +30,46 @@ public class PreferenceMetricsTests
     [InlineData(0.15, 0.6, MaeVerdict.Acceptable, R2Verdict.Moderate)]
     [InlineData(0.20, 0.4, MaeVerdict.Acceptable, R2Verdict.Moderate)]
     [InlineData(0.201, 0.399, MaeVerdict.NeedsData, R2Verdict.Low)]
-    public void AppliesTheSeedsCriteriaTable(double mae, double r2, MaeVerdict maeVerdict, R2Verdict r2Verdict)
+    public void AppliesTheSeedsCriteriaTableToAModelWellBelowTheMeanBaseline(double mae, double r2, MaeVerdict maeVerdict, R2Verdict r2Verdict)
     {
-        var verdict = ModelVerdict.Of(mae, r2);
+        var verdict = ModelVerdict.Of(mae, r2, baselineMae: 0.5);
 
         Assert.Equal((maeVerdict, r2Verdict), (verdict.Mae, verdict.R2));
+    }
+
+    [Fact]
+    public void ADimensionBarelyBelowTheMeanBaselineWithLowR2IsNotProductionReadyAndSaysWhy()
+    {
+        // The pacing model: in the "< 0.15" band, yet 4 % below always predicting the mean, R² 0.17.
+        var verdict = ModelVerdict.Of(0.106, 0.17, baselineMae: 0.110);
+
+        Assert.Equal(MaeVerdict.Acceptable, verdict.Mae);
+        Assert.Equal(2, verdict.Reasons!.Count);
+        Assert.Contains("only 4% below the mean baseline's 1.10 (needs 10%)", verdict.Reasons[0]);
+        Assert.Contains("R² 0.170 is below 0.40", verdict.Reasons[1]);
+        Assert.StartsWith("MAE 1.06: acceptable, continue training (not production ready:", verdict.Summary);
+        Assert.Equal(VerdictRule.Default, verdict.Rule);
+    }
+
+    [Theory]
+    [InlineData(0.10, 0.50, 0.2, 0.4, MaeVerdict.ProductionReady)] // 33 % below the baseline, R² 0.5
+    [InlineData(0.10, 0.50, 0.2, 0.6, MaeVerdict.Acceptable)]      // a stricter R² floor
+    [InlineData(0.10, 0.50, 0.4, 0.4, MaeVerdict.Acceptable)]      // a stricter margin
+    [InlineData(0.10, 0.50, 0.0, 0.0, MaeVerdict.ProductionReady)] // the rule off: the seed's table alone
+    public void TheRulesMarginAndR2FloorAreOptions(double mae, double r2, double gain, double minimumR2, MaeVerdict expected)
+    {
+        var verdict = ModelVerdict.Of(mae, r2, baselineMae: 0.15, new VerdictRule(gain, minimumR2));
+
+        Assert.Equal(expected, verdict.Mae);
+    }
+
+    [Fact]
+    public void AModelThatDoesNotBeatTheMeanBaselineNeedsDataWhateverItsBand()
+    {
+        var verdict = ModelVerdict.Of(0.12, 0.0, baselineMae: 0.11);
+
+        Assert.Equal(MaeVerdict.NeedsData, verdict.Mae);
+        Assert.Contains("does not beat the mean baseline's 1.10", verdict.Summary);
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public class PreferenceTrainingPipelineTests(PreferenceRunsFixture runs) : IClas
         Assert.Empty(result.PrunedFeatures);
         Assert.Equal(result.Typing!.Columns, result.Normalization!.Columns.Count);
         Assert.True(result.Gate!.Accepted, string.Join(" ", result.Gate.Reasons));
+        // In points of the 0–10 scale, as the metrics shown beside the gate.
+        Assert.Contains($"Test MAE {ModelVerdict.Points(result.Selected!.Test.Mae)} is within the 2.00 limit.", result.Gate.Reasons);
     }
 
     [Fact]

@@ -47,7 +47,13 @@ public sealed class FakePreference : IPreferenceQueries, IRetrainTriggerCheck
 
     public static PreferenceVersionRow Version(long id, string tag, VersionStatus status, bool active, DateTimeOffset at, int rows, string trainer, PreferenceMilestone milestone,
         double mae, double rmse, double r2, double cv, double cvStd, string? notes) =>
-        new(id, tag, status, active, at, rows, trainer, milestone, mae, rmse, r2, cv, cvStd, ModelVerdict.Of(mae, r2).Summary, notes);
+        new(id, tag, status, active, at, rows, trainer, milestone, mae, rmse, r2, cv, cvStd, ModelVerdict.Of(mae, r2, MeanBaselineMae).Summary, notes)
+        {
+            Assessment = ModelVerdict.Of(mae, r2, MeanBaselineMae),
+        };
+
+    /// <summary>The mean baseline's test MAE in these fakes.</summary>
+    public const double MeanBaselineMae = 0.176;
 
     /// <summary>The README's correlations on the 300 demo rows (p-values from n = 300), plus one the expectations list misses.</summary>
     public static FeatureImportanceSnapshot Snapshot(int rows = 300)
@@ -70,9 +76,9 @@ public sealed class FakePreference : IPreferenceQueries, IRetrainTriggerCheck
         kind, features,
         new ErrorMetrics(60, mae, mae * 1.29, r2),
         new ErrorMetrics(240, mae * 0.8, mae * 1.05, r2 + 0.1),
-        new ErrorMetrics(60, 0.176, 0.209, -0.004),
+        new ErrorMetrics(60, MeanBaselineMae, 0.209, -0.004),
         new CrossValidationResult(5, cv, 0.010, [cv - 0.01, cv, cv + 0.012, cv - 0.004, cv + 0.002]),
-        ModelVerdict.Of(mae, r2),
+        ModelVerdict.Of(mae, r2, MeanBaselineMae),
         kind == PreferenceModelKind.Ridge ? 0.21 : null,
         [new("script.replicability.score", 0.31), new("casting.actingSkillRequired", -0.24), new("standalone.worksWithoutContext", 0.18)],
         new ErrorAnalysis(0.2,

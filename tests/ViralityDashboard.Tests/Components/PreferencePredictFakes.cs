@@ -64,8 +64,9 @@ public sealed class FakePreferencePredictor : IPreferencePredictor, IAnalyzedVid
 
     public Task<PreferencePredictionOutcome> PredictAsync(IReadOnlyDictionary<string, FeatureValue> analysis, string versionTag, CancellationToken ct = default)
     {
+        var outcome = Predict(versionTag, versionTag == ActiveTag ? 0.64 : 0.56, analysis);
         Logged.Add((new Dictionary<string, FeatureValue>(analysis), versionTag));
-        return Task.FromResult(Predict(versionTag, versionTag == ActiveTag ? 0.64 : 0.56, analysis));
+        return Task.FromResult(outcome);
     }
 
     public Task<IReadOnlyList<AnalyzedVideoChoice>> SearchAnalyzedAsync(string? text, int limit, CancellationToken ct = default)
@@ -79,9 +80,10 @@ public sealed class FakePreferencePredictor : IPreferencePredictor, IAnalyzedVid
     public Task<string?> AnalysisAsync(long videoId, CancellationToken ct = default) =>
         Task.FromResult<string?>(videoId == 11 ? Analysis7301 : null);
 
-    /// <summary>What the real service computes for a ridge model, with a hook dimension.</summary>
+    /// <summary>What the real service computes for a ridge model, with a hook dimension; it refuses inputs below 50 % coverage.</summary>
     public static PreferencePredictionOutcome Predict(string tag, double r2, IReadOnlyDictionary<string, FeatureValue> input)
     {
+        PreferencePredictor.RequireCoverage(Config, input, FeatureTyping.MinimumCoverage);
         var p = PreferencePredictor.Predict(Config, Ridge, r2, input);
         var hook = PreferencePredictor.Predict(Config, Ridge, r2 - 0.1, input);
         return new PreferencePredictionOutcome(tag, "ridge", p.Score, p.Confidence, p.Coverage, p.RawOutput, r2, p.TopFactors,

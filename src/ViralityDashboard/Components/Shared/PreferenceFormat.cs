@@ -72,6 +72,20 @@ public static class PreferenceFormat
 
     public static Color VerdictColor(R2Verdict v) => v switch { R2Verdict.Good => Color.Success, R2Verdict.Moderate => Color.Info, _ => Color.Warning };
 
+    /// <summary>
+    /// A preference error (MAE, RMSE; stored on the 0–1 score scale) on the 0–10 scale the predictor and the Rate
+    /// page use, with 2 decimals: 0.106 reads 1.06 points.
+    /// </summary>
+    public static string Points(double? value) => value is { } v ? ModelVerdict.Points(v) : "—";
+
+    /// <summary>The rule behind "production ready", in words.</summary>
+    public static string Rule(VerdictRule? rule)
+    {
+        rule ??= VerdictRule.Default;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Production ready: test MAE below {ModelVerdict.Points(ModelVerdict.ProductionReadyMae)}, at least {rule.MinimumBaselineGain:0%} below the mean baseline's MAE, and R² at least {rule.MinimumR2:0.00}. A model whose MAE does not beat the mean baseline needs more data.");
+    }
+
     /// <summary>A signed figure with 3 decimals (+0.690, −0.580).</summary>
     public static string Signed(double value) => (value >= 0 ? "+" : "−") + Math.Abs(value).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 }

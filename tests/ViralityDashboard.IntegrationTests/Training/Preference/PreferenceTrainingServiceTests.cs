@@ -102,6 +102,39 @@ public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AnAnalysisBelowTheMinimumCoverageIsRefusedAndNotLogged()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings());
+        await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
+        await db.Get<PreferenceTrainingService>().RunAsync(Request, RunTrigger.Manual);
+        var predictions = db.Get<PreferencePredictionService>();
+
+        var error = await Assert.ThrowsAsync<InsufficientCoverageException>(() => predictions.PredictAsync("""{"foo":1}"""));
+
+        Assert.Equal((0.0, 0.5), (error.Coverage, error.Minimum));
+        Assert.Equal(0, await db.Get<PredictionLog>().FlushAsync());
+        Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM prediction_log"));
+    }
+
+    [Fact]
+    public async Task TheVerdictRuleComesFromTheOptionsAndTheRegistryJudgesByIt()
+    {
+        // An R² floor no model reaches: nothing may be called production ready, whatever its MAE band.
+        await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings(("VerdictMinimumR2", "0.999")));
+        await PreferenceFixtures.SeedRatedAsync(db, 0, 200);
+
+        var run = await db.Get<PreferenceTrainingService>().RunAsync(Request, RunTrigger.Manual);
+
+        var verdicts = run.Result!.Candidates.Select(c => c.Verdict).Concat(run.Result.Dimensions.Select(d => d.Evaluation.Verdict)).ToList();
+        Assert.NotEmpty(verdicts);
+        Assert.All(verdicts, v => Assert.Equal(0.999, v.Rule!.MinimumR2));
+        Assert.DoesNotContain(verdicts, v => v.Mae == MaeVerdict.ProductionReady);
+        var version = Assert.Single(await db.Get<IPreferenceQueries>().VersionsAsync());
+        Assert.NotEqual(MaeVerdict.ProductionReady, version.Assessment!.Mae);
+        Assert.Contains("is below 1.00", version.Assessment.Summary); // 0.999 printed with two decimals
+    }
+
+    [Fact]
     public async Task TheRatingsExportHoldsExactlyTheTrainingRowsWithTheirSplit()
     {
         await using var db = await postgres.CreateDatabaseAsync(PreferenceFixtures.Settings());

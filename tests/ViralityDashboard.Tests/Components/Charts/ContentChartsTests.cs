@@ -28,6 +28,21 @@ public sealed class ViewsDistributionChartTests : DashboardTestContext
     }
 
     [Fact]
+    public void ThresholdLabelsRunUpTheirLinesAndCloseOnesTakeOppositeSides()
+    {
+        // p40 and p50 are 0.05 decades apart (closer than a label is wide on a 0–7 axis); p20 and p80 stand alone.
+        IReadOnlyList<(string, double)> thresholds = [("p80", 100_000.0), ("p20", 300.0), ("p40", 2_000.0), ("p50", 2_250.0)];
+
+        var labels = ViewsDistributionChart.ThresholdLabels(thresholds, top: 7);
+
+        Assert.Equal(["p20 300", "p40 2,000", "p50 2,250", "p80 100,000"], labels.Select(l => l.Text));
+        Assert.Equal([false, true, false, false], labels.Select(l => l.LeftOfLine));
+        IReadOnlyList<HistogramBin> bins = [new(1, 10, 5), new(10, 10_000_000, 40)];
+        var cut = Render<ViewsDistributionChart>(p => p.Add(c => c.Bins, bins).Add(c => c.Thresholds, thresholds));
+        Assert.All(cut.FindComponent<PlotlyChart>().Instance.Layout.Annotations, a => Assert.Equal(-90m, a.TextAngle));
+    }
+
+    [Fact]
     public void SaysSoWithoutData()
     {
         var cut = Render<ViewsDistributionChart>(p => p.Add(c => c.Bins, []));
@@ -66,6 +81,26 @@ public sealed class ThresholdHistoryChartTests : DashboardTestContext
         var lines = cut.FindComponent<PlotlyChart>().Instance.Data.Cast<Scatter>().ToList();
         Assert.Equal(["p20", "p40", "p60", "p80"], lines.Select(l => l.Name));
         Assert.Equal([900.0, 1_800.0], lines[0].Y.Cast<double>());
+    }
+
+    [Fact]
+    public void NoBaselineSaysSo()
+    {
+        var cut = Render<ThresholdHistoryChart>(p => p.Add(c => c.Baselines, []).Add(c => c.Scheme, TierScheme.Views));
+
+        Assert.Contains("No baselines stored yet.", cut.Markup);
+    }
+
+    [Fact]
+    public void OneBaselineGetsADayEitherSideSoTheTicksAreDatesNotMilliseconds()
+    {
+        var only = CalibrationPageTests.Baseline(1, DateTimeOffset.Parse("2026-11-30T05:12:34Z"), 1);
+
+        var cut = Render<ThresholdHistoryChart>(p => p.Add(c => c.Baselines, [only]).Add(c => c.Scheme, TierScheme.Views));
+
+        var axis = cut.FindComponent<PlotlyChart>().Instance.Layout.XAxis[0];
+        Assert.Equal(Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date, axis.Type);
+        Assert.Equal(["2026-11-29 05:12:34", "2026-12-01 05:12:34"], axis.Range.Cast<string>());
     }
 }
 

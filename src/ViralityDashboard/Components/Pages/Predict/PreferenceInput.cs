@@ -67,6 +67,13 @@ public sealed class PreferenceInput
         return false;
     }
 
+    /// <summary>The model refused the input (too few of its features): say why instead of a score.</summary>
+    public void Refused(string reason)
+    {
+        Error = reason;
+        Outcome = null;
+    }
+
     public void Served(PreferencePredictionOutcome outcome)
     {
         Outcome = outcome;
@@ -92,7 +99,15 @@ public sealed class PreferenceInput
     {
         if (_values is null || Model is null)
             return;
-        Outcome = Model.PredictLive(_values);
-        Live = true;
+        try
+        {
+            Outcome = Model.PredictLive(_values);
+            Error = null;
+            Live = true;
+        }
+        catch (InsufficientCoverageException e)
+        {
+            Refused(e.Message);
+        }
     }
 }

@@ -38,9 +38,9 @@ public sealed class PreferenceModelsTests : DashboardTestContext
         Assert.Equal(["rejected", "active", "inactive"], cut.FindAll("[data-testid=pref-registry] [data-testid=status]").Select(s => s.TextContent.Trim()));
         var active = cut.FindAll("[data-testid=pref-registry] tbody tr")[1].TextContent;
         Assert.Contains("retrain", active);
-        Assert.Contains("0.097", active);
+        Assert.Contains("0.97", active); // points on the 0–10 scale
         Assert.Contains("0.640", active);
-        Assert.Contains("0.095 ± 0.010", active);
+        Assert.Contains("0.95 ± 0.10", active);
         Assert.Equal("production readyR² good", cut.FindAll("[data-testid=pref-verdict-cell]")[1].TextContent.Trim());
         Assert.Equal(3, cut.FindComponent<PreferenceMetricsChart>().Instance.Series["test MAE"].Count);
         Assert.Equal(2, cut.FindAll("[data-testid=pref-compare-metrics]").Count);

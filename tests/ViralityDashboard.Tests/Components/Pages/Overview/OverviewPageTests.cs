@@ -21,7 +21,7 @@ public sealed class OverviewPageTests : DashboardTestContext
     public OverviewPageTests()
     {
         _training.Register(Services);
-        Services.AddSingleton<IStatsQueries>(new FixedCounts(new DatabaseCounts(1_234_567, 30, 300, 299, 4, 7)));
+        Services.AddSingleton<IStatsQueries>(new FixedCounts(new DatabaseCounts(1_234_567, 30, 300, 299, 4, 7) { UnratedAnalyzedVideos = 41 }));
         AddAuthorization().SetAuthorized("viewer");
     }
 
@@ -33,6 +33,35 @@ public sealed class OverviewPageTests : DashboardTestContext
         cut.WaitForAssertion(() => Assert.Equal("1,234,567", cut.Find("[data-testid=videos]").TextContent));
         Assert.Contains("Ratings", cut.Markup);
         Assert.Contains(">299<", cut.Markup);
+    }
+
+    [Fact]
+    public void UnratedAnalyzedIsTheQueriedCountNotAnalyzedMinusRatings()
+    {
+        var cut = Render<OverviewPage>();
+
+        // 300 analyzed − 299 ratings would say 1; some of those ratings are of videos without an analysis.
+        cut.WaitForAssertion(() => Assert.Equal("41", cut.Find("[data-testid=unrated-analyzed]").TextContent));
+    }
+
+    [Fact]
+    public void AStaleBaselineWarningLinksToTheCalibrationPage()
+    {
+        var cut = Render<OverviewPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("days old", cut.Find("[data-testid=warning-link]").ParentElement!.ParentElement!.TextContent));
+        var link = cut.Find("[data-testid=warning-link]");
+        Assert.Equal("calibration", link.GetAttribute("href"));
+        Assert.Contains("Compute a baseline", link.TextContent);
+    }
+
+    [Fact]
+    public void AMissingBaselineIsAWarningWithALinkToWhereOneIsComputed()
+    {
+        var warning = Assert.Single(OverviewWarnings.For(null, new BaselineAge(null, 0, 0), FakeTraining.T0));
+
+        Assert.Equal(("No calibration baseline yet.", "calibration"), (warning.Text, warning.Href));
+        Assert.NotNull(warning.LinkText);
     }
 
     [Fact]
@@ -62,7 +91,7 @@ public sealed class OverviewPageTests : DashboardTestContext
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=active-model]").Count));
         var preference = cut.FindAll("[data-testid=active-model]").Single(m => m.TextContent.Contains("preference"));
         Assert.Contains("pref-20261123-120000-r4", preference.TextContent);
-        Assert.Contains("test MAE 0.097 · R² 0.640", cut.Markup);
+        Assert.Contains("test MAE 0.97 · R² 0.640 (0–10 score scale)", cut.Markup);
         Assert.Equal(3, cut.FindComponent<MetricsOverVersionsChart>().Instance.Series["accuracy"].Count);
     }
 }

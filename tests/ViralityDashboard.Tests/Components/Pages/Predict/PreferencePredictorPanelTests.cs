@@ -151,6 +151,20 @@ public sealed class PreferencePredictorPanelTests : DashboardTestContext
     }
 
     [Fact]
+    public void JsonThatIsNotAVisualAnalysisSaysWhyInsteadOfAScore()
+    {
+        var cut = RenderPreferenceMode();
+
+        cut.Find("textarea[data-testid=analysis-json], [data-testid=analysis-json] textarea").Change("""{"foo":1}""");
+        cut.Find("[data-testid=preference-predict]").Click();
+
+        cut.WaitForAssertion(() => Assert.StartsWith(
+            "The analysis carries 0 of the model's 6 features (0% coverage); a prediction needs at least 50%", cut.Find("[data-testid=analysis-error]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=preference-score]"));
+        Assert.Empty(_predictor.Logged);
+    }
+
+    [Fact]
     public void AJsonArrayIsRefusedWithAMessage()
     {
         var cut = RenderPreferenceMode();

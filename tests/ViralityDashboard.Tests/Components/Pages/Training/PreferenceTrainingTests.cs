@@ -67,12 +67,14 @@ public sealed class PreferenceTrainingTests : DashboardTestContext
         Assert.Contains("Preference run #9", detail.TextContent);
         Assert.Contains("Fired by new ratings", cut.Find("[data-testid=pref-run-fired]").TextContent);
         Assert.Contains("Gate rejected", cut.Find("[data-testid=pref-gate]").TextContent);
-        Assert.Contains("MAE 0.097: production ready; R² 0.640: good predictive power.", cut.Find("[data-testid=pref-verdict]").TextContent);
-        Assert.Equal(["MAE<0.15productionready", "R²>0.6goodpredictivepower"],
+        // Errors on the 0–10 scale of the predictions: 0.097 of the 0–1 score is 0.97 points.
+        Assert.Contains("MAE 0.97: production ready; R² 0.640: good predictive power.", cut.Find("[data-testid=pref-verdict]").TextContent);
+        Assert.Equal(["MAE<1.50,≥10%belowbaseline,R²≥0.40productionready", "R²>0.6goodpredictivepower"],
             cut.FindAll("[data-testid=verdict-criteria] tr[data-hit]").Select(r => Normalize(r.TextContent)));
-        Assert.Contains("0.176", cut.Find("[data-testid=pref-baseline]").TextContent);
-        Assert.Contains("5-fold CV MAE 0.095 ± 0.010", cut.Find("[data-testid=pref-cv]").TextContent);
-        Assert.Contains("0.104 → 0.097 (improved)", cut.Find("[data-testid=pref-previous]").TextContent);
+        Assert.Contains("at least 10% below the mean baseline's MAE, and R² at least 0.40", cut.Find("[data-testid=verdict-rule]").TextContent);
+        Assert.Contains("1.76", cut.Find("[data-testid=pref-baseline]").TextContent);
+        Assert.Contains("5-fold CV MAE 0.95 ± 0.10", cut.Find("[data-testid=pref-cv]").TextContent);
+        Assert.Contains("1.04 → 0.97 (improved)", cut.Find("[data-testid=pref-previous]").TextContent);
         Assert.Equal(3, cut.FindAll("[data-testid=pref-dimensions] tbody tr").Count);
         Assert.Contains("read", cut.Find("[data-testid=pref-timings]").TextContent);
     }
