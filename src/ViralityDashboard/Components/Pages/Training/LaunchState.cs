@@ -10,7 +10,7 @@ public sealed class LaunchOptions
 {
     public FeatureSet FeatureSet { get; set; } = FeatureSet.Seed15;
     public TierScheme TierScheme { get; set; } = TierScheme.Views;
-    public TrainerKind Trainer { get; set; } = TrainerKind.Lbfgs;
+    public TrainerKind Trainer { get; set; } = TrainerKind.Auto;
     public SplitKind Split { get; set; } = SplitKind.Stratified;
 
     public TrainingRequest ToRequest(string requestedBy) => new(FeatureSet, TierScheme, Trainer, Split, RequestedBy: requestedBy);
@@ -26,7 +26,7 @@ public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
 
     /// <summary>An engagement run's steps in the order they happen (the fallback read stands for the first two).</summary>
     public static readonly string[] EngagementSteps =
-        ["percentiles-sql", "read-and-features", "load-active", "split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
+        ["percentiles-sql", "read-and-features", "load-active", "split", "search", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
 
     /// <summary>A preference run's steps (the fit covers correlation, models, CV and the dimension models).</summary>
     public static readonly string[] PreferenceSteps = ["read", "load-active", "fit", "store"];
