@@ -26,7 +26,7 @@ public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
 
     /// <summary>An engagement run's steps in the order they happen (the fallback read stands for the first two).</summary>
     public static readonly string[] EngagementSteps =
-        ["percentiles-sql", "read-and-features", "load-active", "split", "search", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
+        ["percentiles-sql", "read-and-features", "load-active", "split", "fit", "evaluate", "cross-validate", "leakage", "gate-and-save", "store"];
 
     /// <summary>A preference run's steps (the fit covers correlation, models, CV and the dimension models).</summary>
     public static readonly string[] PreferenceSteps = ["read", "load-active", "fit", "store"];
