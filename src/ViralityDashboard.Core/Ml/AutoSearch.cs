@@ -45,9 +45,9 @@ public sealed record AutoSearchSummary(
 
 /// <summary>
 /// The <see cref="TrainerKind.Auto"/> trainer: a small, seeded, time-boxed search. Scores logistic regression (with
-/// and without balanced class weights), the forest and LightGBM (its default and seeded draws over num-leaves,
-/// learning rate and minimum rows per leaf, each with early stopping on a validation fold), then the best LightGBM
-/// without class weights and as the ordinal form, by stratified k-fold macro-F1 on the training rows (the test rows stay unseen), and keeps
+/// and without balanced class weights), LightGBM (its default and seeded draws over num-leaves, learning rate and
+/// minimum rows per leaf, each with early stopping on a validation fold), the best LightGBM without class weights and
+/// as the ordinal form, and the forest, by stratified k-fold macro-F1 on the training rows (the test rows stay unseen), and keeps
 /// the best. Deterministic for the same rows, options and seed when the budget does not run out.
 /// Microsoft.ML.AutoML is not served here; this is the small part of it we need.
 /// </summary>
@@ -57,16 +57,19 @@ public static class AutoSearch
     private static readonly double[] LearningRates = [0.03, 0.05, 0.1, 0.2];
     private static readonly int[] MinDataPerLeaf = [5, 10, 20, 50];
 
-    /// <summary>The candidates in the order they are tried: cheap and usually good ones first, so a short budget still has them.</summary>
+    /// <summary>
+    /// The first candidates in the order they are tried: the usually strongest first (LightGBM's default, then the
+    /// logistic regression), so a budget that runs out early still has a good one; then the drawn LightGBM settings. The
+    /// best LightGBM's variants, the unweighted logistic regression and the forest (the slowest fit: five one-versus-all
+    /// forests) follow.
+    /// </summary>
     public static IReadOnlyList<TrainerOptions> Candidates(AutoSearchOptions options, TrainerOptions baseOptions)
     {
-        var b = baseOptions with { Kind = TrainerKind.Lbfgs, BalancedClassWeights = true };
+        var b = Base(baseOptions);
         var list = new List<TrainerOptions>
         {
-            b,
-            b with { BalancedClassWeights = false },
             LightGbm(b, options, 31, 0.1, 20),
-            b with { Kind = TrainerKind.FastForest },
+            b,
         };
         var random = new Random(baseOptions.Seed);
         var seen = new HashSet<(int, double, int)> { (31, 0.1, 20) };
@@ -80,10 +83,12 @@ public static class AutoSearch
         return list;
     }
 
+    private static TrainerOptions Base(TrainerOptions o) => o with { Kind = TrainerKind.Lbfgs, BalancedClassWeights = true };
+
     /// <summary>
     /// Scores the candidates on <paramref name="parallelism"/> (each fit single-threaded, a candidate's folds side by
     /// side) until they are all scored or <paramref name="budget"/> is cancelled; then keeps the best macro-F1 (the
-    /// earlier on a tie). When the budget ends before any candidate is scored, the first (logistic regression) is kept.
+    /// earlier on a tie). When the budget ends before any candidate is scored, the first (LightGBM's default) is kept.
     /// </summary>
     public static AutoSearchSummary Run(
         IReadOnlyList<float[]> features, IReadOnlyList<int> labels, TrainerOptions baseOptions,
@@ -132,6 +137,8 @@ public static class AutoSearch
                     queue.Enqueue(o with { BalancedClassWeights = false });
                     queue.Enqueue(o with { Kind = TrainerKind.LightGbmOrdinal });
                 }
+                queue.Enqueue(Base(baseOptions) with { BalancedClassWeights = false });
+                queue.Enqueue(Base(baseOptions) with { Kind = TrainerKind.FastForest });
             }
         }
         if (candidates.Count == 0)

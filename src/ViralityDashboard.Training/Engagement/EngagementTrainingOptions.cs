@@ -5,7 +5,8 @@ using ViralityDashboard.Training.Runs;
 namespace ViralityDashboard.Training.Engagement;
 
 /// <summary>Settings of the engagement-tier training runs, section <c>Virality:Training</c> (environment <c>Virality__Training__GateMinimumAccuracy</c> …).</summary>
-public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetSeconds: 120)
+// 300 s since auto became the default: its search (AutoSearchSeconds) comes before the winner's fit and cross-validation.
+public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetSeconds: 300)
 {
     public const string Section = "Virality:Training";
 
@@ -37,7 +38,7 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
     /// How long the <c>auto</c> trainer's search may take; then it keeps the best candidate scored so far. Less than
     /// <see cref="TrainingRunOptions.TimeBudgetSeconds"/>, which must still cover the winner's fit and cross-validation.
     /// </summary>
-    public int AutoSearchSeconds { get; set; } = 60;
+    public int AutoSearchSeconds { get; set; } = 90;
 
     /// <summary>Default split: <c>stratified</c>, <c>hash</c> or <c>time</c>.</summary>
     public string Split { get; set; } = "stratified";

@@ -20,10 +20,9 @@ public class AutoSearchTests
     {
         var search = AutoSearch.Run(X, Y, new TrainerOptions(), Small, TrainingParallelism.Default);
 
-        // lbfgs balanced and not, LightGBM's default, the forest, two drawn settings, then the best LightGBM unweighted and ordinal.
-        Assert.Equal(["lbfgs", "lbfgs", "lightgbm", "forest", "lightgbm", "lightgbm", "lightgbm", "lightgbm-ordinal"], search.Candidates.Select(c => c.Trainer));
-        Assert.Equal(["balanced", "none"], search.Candidates.Take(2).Select(c => c.Hyperparameters["classWeights"]));
-        Assert.Equal("none", search.Candidates[6].Hyperparameters["classWeights"]);
+        // LightGBM's default, lbfgs, two drawn settings, the best LightGBM unweighted and ordinal, lbfgs unweighted, the forest.
+        Assert.Equal(["lightgbm", "lbfgs", "lightgbm", "lightgbm", "lightgbm", "lightgbm-ordinal", "lbfgs", "forest"], search.Candidates.Select(c => c.Trainer));
+        Assert.Equal(["balanced", "balanced", "balanced", "balanced", "none", "balanced", "none", "balanced"], search.Candidates.Select(c => c.Hyperparameters["classWeights"]));
         Assert.All(search.Candidates, c => Assert.InRange(c.CvMacroF1!.Value, 0.2, 1.0));
         Assert.All(search.Candidates, c => Assert.True(c.Milliseconds > 0));
         Assert.Equal(search.Candidates.Max(c => c.CvMacroF1), search.Best.CvMacroF1);
@@ -49,7 +48,7 @@ public class AutoSearchTests
     public void DrawsItsLightGbmSettingsFromTheSeed()
     {
         static IEnumerable<string> Drawn(int seed) => AutoSearch.Candidates(new AutoSearchOptions(LightGbmSamples: 4), new TrainerOptions(Seed: seed))
-            .Skip(4).Select(o => $"{o.LightGbmLeaves}/{o.LightGbmLearningRate}/{o.LightGbmMinDataPerLeaf}");
+            .Skip(2).Select(o => $"{o.LightGbmLeaves}/{o.LightGbmLearningRate}/{o.LightGbmMinDataPerLeaf}");
 
         Assert.Equal(Drawn(1), Drawn(1));
         Assert.Equal(4, Drawn(1).Distinct().Count());
@@ -71,12 +70,12 @@ public class AutoSearchTests
     }
 
     [Fact]
-    public void ABudgetOverBeforeAnyCandidateKeepsLogisticRegressionUnscored()
+    public void ABudgetOverBeforeAnyCandidateKeepsLightGbmsDefaultUnscored()
     {
         var search = AutoSearch.Run(X, Y, new TrainerOptions(), Small, budget: new CancellationToken(canceled: true));
 
         var only = Assert.Single(search.Candidates);
-        Assert.Equal(("lbfgs", (double?)null), (only.Trainer, only.CvMacroF1));
+        Assert.Equal(("lightgbm", "31", (double?)null), (only.Trainer, only.Hyperparameters["numLeaves"], only.CvMacroF1));
         Assert.True(search.StoppedByBudget);
     }
 

@@ -109,7 +109,7 @@ public sealed class TrainingPageTests : DashboardTestContext
 
         var cut = Render<TrainingPage>();
 
-        var selects = cut.FindComponents<MudSelect<string>>().Where(s => s.Instance.Label?.StartsWith("Scheduled") == true).ToDictionary(s => s.Instance.Label!, s => s.Instance.Value);
+        var selects = cut.FindComponents<MudSelect<string>>().Where(s => s.Instance.Label?.StartsWith("Scheduled") == true).ToDictionary(s => s.Instance.Label!, s => s.Instance.GetState(x => x.Value));
         Assert.Equal("forest", selects["Scheduled trainer"]);
         Assert.Equal("seed15-noleak", selects["Scheduled features"]);
         Assert.Equal("configured default", selects["Scheduled tiers"]);
