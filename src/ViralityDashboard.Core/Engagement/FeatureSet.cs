@@ -31,6 +31,7 @@ public sealed record FeatureSet(string Name, IReadOnlyList<FeatureDefinition> Fe
 {
     public const string Seed15Name = "seed15";
     public const string PrePostingName = "pre-posting";
+    public const string Seed15NoLeakName = "seed15-noleak";
 
     public int Count => Features.Count;
 
@@ -42,7 +43,13 @@ public sealed record FeatureSet(string Name, IReadOnlyList<FeatureDefinition> Fe
     /// <summary>Only what is known before a video is posted, for predicting an unposted video.</summary>
     public static FeatureSet PrePosting { get; } = new(PrePostingName, SeedFeatures.All.Where(f => f.KnownBeforePosting).ToArray());
 
-    public static IReadOnlyList<FeatureSet> BuiltIn { get; } = [Seed15, PrePosting];
+    /// <summary>
+    /// Seed15 without <c>viewsPerFollower</c>, which with view tiers carries the label (views / followers, and the
+    /// follower tier is an input): the after-posting rates, without the leak the leakage check flags.
+    /// </summary>
+    public static FeatureSet Seed15NoLeak { get; } = new(Seed15NoLeakName, SeedFeatures.All.Where(f => f.Name != SeedFeatures.ViewsPerFollower).ToArray());
+
+    public static IReadOnlyList<FeatureSet> BuiltIn { get; } = [Seed15, PrePosting, Seed15NoLeak];
 
     public static FeatureSet FromName(string name) =>
         BuiltIn.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -12,23 +14,32 @@ public sealed record LinearTierWeights(float[][] Weights, float[] Biases);
 /// A trained 5-tier classifier. Thread-safe. The linear model predicts with its own softmax over the
 /// extracted weights (no ML.NET call, a few hundred nanoseconds); tree models go through a pool of
 /// ML.NET prediction engines, one per concurrent caller, because a PredictionEngine is not thread-safe.
-/// Persisted as ML.NET's model zip, which carries the input schema.
+/// Persisted as ML.NET's model zip, which carries the input schema. The ordinal form (a regression on the tier)
+/// adds its cut points to that zip as one more entry, which ML.NET's loader ignores.
 /// </summary>
 public sealed class TierModel
 {
     public const int TierCount = 5;
 
     private readonly MlNetModel _net;
-    private readonly EnginePool<EngineSlot> _engines;
+    private const string OrdinalEntry = "ViralityDashboard/ordinal-cuts.json";
     private ScoreExplainer? _explainer;
 
-    private TierModel(MlNetModel net, TrainerKind kind, LinearTierWeights? linear)
+    private readonly EnginePool<EngineSlot> _engines;
+    private readonly EnginePool<RegressionSlot> _regressionEngines;
+
+    private TierModel(MlNetModel net, TrainerKind kind, LinearTierWeights? linear, OrdinalCuts? ordinal = null)
     {
         _net = net;
         Kind = kind;
         LinearWeights = linear;
+        Ordinal = ordinal;
         _engines = new EnginePool<EngineSlot>(() => new EngineSlot(net.Engine<ScoreRow>(), net.FeatureCount));
+        _regressionEngines = new EnginePool<RegressionSlot>(() => new RegressionSlot(net.Engine<RegressionScoreRow>(), net.FeatureCount));
     }
+
+    /// <summary>Set for the ordinal form only: the cut points that turn its tier score into a tier.</summary>
+    public OrdinalCuts? Ordinal { get; }
 
     public TrainerKind Kind { get; }
 
@@ -39,6 +50,19 @@ public sealed class TierModel
 
     internal static TierModel Create(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, TrainerKind kind, int featureCount) =>
         Create(new MlNetModel(ml, transformer, inputSchema, featureCount), kind);
+
+    internal static TierModel CreateOrdinal(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, int featureCount, OrdinalCuts cuts) =>
+        new(new MlNetModel(ml, transformer, inputSchema, featureCount), TrainerKind.LightGbmOrdinal, null, cuts);
+
+    /// <summary>The ordinal form's score on the tier scale (about 1–5), before the cut points; null for the other forms.</summary>
+    public float? TierScore(ReadOnlySpan<float> features)
+    {
+        if (Ordinal is null)
+            return null;
+        if (features.Length != FeatureCount)
+            throw new ArgumentException($"Expected {FeatureCount} features, got {features.Length}.", nameof(features));
+        return RegressionScore(features);
+    }
 
     private static TierModel Create(MlNetModel net, TrainerKind kind)
     {
@@ -75,6 +99,8 @@ public sealed class TierModel
             throw new ArgumentException($"Expected room for {TierCount} probabilities.", nameof(probabilities));
         if (LinearWeights is { } linear)
             Softmax(linear, features, probabilities);
+        else if (Ordinal is { } ordinal)
+            ordinal.Probabilities(RegressionScore(features), probabilities);
         else
             PredictWithEngine(features, probabilities);
     }
@@ -110,17 +136,55 @@ public sealed class TierModel
     /// <summary>The ML.NET model parameters; tests check explanations against them.</summary>
     internal object? Predictor => _net.Predictor;
 
-    public byte[] ToBytes() => _net.ToBytes();
+    public byte[] ToBytes()
+    {
+        var bytes = _net.ToBytes();
+        if (Ordinal is null)
+            return bytes;
+        using var stream = new MemoryStream();
+        stream.Write(bytes);
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            using var entry = zip.CreateEntry(OrdinalEntry).Open();
+            JsonSerializer.Serialize(entry, Ordinal);
+        }
+        return stream.ToArray();
+    }
 
     /// <summary>Loads a model saved by <see cref="ToBytes"/>; <paramref name="kind"/> is the kind it was trained as.</summary>
     public static TierModel FromBytes(byte[] bytes, TrainerKind kind)
     {
         var net = MlNetModel.FromBytes(bytes);
+        var ordinal = ReadOrdinal(bytes);
         // LightGBM and the forest both load as one-versus-all predictors: the kind comes from the registry.
         var isLinear = net.Predictor is MaximumEntropyModelParameters;
-        if (isLinear != (kind == TrainerKind.Lbfgs))
+        if (isLinear != (kind == TrainerKind.Lbfgs) || (ordinal is not null) != (kind == TrainerKind.LightGbmOrdinal))
             throw new InvalidDataException($"The model bytes do not hold a {kind} model.");
-        return Create(net, kind);
+        return ordinal is null ? Create(net, kind) : new TierModel(net, kind, null, ordinal);
+    }
+
+    private static OrdinalCuts? ReadOrdinal(byte[] bytes)
+    {
+        using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+        if (zip.GetEntry(OrdinalEntry) is not { } entry)
+            return null;
+        using var stream = entry.Open();
+        return JsonSerializer.Deserialize<OrdinalCuts>(stream) ?? throw new InvalidDataException("Empty ordinal cut points.");
+    }
+
+    private float RegressionScore(ReadOnlySpan<float> features)
+    {
+        var slot = _regressionEngines.Rent();
+        try
+        {
+            features.CopyTo(slot.Input.Features);
+            slot.Engine.Predict(slot.Input, ref slot.Output);
+            return slot.Output.Score;
+        }
+        finally
+        {
+            _regressionEngines.Return(slot);
+        }
     }
 
     private static void Softmax(LinearTierWeights linear, ReadOnlySpan<float> x, Span<float> p)
@@ -179,6 +243,18 @@ public sealed class TierModel
         public PredictionEngine<FeatureRow, ScoreRow> Engine { get; } = engine;
         public FeatureRow Input { get; } = new() { Features = new float[featureCount] };
         public ScoreRow Output = new();
+    }
+
+    private sealed class RegressionSlot(PredictionEngine<FeatureRow, RegressionScoreRow> engine, int featureCount)
+    {
+        public PredictionEngine<FeatureRow, RegressionScoreRow> Engine { get; } = engine;
+        public FeatureRow Input { get; } = new() { Features = new float[featureCount] };
+        public RegressionScoreRow Output = new();
+    }
+
+    internal sealed class RegressionScoreRow
+    {
+        public float Score { get; set; }
     }
 
     internal sealed class ScoreRow

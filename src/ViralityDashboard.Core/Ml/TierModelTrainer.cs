@@ -29,9 +29,24 @@ public static class TierModelTrainer
         }
 
         var ml = new MLContext(options.Seed);
-        var data = ml.Data.LoadFromEnumerable(rows, TrainingSchema(featureCount));
-        var estimator = CreateEstimator(ml, options);
-        var transformer = estimator.Fit(data);
+        if (options.Kind == TrainerKind.LightGbmOrdinal)
+            return TrainOrdinal(ml, rows, labels, options, featureCount);
+        var schema = TrainingSchema(featureCount);
+        ITransformer transformer;
+        IDataView data;
+        if (options.Kind == TrainerKind.LightGbm && options.LightGbmEarlyStoppingRounds > 0)
+        {
+            // Early stopping needs rows the boosting never sees: a stratified validation fold, seeded.
+            var split = Splits.Stratified(labels, options.ValidationFraction, options.Seed);
+            data = ml.Data.LoadFromEnumerable(split.Train.Select(i => rows[i]), schema);
+            var validation = ml.Data.LoadFromEnumerable(split.Test.Select(i => rows[i]), schema);
+            transformer = LightGbm(ml, options).Fit(data, validation);
+        }
+        else
+        {
+            data = ml.Data.LoadFromEnumerable(rows, schema);
+            transformer = CreateEstimator(ml, options).Fit(data);
+        }
         return TierModel.Create(ml, transformer, data.Schema, options.Kind, featureCount);
     }
 
@@ -56,16 +71,7 @@ public static class TierModelTrainer
             OptimizationTolerance = o.OptimizationTolerance,
             NumberOfThreads = 1,
         }),
-        TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
-        {
-            ExampleWeightColumnName = WeightColumn,
-            NumberOfIterations = o.LightGbmIterations,
-            NumberOfThreads = 1,
-            Seed = o.Seed,
-            Deterministic = true,
-            UseSoftmax = true,
-            Silent = true,
-        }),
+        TrainerKind.LightGbm => LightGbm(ml, o),
         TrainerKind.FastForest => ml.MulticlassClassification.Trainers.OneVersusAll(
             ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
             {
@@ -76,14 +82,68 @@ public static class TierModelTrainer
                 Seed = o.Seed,
             }),
             useProbabilities: true),
-        _ => throw new ArgumentOutOfRangeException(nameof(o), o.Kind, "Unknown trainer."),
+        _ => throw new ArgumentOutOfRangeException(nameof(o), o.Kind, o.Kind == TrainerKind.Auto ? "auto is a search (AutoSearch), not a model form." : "Unknown trainer."),
     };
+
+    private static LightGbmMulticlassTrainer LightGbm(MLContext ml, TrainerOptions o) =>
+        ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        {
+            ExampleWeightColumnName = WeightColumn,
+            NumberOfIterations = o.LightGbmIterations,
+            NumberOfLeaves = o.LightGbmLeaves,
+            LearningRate = o.LightGbmLearningRate,
+            MinimumExampleCountPerLeaf = o.LightGbmMinDataPerLeaf,
+            EarlyStoppingRound = o.LightGbmEarlyStoppingRounds,
+            NumberOfThreads = 1,
+            Seed = o.Seed,
+            Deterministic = true,
+            UseSoftmax = true,
+            Silent = true,
+        });
+
+    /// <summary>
+    /// LightGBM regression on the tier, then cut points chosen on a validation fold (the one early stopping uses) for
+    /// the best macro-F1 there: rows the regression never learnt from, so the cuts do not fit its training noise.
+    /// </summary>
+    private static TierModel TrainOrdinal(MLContext ml, TrainingExample[] rows, IReadOnlyList<int> labels, TrainerOptions o, int featureCount)
+    {
+        var split = Splits.Stratified(labels, o.ValidationFraction, o.Seed);
+        var schema = MlNetModel.VectorSchema<RegressionExample>(featureCount);
+        RegressionExample Regression(int i) => new() { Features = rows[i].Features, Label = labels[i], Weight = rows[i].Weight };
+        var data = ml.Data.LoadFromEnumerable(split.Train.Select(Regression), schema);
+        var validation = ml.Data.LoadFromEnumerable(split.Test.Select(Regression), schema);
+        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+        {
+            ExampleWeightColumnName = WeightColumn,
+            NumberOfIterations = o.LightGbmIterations,
+            NumberOfLeaves = o.LightGbmLeaves,
+            LearningRate = o.LightGbmLearningRate,
+            MinimumExampleCountPerLeaf = o.LightGbmMinDataPerLeaf,
+            EarlyStoppingRound = o.LightGbmEarlyStoppingRounds,
+            NumberOfThreads = 1,
+            Seed = o.Seed,
+            Deterministic = true,
+            Silent = true,
+        });
+        var transformer = trainer.Fit(data, validation);
+        var scores = transformer.Transform(validation).GetColumn<float>("Score").ToArray();
+        var actual = split.Test.Select(i => labels[i]).ToArray();
+        var cuts = OrdinalCuts.Learn(scores, actual);
+        return TierModel.CreateOrdinal(ml, transformer, data.Schema, featureCount, cuts);
+    }
 
     internal static SchemaDefinition TrainingSchema(int featureCount)
     {
         var schema = MlNetModel.VectorSchema<TrainingExample>(featureCount);
         schema[nameof(TrainingExample.Label)].ColumnType = new KeyDataViewType(typeof(uint), TierModel.TierCount);
         return schema;
+    }
+
+    internal sealed class RegressionExample
+    {
+        public float[] Features { get; set; } = [];
+        public float Label { get; set; }
+        public float Weight { get; set; }
     }
 
     internal sealed class TrainingExample

@@ -12,6 +12,16 @@ public enum TrainerKind
     [JsonStringEnumMemberName("lightgbm")] LightGbm,
     /// <summary>FastForest random forests, one versus all, calibrated.</summary>
     [JsonStringEnumMemberName("forest")] FastForest,
+    /// <summary>
+    /// Ordinal: LightGBM regression on the tier (1–5) with cut points learned on a validation fold; the tier is the
+    /// interval its score falls in. Uses the ordering of the tiers that multiclass ignores.
+    /// </summary>
+    [JsonStringEnumMemberName("lightgbm-ordinal")] LightGbmOrdinal,
+    /// <summary>
+    /// Not a model form: a run that compares the others by cross-validated macro-F1 (<see cref="AutoSearch"/>) and keeps
+    /// the best. Its versions are stored under the trainer that won.
+    /// </summary>
+    [JsonStringEnumMemberName("auto")] Auto,
 }
 
 /// <summary>
@@ -35,6 +45,14 @@ public enum TrainerKind
 /// Example weights n / (k · count of the row's tier), scikit-learn's class_weight='balanced'
 /// (k = tiers present in the training rows).
 /// </param>
+/// <param name="LightGbmLeaves">LightGBM's num_leaves; null: ML.NET's default.</param>
+/// <param name="LightGbmLearningRate">LightGBM's learning rate; null: ML.NET's default.</param>
+/// <param name="LightGbmMinDataPerLeaf">LightGBM's min_data_in_leaf; null: ML.NET's default.</param>
+/// <param name="LightGbmEarlyStoppingRounds">
+/// Above 0: <see cref="LightGbmIterations"/> is a maximum, and boosting stops when the multiclass log-loss on a
+/// validation fold (<see cref="ValidationFraction"/> of the rows, stratified, seeded) has not improved for this many
+/// rounds. The fit then learns from the other rows only.
+/// </param>
 public sealed record TrainerOptions(
     TrainerKind Kind = TrainerKind.Lbfgs,
     int Seed = 42,
@@ -43,4 +61,9 @@ public sealed record TrainerOptions(
     bool BalancedClassWeights = true,
     int LightGbmIterations = 100,
     int ForestTrees = 100,
-    int ForestLeaves = 20);
+    int ForestLeaves = 20,
+    int? LightGbmLeaves = null,
+    double? LightGbmLearningRate = null,
+    int? LightGbmMinDataPerLeaf = null,
+    int LightGbmEarlyStoppingRounds = 0,
+    double ValidationFraction = 0.15);

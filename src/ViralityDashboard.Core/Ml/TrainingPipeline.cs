@@ -24,7 +24,8 @@ public sealed record TrainingOptions(
     LeakageOptions? Leakage = null,
     TrainerOptions? TrainerOverrides = null,
     int CrossValidationMaxRows = 200_000,
-    TrainingParallelism? Parallelism = null)
+    TrainingParallelism? Parallelism = null,
+    AutoSearchOptions? Search = null)
 {
     internal TrainerOptions EffectiveTrainer => (TrainerOverrides ?? new TrainerOptions()) with { Kind = Trainer, Seed = Seed };
 }
@@ -94,10 +95,13 @@ public sealed record TrainingResult(
     double? ActiveAccuracyOnTestRows,
     GateDecision Gate,
     FeatureWeights? Weights,
-    IReadOnlyList<StepTiming> Timings)
+    IReadOnlyList<StepTiming> Timings,
+    AutoSearchSummary? Search = null)
 {
     /// <summary>Permutation feature importance on the test rows (null in runs stored before it was computed).</summary>
     public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
+    /// <summary>What the run was asked for: <see cref="TrainerKind.Auto"/> when it searched, else <see cref="Trainer"/>.</summary>
+    [JsonIgnore] public TrainerKind Requested => Search is null ? Trainer : TrainerKind.Auto;
 
     [JsonIgnore] public TierModel? Model { get; init; }
     [JsonIgnore] public byte[] ModelBytes { get; init; } = [];
@@ -110,7 +114,12 @@ public sealed record TrainingResult(
 public static class TrainingPipeline
 {
     /// <param name="progress">Told of each step as it finishes (the caller shows live progress from it).</param>
-    public static TrainingResult Run(TrainingInput input, TrainingOptions? options = null, ActiveModel? active = null, Action<StepTiming>? progress = null)
+    /// <param name="searchBudget">
+    /// Ends the <see cref="TrainerKind.Auto"/> search: the best candidate scored so far is kept and the run goes on
+    /// with it (its fit, evaluation and cross-validation still run). Other trainers ignore it.
+    /// </param>
+    public static TrainingResult Run(TrainingInput input, TrainingOptions? options = null, ActiveModel? active = null, Action<StepTiming>? progress = null,
+        CancellationToken searchBudget = default)
     {
         options ??= new TrainingOptions();
         var rows = input.Rows;
@@ -140,15 +149,27 @@ public static class TrainingPipeline
         var testY = split.Test.Select(i => labels[i]).ToArray();
         Lap("split");
 
+        var parallelism = options.Parallelism ?? TrainingParallelism.Default;
+        var trainer = options.EffectiveTrainer;
+        AutoSearchSummary? search = null;
+        if (options.Trainer == TrainerKind.Auto)
+        {
+            // Scored on the training side only, so the test rows still judge the winner as unseen data.
+            search = AutoSearch.Run(trainX, trainY, trainer, options.Search, parallelism, searchBudget);
+            trainer = search.Best.Options!;
+            if (search.StoppedByBudget)
+                warnings.Add($"The auto trainer's search ran out of time after {search.Candidates.Count(c => c.CvMacroF1 is not null)} candidates; it kept the best of those.");
+            Lap("search");
+        }
+
         // Cross-validation does not depend on the model below: given a second thread, it fits its folds there (and on
         // any others) meanwhile, and "cross-validate" then times only what is left of it. Given one, it runs after.
-        var parallelism = options.Parallelism ?? TrainingParallelism.Default;
         var crossValidate = options.CrossValidationFolds >= 2;
         var crossValidation = crossValidate && parallelism.MaxDegree >= 2
-            ? Task.Factory.StartNew(() => CrossValidate(rows, labels, options, parallelism.MaxDegree - 1),
+            ? Task.Factory.StartNew(() => CrossValidate(rows, labels, options, trainer, parallelism.MaxDegree - 1),
                 CancellationToken.None, TaskCreationOptions.DenyChildAttach, parallelism.Scheduler)
             : null;
-        var model = TierModelTrainer.Train(trainX, trainY, options.EffectiveTrainer);
+        var model = TierModelTrainer.Train(trainX, trainY, trainer);
         Lap("fit");
 
         var testProbabilities = testX.Select(x => model.PredictProbabilities(x)).ToArray();
@@ -164,7 +185,7 @@ public static class TrainingPipeline
         CrossValidationSummary? cv = null;
         if (crossValidate)
         {
-            cv = crossValidation?.GetAwaiter().GetResult() ?? CrossValidate(rows, labels, options, maxDegree: 1);
+            cv = crossValidation?.GetAwaiter().GetResult() ?? CrossValidate(rows, labels, options, trainer, maxDegree: 1);
             Lap("cross-validate");
         }
 
@@ -196,10 +217,10 @@ public static class TrainingPipeline
 
         var weights = model.LinearWeights is { } lw ? new FeatureWeights(input.FeatureSet.FeatureNames, lw.Weights, lw.Biases) : null;
         return new TrainingResult(
-            options.Trainer, input.FeatureSet.Name, input.FeatureSet.FeatureNames, options.Split, options.Seed,
+            trainer.Kind, input.FeatureSet.Name, input.FeatureSet.FeatureNames, options.Split, options.Seed,
             rows.Count, trainY.Length, testY.Length, input.Thresholds,
             TierThresholds.Distribution(labels), TierThresholds.Distribution(trainY), TierThresholds.Distribution(testY),
-            test, trainAccuracy, majority, stratifiedRandom, cv, leakage, warnings, activeAccuracy, gate, weights, timings)
+            test, trainAccuracy, majority, stratifiedRandom, cv, leakage, warnings, activeAccuracy, gate, weights, timings, search)
         {
             FeatureImportance = importance,
             Model = model,
@@ -225,9 +246,9 @@ public static class TrainingPipeline
     /// <see cref="TrainingOptions.Parallelism"/> allows.
     /// </summary>
     public static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options) =>
-        CrossValidate(rows, labels, options, (options.Parallelism ?? TrainingParallelism.Default).MaxDegree);
+        CrossValidate(rows, labels, options, options.EffectiveTrainer, (options.Parallelism ?? TrainingParallelism.Default).MaxDegree);
 
-    private static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options, int maxDegree)
+    private static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options, TrainerOptions trainer, int maxDegree)
     {
         int? sampledFrom = null;
         if (options.CrossValidationMaxRows > 0 && rows.Count > options.CrossValidationMaxRows)
@@ -247,7 +268,7 @@ public static class TrainingPipeline
         Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = maxDegree, TaskScheduler = scheduler }, f =>
         {
             var s = Splits.Fold(folds, f);
-            var model = TierModelTrainer.Train(s.Train.Select(i => rows[i].Features).ToArray(), s.Train.Select(i => labels[i]).ToArray(), options.EffectiveTrainer);
+            var model = TierModelTrainer.Train(s.Train.Select(i => rows[i].Features).ToArray(), s.Train.Select(i => labels[i]).ToArray(), trainer);
             var actual = s.Test.Select(i => labels[i]).ToArray();
             var predicted = s.Test.Select(i => model.PredictTier(rows[i].Features)).ToArray();
             var m = Metrics.Evaluate(actual, predicted);

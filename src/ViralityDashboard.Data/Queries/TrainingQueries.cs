@@ -13,6 +13,11 @@ public sealed record TrainingRunRow(
 {
     public TimeSpan? Duration => FinishedAt - StartedAt;
 
+    /// <summary>The trainer's wire name (<c>auto → lightgbm</c> when the auto trainer chose one); null when unknown.</summary>
+    public string? Trainer { get; init; }
+
+    public string? FeatureSet { get; init; }
+
     /// <summary>Preference runs: see the Training project's PreferenceQueries for their figures.</summary>
     public ModelKind Kind { get; init; } = ModelKind.Engagement;
 }
@@ -22,10 +27,30 @@ public sealed record RunMetrics(
     string? Trainer, string? FeatureSet, string? Split, int RowCount, int TrainCount, int TestCount,
     ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline,
     CrossValidationSummary? CrossValidation, IReadOnlyList<FeatureLeakage>? Leakage, double? ActiveAccuracyOnTestRows,
-    ClassificationMetrics? StratifiedRandomBaseline = null, IReadOnlyList<FeatureImportance>? FeatureImportance = null)
+    ClassificationMetrics? StratifiedRandomBaseline = null, IReadOnlyList<FeatureImportance>? FeatureImportance = null,
+    AutoSearchSummary? Search = null)
 {
     /// <summary>An engagement run's stored result, or null when there is none (or an older shape).</summary>
     public static RunMetrics? Read(string? json) => StoredJson.Read<RunMetrics>(json);
+
+    /// <summary>
+    /// The trainer in the registry's vocabulary (<c>forest</c>, not the stored member name <c>fastForest</c>), prefixed
+    /// <c>auto →</c> when the auto trainer chose it.
+    /// </summary>
+    public string? TrainerName => TrainerNames.Display(Trainer, Search is not null);
+}
+
+/// <summary>Trainer names as the pages show them: one vocabulary, the wire names the CLI, API and registry use.</summary>
+public static class TrainerNames
+{
+    /// <summary>A stored trainer name (member name such as <c>fastForest</c>, or a wire name) as its wire name.</summary>
+    public static string? Wire(string? stored) =>
+        stored is null ? null
+        : WireNames.TryParse<TrainerKind>(stored, out var kind) || Enum.TryParse(stored, ignoreCase: true, out kind) ? kind.Wire()
+        : stored;
+
+    public static string? Display(string? stored, bool searched) =>
+        Wire(stored) is { } name ? (searched ? $"{TrainerKind.Auto.Wire()} → {name}" : name) : null;
 }
 
 /// <summary>Tier counts of all rows, the training part and the test part.</summary>
@@ -167,13 +192,24 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
 
     private static TrainingRunRow Row(TrainingRun r, Dictionary<long, string> tags)
     {
-        var test = r.Kind == ModelKind.Engagement ? Parse<RunTestOnly>(r.Metrics)?.Test : null;
+        var headline = r.Kind == ModelKind.Engagement ? Parse<RunTestOnly>(r.Metrics) : null;
+        var test = headline?.Test;
+        // A run without a result (failed, or still running) shows what it was asked for.
+        var request = headline is null && r.Kind == ModelKind.Engagement ? Parse<RunOptionsOnly>(r.Options)?.Request : null;
         return new TrainingRunRow(r.Id, r.Trigger, r.Status, r.StartedAt, r.FinishedAt, r.VideoCount, r.GateDecision, r.GateReasons,
             test?.Accuracy, test?.MacroF1, r.ModelVersionId is { } v && tags.TryGetValue(v, out var tag) ? tag : null, r.Error,
-            Parse<List<StepTiming>>(r.Timings)) { Kind = r.Kind };
+            Parse<List<StepTiming>>(r.Timings))
+        {
+            Kind = r.Kind,
+            Trainer = headline is not null ? TrainerNames.Display(headline.Trainer, headline.Search is not null) : TrainerNames.Wire(request?.Trainer),
+            FeatureSet = headline?.FeatureSet ?? request?.FeatureSet,
+        };
     }
 
-    private sealed record RunTestOnly(TestFigures? Test);
+    private sealed record RunTestOnly(TestFigures? Test, string? Trainer, string? FeatureSet, SearchOnly? Search);
+    private sealed record SearchOnly(int Chosen);
+    private sealed record RunOptionsOnly(RequestOnly? Request);
+    private sealed record RequestOnly(string? Trainer, string? FeatureSet);
     private sealed record TestFigures(double Accuracy, double MacroF1);
 
     /// <summary>Stored JSON that does not fit (an older shape) reads as missing rather than breaking a page.</summary>

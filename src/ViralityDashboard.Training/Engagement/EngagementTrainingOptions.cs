@@ -5,7 +5,8 @@ using ViralityDashboard.Training.Runs;
 namespace ViralityDashboard.Training.Engagement;
 
 /// <summary>Settings of the engagement-tier training runs, section <c>Virality:Training</c> (environment <c>Virality__Training__GateMinimumAccuracy</c> …).</summary>
-public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetSeconds: 120)
+// 300 s since auto became the default: its search (AutoSearchSeconds) comes before the winner's fit and cross-validation.
+public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetSeconds: 300)
 {
     public const string Section = "Virality:Training";
 
@@ -40,8 +41,17 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
     /// <summary>Default feature set: <c>seed15</c> or <c>pre-posting</c>.</summary>
     public string FeatureSet { get; set; } = "seed15";
 
-    /// <summary>Default trainer: <c>lbfgs</c>, <c>lightgbm</c> or <c>forest</c>.</summary>
-    public string Trainer { get; set; } = "lbfgs";
+    /// <summary>
+    /// Default trainer: <c>auto</c> (compares the others by cross-validated macro-F1 and keeps the best), <c>lbfgs</c>,
+    /// <c>lightgbm</c> or <c>forest</c>.
+    /// </summary>
+    public string Trainer { get; set; } = "auto";
+
+    /// <summary>
+    /// How long the <c>auto</c> trainer's search may take; then it keeps the best candidate scored so far. Less than
+    /// <see cref="TrainingRunOptions.TimeBudgetSeconds"/>, which must still cover the winner's fit and cross-validation.
+    /// </summary>
+    public int AutoSearchSeconds { get; set; } = 90;
 
     /// <summary>Default split: <c>stratified</c>, <c>hash</c> or <c>time</c>.</summary>
     public string Split { get; set; } = "stratified";
@@ -89,6 +99,8 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
             (nameof(Trainer), () => _ = o.DefaultTrainer),
             (nameof(Split), () => _ = o.DefaultSplit)))
             yield return error;
+        if (o.AutoSearchSeconds < 1 || o.AutoSearchSeconds >= o.TimeBudgetSeconds)
+            yield return $"AutoSearchSeconds must be at least 1 and below TimeBudgetSeconds ({o.TimeBudgetSeconds}).";
         if (o.MaxVideos < 10) yield return "MaxVideos must be at least 10.";
         if (o.CrossValidationMaxRows < 0) yield return "CrossValidationMaxRows cannot be negative (0: no limit).";
         if (o.FallbackMinimumVideos < 0) yield return "FallbackMinimumVideos cannot be negative.";

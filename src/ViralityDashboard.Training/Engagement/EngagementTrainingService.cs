@@ -113,7 +113,7 @@ public sealed class EngagementTrainingService(
     {
         var o = options.Value;
         row.Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression,
-            o.PrePostingOwnGate, o.PrePostingGateMinimumMacroF1Lift, o.PrePostingGateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds });
+            o.PrePostingOwnGate, o.PrePostingGateMinimumMacroF1Lift, o.PrePostingGateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds, o.AutoSearchSeconds });
         return new Run(request);
     }
 
@@ -142,7 +142,10 @@ public sealed class EngagementTrainingService(
         var prepared = run.Prepared!;
         var input = new TrainingInput(prepared.Rows, prepared.FeatureSet, prepared.Scheme, prepared.Thresholds);
         var pipelineOptions = prepared.PipelineOptions with { Parallelism = threads.Parallelism };
-        var result = run.Result = TrainingPipeline.Run(input, pipelineOptions, run.CompareWith, progress);
+        // The auto trainer's search stops well inside the run's budget, keeping the best so far, so the winner's fit
+        // and cross-validation still fit in it.
+        using var searchBudget = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.AutoSearchSeconds));
+        var result = run.Result = TrainingPipeline.Run(input, pipelineOptions, run.CompareWith, progress, searchBudget.Token);
         run.Warnings.AddRange(result.Warnings);
         return result.Timings;
     }

@@ -1,17 +1,39 @@
+using System.Text.Json;
 using Quartz;
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Core.Ml;
 
 namespace ViralityDashboard.Training.Scheduling;
 
 /// <summary>The scheduled retrain's cron trigger as the Training page shows and edits it.</summary>
-public sealed record ScheduleInfo(string Cron, DateTimeOffset? NextFireTime, string? State);
+public sealed record ScheduleInfo(string Cron, DateTimeOffset? NextFireTime, string? State)
+{
+    /// <summary>What the scheduled run trains; all null (the configured defaults) unless set on the Training page.</summary>
+    public ScheduleChoices Choices { get; init; } = new();
+}
+
+/// <summary>The scheduled run's trainer, feature set and tier scheme; null takes the configured default (<c>Virality:Training</c>).</summary>
+public sealed record ScheduleChoices(TrainerKind? Trainer = null, FeatureSet? FeatureSet = null, TierScheme? TierScheme = null)
+{
+    /// <summary>The request the cron trigger carries in its job data, which <see cref="RetrainJob"/> runs.</summary>
+    public TrainingRequest ToRequest() => new(FeatureSet, TierScheme, Trainer, RequestedBy: "schedule", Trigger: RunTrigger.Schedule);
+
+    public static ScheduleChoices From(TrainingRequest? request) =>
+        request is null ? new() : new(request.Trainer, request.FeatureSet, request.TierScheme);
+
+    public bool IsDefault => Trainer is null && FeatureSet is null && TierScheme is null;
+}
 
 public interface IRetrainSchedule
 {
     Task<ScheduleInfo?> GetAsync(CancellationToken ct = default);
 
-    /// <summary>Replaces the cron trigger in the Quartz store (every node of the cluster sees it).</summary>
+    /// <summary>
+    /// Replaces the cron trigger in the Quartz store (every node of the cluster sees it), with what the scheduled run
+    /// trains in its job data (<paramref name="choices"/>; null: the configured defaults).
+    /// </summary>
     /// <exception cref="FormatException">Not a valid Quartz cron expression.</exception>
-    Task<ScheduleInfo> RescheduleAsync(string cron, CancellationToken ct = default);
+    Task<ScheduleInfo> RescheduleAsync(string cron, ScheduleChoices? choices = null, CancellationToken ct = default);
 }
 
 /// <summary>Validation and the human-readable preview: pure, so the page can run them as the owner types.</summary>
@@ -58,21 +80,26 @@ public sealed class RetrainSchedule(ISchedulerFactory schedulers) : IRetrainSche
         if (await scheduler.GetTrigger(TrainingSchedule.CronTriggerKey, ct) is not ICronTrigger trigger)
             return null;
         var state = await scheduler.GetTriggerState(TrainingSchedule.CronTriggerKey, ct);
-        return new ScheduleInfo(trigger.CronExpressionString ?? "", trigger.NextFireTimeUtc, state.ToString());
+        var json = trigger.JobDataMap.TryGetString(RetrainJob.RequestKey, out var stored) ? stored : null;
+        var request = json is null ? null : JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options);
+        return new ScheduleInfo(trigger.CronExpressionString ?? "", trigger.NextFireTimeUtc, state.ToString()) { Choices = ScheduleChoices.From(request) };
     }
 
-    public async Task<ScheduleInfo> RescheduleAsync(string cron, CancellationToken ct = default)
+    public async Task<ScheduleInfo> RescheduleAsync(string cron, ScheduleChoices? choices = null, CancellationToken ct = default)
     {
         if (CronPreview.Validate(cron) is { } error)
             throw new FormatException(error);
         var scheduler = await schedulers.GetScheduler(ct);
-        var trigger = TriggerBuilder.Create()
+        var builder = TriggerBuilder.Create()
             .WithIdentity(TrainingSchedule.CronTriggerKey)
             .ForJob(TrainingSchedule.JobKey)
             .WithCronSchedule(cron.Trim(), c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
             // Marks the schedule as the owner's choice: later starts keep it over the configured cron.
-            .WithDescription(RetrainScheduleSeeder.EditedDescription)
-            .Build();
+            .WithDescription(RetrainScheduleSeeder.EditedDescription);
+        // Stored with the trigger, so the choice survives restarts exactly as the cron does.
+        if (choices is { IsDefault: false })
+            builder = builder.UsingJobData(RetrainJob.RequestKey, JsonSerializer.Serialize(choices.ToRequest(), TrainingJson.Options));
+        var trigger = builder.Build();
         if (await scheduler.GetTrigger(TrainingSchedule.CronTriggerKey, ct) is null)
             await scheduler.ScheduleJob(trigger, cancellationToken: ct);
         else

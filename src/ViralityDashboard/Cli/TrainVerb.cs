@@ -21,7 +21,7 @@ internal sealed class TrainingChoices(bool allowPreference = false)
         allowPreference ? null : [TrainingRequest.Kind]);
     public Option<FeatureSet?> Features { get; } = Common.Choice("--features", "Feature set: seed15 | pre-posting (default from configuration)", FeatureSet.BuiltIn, f => f.Name);
     public Option<TierScheme?> Tiers { get; } = Common.Choice("--tiers", "Tier scheme: views | wes (default from configuration)", TierScheme.BuiltIn, s => s.Name);
-    public Option<TrainerKind?> Trainer { get; } = Common.Choice<TrainerKind>("--trainer", "Trainer: lbfgs | lightgbm | forest (default from configuration)");
+    public Option<TrainerKind?> Trainer { get; } = Common.Choice<TrainerKind>("--trainer", "Trainer: auto | lbfgs | lightgbm | forest (default from configuration: auto)");
     public Option<SplitKind?> Split { get; } = Common.Choice("--split", "Split: stratified | hash | time (default from configuration)", TrainingRequest.Splits);
 
     public void AddTo(Command command)
@@ -100,6 +100,8 @@ internal static class TrainVerb
                 run.Trigger,
                 VersionId = run.ModelVersionId,
                 VersionTag = versionTag,
+                // The registry's vocabulary (the stored result names it by member name), "auto → …" when searched.
+                Trainer = RunMetrics.Read(run.Metrics)?.TrainerName,
                 run.VideoCount,
                 run.UsedFallbackData,
                 run.GateDecision,
@@ -121,6 +123,9 @@ internal static class TrainVerb
             AnsiConsole.MarkupLineInterpolated($"[red]{run.Error}[/]");
         if (RunMetrics.Read(run.Metrics) is { } r)
         {
+            AnsiConsole.MarkupLineInterpolated($"trainer {r.TrainerName}, features {r.FeatureSet}, split {r.Split}");
+            if (r.Search is { } search)
+                PrintSearch(search);
             var t = r.Test;
             var table = new Table().AddColumn("metric").AddColumn(new TableColumn("model").RightAligned()).AddColumn(new TableColumn("majority").RightAligned()).AddColumn(new TableColumn("stratified random").RightAligned());
             foreach (var (label, figure) in new (string, Func<ClassificationMetrics, double>)[]
@@ -150,6 +155,21 @@ internal static class TrainVerb
             AnsiConsole.WriteLine($"tier distribution: {run.TierDistribution}");
         if (run.Timings is not null)
             AnsiConsole.WriteLine($"timings (ms): {run.Timings}");
+    }
+
+    private static void PrintSearch(AutoSearchSummary s)
+    {
+        var sample = s.SampledFrom is { } all ? $", a stratified sample of {all:N0}" : "";
+        AnsiConsole.MarkupLineInterpolated($"auto trainer: {s.Candidates.Count} candidates by {s.Folds}-fold CV macro-F1 on {s.Rows:N0} training rows{sample}{(s.StoppedByBudget ? "; stopped by its time budget, kept the best so far" : "")}");
+        var table = new Table().AddColumn("#").AddColumn("trainer").AddColumn("hyperparameters")
+            .AddColumn(new TableColumn("CV macro-F1").RightAligned()).AddColumn(new TableColumn("CV kappa").RightAligned()).AddColumn(new TableColumn("ms").RightAligned()).AddColumn("");
+        for (var i = 0; i < s.Candidates.Count; i++)
+        {
+            var c = s.Candidates[i];
+            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), c.Trainer, Markup.Escape(string.Join(" · ", c.Hyperparameters.Select(h => $"{h.Key} {h.Value}"))),
+                c.CvMacroF1 is { } f ? Num(f) : "-", c.CvKappa is { } k ? Num(k) : "-", c.Milliseconds.ToString("N0", CultureInfo.InvariantCulture), i == s.Chosen ? "kept" : "");
+        }
+        AnsiConsole.Write(table);
     }
 
     private static string Num(ClassificationMetrics? m, Func<ClassificationMetrics, double> figure) => m is null ? "" : Num(figure(m));

@@ -23,6 +23,7 @@ public class TierModelTrainerTests
     [InlineData(TrainerKind.Lbfgs)]
     [InlineData(TrainerKind.LightGbm)]
     [InlineData(TrainerKind.FastForest)]
+    [InlineData(TrainerKind.LightGbmOrdinal)]
     public void LearnsSeparableTiersAndRoundTripsThroughBytes(TrainerKind kind)
     {
         var (x, y) = Separable(60, seed: 1);
@@ -43,6 +44,7 @@ public class TierModelTrainerTests
     [InlineData(TrainerKind.Lbfgs)]
     [InlineData(TrainerKind.LightGbm)]
     [InlineData(TrainerKind.FastForest)]
+    [InlineData(TrainerKind.LightGbmOrdinal)]
     public void TrainsTheSameModelTwiceForTheSameSeedAndData(TrainerKind kind)
     {
         var (x, y) = Separable(40, seed: 3);
@@ -115,6 +117,33 @@ public class TierModelTrainerTests
         var bytes = TierModelTrainer.Train(x, y).ToBytes();
 
         Assert.Throws<InvalidDataException>(() => TierModel.FromBytes(bytes, TrainerKind.LightGbm));
+        var ordinal = TierModelTrainer.Train(x, y, new TrainerOptions(TrainerKind.LightGbmOrdinal)).ToBytes();
+        Assert.Throws<InvalidDataException>(() => TierModel.FromBytes(ordinal, TrainerKind.LightGbm));
+    }
+
+    [Fact]
+    public void LightGbmWithEarlyStoppingLearnsFromTheRowsOutsideItsValidationFold()
+    {
+        var (x, y) = Separable(60, seed: 10);
+        var (testX, testY) = Separable(20, seed: 11);
+
+        var model = TierModelTrainer.Train(x, y, new TrainerOptions(TrainerKind.LightGbm, LightGbmIterations: 300, LightGbmEarlyStoppingRounds: 10,
+            LightGbmLeaves: 7, LightGbmLearningRate: 0.1, LightGbmMinDataPerLeaf: 5));
+
+        Assert.True(TrainingPipeline.Accuracy(model, testX, testY) >= 0.9);
+    }
+
+    [Fact]
+    public void TheOrdinalFormScoresOnTheTierScale()
+    {
+        var (x, y) = Separable(60, seed: 12);
+
+        var model = TierModelTrainer.Train(x, y, new TrainerOptions(TrainerKind.LightGbmOrdinal));
+
+        Assert.NotNull(model.Ordinal);
+        Assert.InRange(model.TierScore(x[0])!.Value, 0.5f, 1.6f);
+        Assert.InRange(model.TierScore(x[^1])!.Value, 4.4f, 5.5f);
+        Assert.Null(TierModelTrainer.Train(x, y).TierScore(x[0]));
     }
 
     [Fact]

@@ -144,6 +144,24 @@ public class TrainingPipelineTests
         Assert.Equal(0, threads.RanOnThePool);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task TheAutoTrainersSearchStaysWithinTheGivenSchedulerAndGivesTheSameChoice(int maxDegree)
+    {
+        using var threads = new CountingThreads(maxDegree);
+        var options = new TrainingOptions(TrainerKind.Auto, CrossValidationFolds: 0, CheckLeakage: false, Search: AutoSearchTests.Small,
+            Parallelism: new TrainingParallelism(maxDegree, threads));
+
+        var result = await Task.Factory.StartNew(() => TrainingPipeline.Run(Input, options), CancellationToken.None, TaskCreationOptions.None, threads);
+
+        var onThePool = TrainingPipeline.Run(Input, options with { Parallelism = null });
+        Assert.Equal(onThePool.Search!.Candidates.Select(c => c.CvMacroF1), result.Search!.Candidates.Select(c => c.CvMacroF1));
+        Assert.Equal(onThePool.Trainer, result.Trainer);
+        Assert.InRange(threads.PeakBusy, 1, maxDegree);
+        Assert.Equal(0, threads.RanOnThePool);
+    }
+
     /// <summary>A scheduler of dedicated threads that counts how many are busy at once.</summary>
     private sealed class CountingThreads : TaskScheduler, IDisposable
     {

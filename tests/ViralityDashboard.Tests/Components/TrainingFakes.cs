@@ -29,7 +29,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
 
     public List<TrainingRunRow> Runs { get; } =
     [
-        new(3, RunTrigger.Schedule, RunStatus.SkippedByGate, T0.AddDays(2), T0.AddDays(2).AddSeconds(14), 4812, GateVerdict.Rejected, ["Test accuracy 58.0% is below the gate of 60.0%."], 0.58, 0.55, "eng-20261122-030000-r3", null),
+        new(3, RunTrigger.Schedule, RunStatus.SkippedByGate, T0.AddDays(2), T0.AddDays(2).AddSeconds(14), 4812, GateVerdict.Rejected, ["Test accuracy 58.0% is below the gate of 60.0%."], 0.58, 0.55, "eng-20261122-030000-r3", null) { Trainer = "auto → lightgbm", FeatureSet = "seed15" },
         new(2, RunTrigger.Manual, RunStatus.Completed, T0.AddDays(1), T0.AddDays(1).AddSeconds(9.5), 4800, GateVerdict.Accepted, ["Beats the majority-class baseline (20.0%)."], 0.71, 0.69, "eng-20261121-030000-r2", null),
     ];
 
@@ -52,6 +52,13 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         [.. Enumerable.Range(0, 5).Select(t => new[] { scale * (t - 2), 0.5f * scale, 0.8f, -0.2f, 0.1f * t })],
         [0, 0, 0, 0, 0]);
 
+    public static AutoSearchSummary AutoSearch { get; } = new(
+    [
+        new("lbfgs", new Dictionary<string, string> { ["classWeights"] = "balanced", ["l2"] = "1" }, 0.512, 0.83, 410),
+        new("lightgbm", new Dictionary<string, string> { ["classWeights"] = "balanced", ["numLeaves"] = "15", ["learningRate"] = "0.05" }, 0.601, 0.87, 2950),
+        new("forest", new Dictionary<string, string> { ["classWeights"] = "balanced", ["trees"] = "100" }, 0.574, 0.86, 5120),
+    ], 1, 3, 3840, null, false);
+
     public Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<TrainingRunRow>>(Runs.Take(take).ToList());
     public Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default) => Task.FromResult(LaunchedRun);
 
@@ -63,6 +70,9 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         var metrics = new RunMetrics("lbfgs", "seed15", "stratified", 4800, 3840, 960, Metrics(run.Accuracy ?? 0.7), 0.74, Metrics(0.2),
             new CrossValidationSummary(5, 0.70, 0.012, 0.68, 0.015, [0.69, 0.70, 0.71, 0.70, 0.72]),
             [new FeatureLeakage("like_rate", 0.41, 0.20, true, true, "like_rate alone reaches 41.0% (baseline 20.0%) and is computed from the label's source.")], 0.70);
+        if (run.Trainer?.StartsWith("auto") == true)
+            // As stored: the member name, and the auto trainer's candidates.
+            metrics = metrics with { Trainer = "lightGbm", Search = AutoSearch };
         return Task.FromResult<TrainingRunDetail?>(new TrainingRunDetail(run, ["Leakage: like_rate is computed from the label's source."], metrics,
             new TierDistribution([960, 960, 960, 960, 960], [768, 768, 768, 768, 768], [192, 192, 192, 192, 192]),
             [new StepTiming("read", 412), new StepTiming("fit", 3120), new StepTiming("cross-validate", 5200), new StepTiming("store", 40)]));
@@ -102,10 +112,10 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
 
     public Task<ScheduleInfo?> GetAsync(CancellationToken ct = default) => Task.FromResult<ScheduleInfo?>(Schedule);
 
-    public Task<ScheduleInfo> RescheduleAsync(string cron, CancellationToken ct = default)
+    public Task<ScheduleInfo> RescheduleAsync(string cron, ScheduleChoices? choices = null, CancellationToken ct = default)
     {
         Rescheduled.Add(cron);
-        Schedule = Schedule with { Cron = cron };
+        Schedule = Schedule with { Cron = cron, Choices = choices ?? new() };
         return Task.FromResult(Schedule);
     }
 

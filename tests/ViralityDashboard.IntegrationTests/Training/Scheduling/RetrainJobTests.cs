@@ -1,4 +1,5 @@
 using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Core.Engagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -55,6 +56,24 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
         await SeedScheduleAsync(restarted);
 
         Assert.Equal("0 30 4 ? * MON", (await restarted.Get<IRetrainSchedule>().GetAsync())!.Cron);
+    }
+
+    [Fact]
+    public async Task TheScheduledRunsChoicesAreStoredWithItsTriggerAndSurviveARestart()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await SeedScheduleAsync(db);
+        var choices = new ScheduleChoices(TrainerKind.LightGbm, FeatureSet.PrePosting, TierScheme.Wes);
+        await db.Get<IRetrainSchedule>().RescheduleAsync("0 0 3 * * ?", choices);
+
+        await using var restarted = postgres.Attach(db, new Dictionary<string, string?> { ["Virality:Training:Cron"] = "0 0 1 * * ?" });
+        await SeedScheduleAsync(restarted);
+
+        var info = (await restarted.Get<IRetrainSchedule>().GetAsync())!;
+        Assert.Equal(("0 0 3 * * ?", choices), (info.Cron, info.Choices));
+        var trigger = await (await restarted.Get<ISchedulerFactory>().GetScheduler()).GetTrigger(TrainingSchedule.CronTriggerKey);
+        var request = System.Text.Json.JsonSerializer.Deserialize<TrainingRequest>(trigger!.JobDataMap.GetString(RetrainJob.RequestKey)!, TrainingJson.Options)!;
+        Assert.Equal(RunTrigger.Schedule, request.Trigger);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class LaunchOptions
 {
     public FeatureSet FeatureSet { get; set; } = FeatureSet.Seed15;
     public TierScheme TierScheme { get; set; } = TierScheme.Views;
-    public TrainerKind Trainer { get; set; } = TrainerKind.Lbfgs;
+    public TrainerKind Trainer { get; set; } = TrainerKind.Auto;
     public SplitKind Split { get; set; } = SplitKind.Stratified;
 
     public TrainingRequest ToRequest(string requestedBy) => new(FeatureSet, TierScheme, Trainer, Split, RequestedBy: requestedBy);

@@ -4,6 +4,9 @@ using ViralityDashboard.Account;
 using ViralityDashboard.Components.Charts;
 using ViralityDashboard.Components.Pages.Training;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Tests.Components.Pages.Training;
 
@@ -22,9 +25,17 @@ public sealed class TrainingPageTests : DashboardTestContext
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=run-history] tbody tr").Count));
         Assert.Contains("skipped by gate", cut.Markup);
+        Assert.Equal(["auto → lightgbm", "—"], cut.FindAll("[data-testid=run-trainer]").Select(c => c.TextContent));
+        Assert.Equal(["seed15", "—"], cut.FindAll("[data-testid=run-features]").Select(c => c.TextContent));
         Assert.Contains("14.0 s", cut.Markup);
         var detail = cut.Find("[data-testid=run-detail]");
         Assert.Contains("Test accuracy 58.0% is below the gate", detail.TextContent);
+        Assert.Contains("auto → lightgbm · seed15", detail.TextContent);
+        var candidates = cut.FindAll("[data-testid=auto-candidates] tbody tr");
+        Assert.Equal(["lbfgs", "lightgbm", "forest"], candidates.Select(r => r.Children[1].TextContent));
+        Assert.Equal("kept", candidates[1].Children[6].TextContent);
+        Assert.Contains("numLeaves 15", candidates[1].TextContent);
+        Assert.Equal("0.601", candidates[1].Children[3].TextContent);
         Assert.Equal(5, cut.FindAll("[data-testid=per-class] tbody tr").Count);
         Assert.Contains("5-fold cross-validation", cut.Find("[data-testid=cv]").TextContent);
         Assert.Contains("like_rate", cut.Find("[data-testid=leakage]").TextContent);
@@ -42,7 +53,7 @@ public sealed class TrainingPageTests : DashboardTestContext
         cut.Find("[data-testid=launch]").Click();
 
         var request = Assert.Single(_training.Launched);
-        Assert.Equal(("seed15", "views", "lbfgs", "stratified", "owner"), (request.FeatureSet?.Name, request.TierScheme?.Name, request.Trainer?.Wire(), request.Split?.Wire(), request.RequestedBy));
+        Assert.Equal(("seed15", "views", "auto", "stratified", "owner"), (request.FeatureSet?.Name, request.TierScheme?.Name, request.Trainer?.Wire(), request.Split?.Wire(), request.RequestedBy));
         cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
         _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = RunStatus.Running, FinishedAt = null, VideoCount = 4_970, Steps = [new("percentiles-sql", 240), new("read-and-features", 907)] };
         cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
@@ -70,6 +81,37 @@ public sealed class TrainingPageTests : DashboardTestContext
         cut.Find("[data-testid=save-schedule]").Click();
 
         Assert.Equal(["0 30 4 ? * MON"], _training.Rescheduled);
+    }
+
+    [Fact]
+    public async Task OwnerChoosesTheScheduledRunsTrainerFeaturesAndTiers()
+    {
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var cut = Render<TrainingPage>();
+        MudSelect<string> Select(string label) => cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label).Instance;
+        Assert.Contains("trains the configured default", cut.Find("[data-testid=schedule]").TextContent);
+
+        await cut.InvokeAsync(() => Select("Scheduled trainer").SelectOption("lightgbm"));
+        await cut.InvokeAsync(() => Select("Scheduled features").SelectOption("pre-posting"));
+        await cut.InvokeAsync(() => Select("Scheduled tiers").SelectOption("wes"));
+        cut.Find("[data-testid=save-schedule]").Click();
+
+        Assert.Equal(new ScheduleChoices(TrainerKind.LightGbm, FeatureSet.PrePosting, TierScheme.Wes), _training.Schedule.Choices);
+        Assert.Equal(["0 0 3 * * ?"], _training.Rescheduled);
+        cut.WaitForAssertion(() => Assert.Contains("trains lightgbm, pre-posting, tiers wes", cut.Find("[data-testid=schedule]").TextContent));
+    }
+
+    [Fact]
+    public void TheEditorStartsFromTheStoredChoices()
+    {
+        _training.Schedule = _training.Schedule with { Choices = new(TrainerKind.FastForest, FeatureSet.Seed15NoLeak, null) };
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+
+        var cut = Render<TrainingPage>();
+
+        Assert.Contains("trains forest, seed15-noleak, tiers the configured default", cut.Find("[data-testid=schedule]").TextContent);
+        // Nothing to save: the selects hold the stored choices (had they started at the defaults, they would differ).
+        Assert.True(cut.Find("[data-testid=save-schedule]").HasAttribute("disabled"));
     }
 
     [Fact]
