@@ -13,6 +13,8 @@ public enum ExplainedScore
     [JsonStringEnumMemberName("logit")] Logit,
     /// <summary>The tree ensemble's raw score of the tier (its trees' summed or averaged outputs), before softmax or calibration.</summary>
     [JsonStringEnumMemberName("rawScore")] RawScore,
+    /// <summary>The ordinal form's one regression score on the tier scale, whose cut points give the tier.</summary>
+    [JsonStringEnumMemberName("tierScore")] TierScore,
 }
 
 /// <summary>
@@ -37,6 +39,8 @@ internal abstract class ScoreExplainer
     {
         MaximumEntropyModelParameters when linear is not null => new LinearExplainer(linear),
         OneVersusAllModelParameters ova => new TreeEnsembleExplainer(ova, featureCount),
+        // The ordinal form: one regression on the tier, so every tier's question is answered by that one score.
+        TreeEnsembleModelParametersBasedOnRegressionTree regression => new TreeEnsembleExplainer(regression, featureCount),
         _ => throw new NotSupportedException($"No explanation for a {predictor?.GetType().Name ?? "missing"} predictor."),
     };
 }
@@ -70,11 +74,20 @@ internal sealed class TreeEnsembleExplainer : ScoreExplainer
 {
     private readonly ClassTrees[] _classes;
     private readonly int _featureCount;
+    private readonly bool _oneScore;
 
     public TreeEnsembleExplainer(OneVersusAllModelParameters ova, int featureCount)
     {
         _featureCount = featureCount;
         _classes = SubModels(ova).Select(Flatten).ToArray();
+    }
+
+    /// <summary>A single regression ensemble (the ordinal form): its one score stands for every tier.</summary>
+    public TreeEnsembleExplainer(TreeEnsembleModelParametersBasedOnRegressionTree regression, int featureCount)
+    {
+        _featureCount = featureCount;
+        _classes = [Flatten(regression.TrainedTreeEnsemble, 1.0)];
+        _oneScore = true;
     }
 
     /// <summary>Each tier's binary model. ML.NET documents SubModelParameters but does not expose it to callers, hence reflection.</summary>
@@ -96,7 +109,7 @@ internal sealed class TreeEnsembleExplainer : ScoreExplainer
 
     public override TierExplanation Explain(ReadOnlySpan<float> features, int classIndex)
     {
-        var c = _classes[classIndex];
+        var c = _classes[_oneScore ? 0 : classIndex];
         var contributions = new double[_featureCount];
         var baseValue = c.Bias;
         var score = c.Bias;
@@ -124,7 +137,7 @@ internal sealed class TreeEnsembleExplainer : ScoreExplainer
             }
             score += tree.Weight * value;
         }
-        return new TierExplanation(classIndex + 1, ExplainedScore.RawScore, "tree-path", baseValue, score, contributions);
+        return new TierExplanation(classIndex + 1, _oneScore ? ExplainedScore.TierScore : ExplainedScore.RawScore, "tree-path", baseValue, score, contributions);
     }
 
     private sealed record FlatTree(double Weight, int[] Left, int[] Right, int[] Feature, float[] Threshold, double[] Leaves, double[] NodeMeans);

@@ -60,7 +60,7 @@ public sealed record PredictResponse(
 /// <param name="Weight">The linear model's weight for the tier; null for tree models.</param>
 public sealed record ApiContribution(string Feature, float Value, float? Weight, float Contribution);
 
-/// <summary><paramref name="BaseValue"/> + Σ contributions = <paramref name="TierScore"/>, the model's <paramref name="ScoreKind"/> (logit or rawScore) for the predicted tier.</summary>
+/// <summary><paramref name="BaseValue"/> + Σ contributions = <paramref name="TierScore"/>, the model's <paramref name="ScoreKind"/> (logit, rawScore, or the ordinal form's tierScore) for the predicted tier.</summary>
 public sealed record ApiExplanation(ExplainedScore ScoreKind, string Method, float BaseValue, float TierScore);
 
 [ValidatableType]

@@ -10,6 +10,7 @@ public class TierExplanationTests
     [InlineData(TrainerKind.Lbfgs)]
     [InlineData(TrainerKind.LightGbm)]
     [InlineData(TrainerKind.FastForest)]
+    [InlineData(TrainerKind.LightGbmOrdinal)]
     public void ContributionsWithTheBaseValueAddUpToTheScoreOfThePredictedTier(TrainerKind kind)
     {
         var (x, y) = TierModelTrainerTests.Separable(40, seed: 21);
@@ -55,6 +56,22 @@ public class TierExplanationTests
 
         Assert.Equal((ExplainedScore.Logit, "linear"), (linear.ScoreKind, linear.Method));
         Assert.Equal((ExplainedScore.RawScore, "tree-path"), (trees.ScoreKind, trees.Method));
+    }
+
+    [Fact]
+    public void ExplainsTheOrdinalFormsOneScoreOnTheTierScale()
+    {
+        var (x, y) = TierModelTrainerTests.Separable(40, seed: 24);
+        var model = TierModelTrainer.Train(x, y, new TrainerOptions(TrainerKind.LightGbmOrdinal));
+
+        foreach (var row in x.Where((_, i) => i % 9 == 0))
+        {
+            var e = model.Explain(row);
+
+            Assert.Equal((ExplainedScore.TierScore, "tree-path"), (e.ScoreKind, e.Method));
+            Assert.Equal(model.TierScore(row)!.Value, e.Score, 3);
+            Assert.Equal(e.Score, model.Explain(row, 1).Score, 12);
+        }
     }
 
     private static double[] Softmax(double[] s)
