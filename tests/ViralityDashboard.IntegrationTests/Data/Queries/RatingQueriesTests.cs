@@ -124,4 +124,17 @@ public sealed class RatingQueriesTests(PostgresFixture postgres)
                 RETURNING 1)
             SELECT count(*) FROM added
             """));
+
+    [Theory]
+    [InlineData("https://www.tiktok.com/@ann/video/42?lang=en", "https://www.tiktok.com/@ann/video/42?lang=en")]
+    [InlineData("https://evil.example/@ann/video/42", "https://www.tiktok.com/@ann/video/42")]
+    [InlineData("http://www.tiktok.com/@ann/video/42", "https://www.tiktok.com/@ann/video/42")]
+    [InlineData("https://tiktok.com.evil.example/x", "https://www.tiktok.com/@ann/video/42")]
+    [InlineData(null, "https://www.tiktok.com/@ann/video/42")]
+    public void TheOpenOnTikTokLinkIsTheStoredPageUrlOnlyWhenItIsTikToks(string? stored, string expected)
+    {
+        var item = new RatingQueueItem(1, "42", "ann", null, [], null, 0, 0, 0, 0, null, null, null, VideoUrl: stored);
+
+        Assert.Equal(expected, item.TikTokUrl);
+    }
 }
