@@ -55,10 +55,12 @@ internal static class ImportVerb
                 report.Rejected,
                 report.Flagged,
                 Errors = report.Errors.Select(e => new { e.Where, e.Reason }),
+                report.Unchanged,
+                report.Snapshots,
             });
             return;
         }
-        AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/] ({report.Format}): {report.Read:N0} read, [green]{report.Inserted:N0} inserted[/], {report.Updated:N0} updated, [red]{report.Rejected:N0} rejected[/], [yellow]{report.Flagged:N0} flagged[/]");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/] ({report.Format}): {report.Read:N0} read, [green]{report.Inserted:N0} inserted[/], {report.Updated:N0} updated ({report.Unchanged:N0} unchanged), [red]{report.Rejected:N0} rejected[/], [yellow]{report.Flagged:N0} flagged[/], {report.Snapshots:N0} count snapshots");
         if (report.Errors.Count == 0)
             return;
         var table = new Table().AddColumn("where").AddColumn("reason");

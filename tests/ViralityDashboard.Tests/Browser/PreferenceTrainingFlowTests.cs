@@ -27,7 +27,7 @@ public sealed class PreferenceTrainingFlowTests(RunningApp app, BrowserSession b
         var detail = page.GetByTestId("pref-run-detail");
         await Assertions.Expect(detail).ToContainTextAsync("Gate accepted");
         await Assertions.Expect(page.GetByTestId("pref-run-milestone")).ToHaveTextAsync("retrain");
-        await Assertions.Expect(page.GetByTestId("pref-verdict")).ToContainTextAsync(new Regex(@"MAE 0\.\d{3}: (production ready|acceptable)"));
+        await Assertions.Expect(page.GetByTestId("pref-verdict")).ToContainTextAsync(new Regex(@"MAE \d+\.\d{2}: (production ready|acceptable)"));
         await Assertions.Expect(page.Locator("[data-testid=verdict-criteria] tr[data-hit]")).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByTestId("pref-cv")).ToContainTextAsync("5-fold CV MAE");
         await Assertions.Expect(page.GetByTestId("pref-expected-summary")).ToContainTextAsync("of 13 confirmed");
