@@ -23,6 +23,7 @@ public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> option
     public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
     public DbSet<ImportanceSnapshot> ImportanceSnapshots => Set<ImportanceSnapshot>();
     public DbSet<PredictionLogEntry> PredictionLog => Set<PredictionLogEntry>();
+    public DbSet<RealizedWeek> RealizedMetrics => Set<RealizedWeek>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

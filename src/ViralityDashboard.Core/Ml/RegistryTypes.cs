@@ -58,3 +58,17 @@ public enum ActivationAction
     [JsonStringEnumMemberName("activate")] Activate,
     [JsonStringEnumMemberName("rollback")] Rollback,
 }
+
+/// <summary>Who asked for a logged prediction (<c>prediction_log.source</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PredictionSource>))]
+public enum PredictionSource
+{
+    /// <summary><c>POST /api/predict</c> (and the preference API).</summary>
+    [JsonStringEnumMemberName("api")] Api,
+    /// <summary>The Predictor page, the Rate page's preference score.</summary>
+    [JsonStringEnumMemberName("page")] Page,
+    /// <summary>The <c>predict</c> verb.</summary>
+    [JsonStringEnumMemberName("cli")] Cli,
+    /// <summary>The scoring job: what a version would have said about a video when it was first seen.</summary>
+    [JsonStringEnumMemberName("scoring")] Scoring,
+}

@@ -9,7 +9,11 @@ internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<Model
     public void Configure(EntityTypeBuilder<ModelVersion> b)
     {
         b.ToTable("model_versions", t =>
-            t.HasCheckConstraint("ck_model_versions_active_status", "NOT is_active OR status = 'active'"));
+        {
+            t.HasCheckConstraint("ck_model_versions_active_status", "NOT is_active OR status = 'active'");
+            // The champion is not its own challenger, and a rejected version never predicts.
+            t.HasCheckConstraint("ck_model_versions_shadow_status", "NOT is_shadow OR status = 'inactive'");
+        });
         b.Property(m => m.VersionTag).HasMaxLength(64);
         b.HasIndex(m => m.VersionTag).IsUnique();
         b.Property(m => m.Kind).HasWireConversion().HasMaxLength(32);

@@ -11,6 +11,11 @@ public sealed class ModelVersion
     public VersionStatus Status { get; set; }
     /// <summary>At most one version per kind and feature set is active (partial unique index).</summary>
     public bool IsActive { get; set; }
+    /// <summary>
+    /// A challenger in shadow: an engagement version that passed the gate but is not active, which the scoring job
+    /// scores new videos with beside the active one, so the two can be compared on the same matured videos.
+    /// </summary>
+    public bool IsShadow { get; set; }
     public DateTimeOffset TrainedAt { get; set; }
     public int TrainingVideoCount { get; set; }
     /// <summary>

@@ -400,6 +400,10 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_active");
 
+                    b.Property<bool>("IsShadow")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_shadow");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -481,6 +485,8 @@ namespace ViralityDashboard.Data.Migrations
                     b.ToTable("model_versions", null, t =>
                         {
                             t.HasCheckConstraint("ck_model_versions_active_status", "NOT is_active OR status = 'active'");
+
+                            t.HasCheckConstraint("ck_model_versions_shadow_status", "NOT is_shadow OR status = 'inactive'");
                         });
                 });
 
@@ -492,6 +498,15 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("FeatureSet")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("feature_set");
+
+                    b.Property<string>("Features")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("features");
 
                     b.Property<string>("InputsHash")
                         .IsRequired()
@@ -506,9 +521,29 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<DateTimeOffset?>("MaturedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("matured_at");
+
                     b.Property<long?>("ModelVersionId")
                         .HasColumnType("bigint")
                         .HasColumnName("model_version_id");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("observed_at");
+
+                    b.Property<short?>("OutcomeTier")
+                        .HasColumnType("smallint")
+                        .HasColumnName("outcome_tier");
+
+                    b.Property<short?>("PredictedTier")
+                        .HasColumnType("smallint")
+                        .HasColumnName("predicted_tier");
+
+                    b.PrimitiveCollection<float[]>("Probabilities")
+                        .HasColumnType("real[]")
+                        .HasColumnName("probabilities");
 
                     b.Property<double>("Score")
                         .HasColumnType("double precision")
@@ -518,16 +553,82 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("served_at");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<long?>("VideoId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("video_id");
+
                     b.HasKey("Id")
                         .HasName("pk_prediction_log");
 
                     b.HasIndex("InputsHash")
                         .HasDatabaseName("ix_prediction_log_inputs_hash");
 
+                    b.HasIndex("VideoId")
+                        .HasDatabaseName("ix_prediction_log_awaiting_outcome")
+                        .HasFilter("video_id IS NOT NULL AND outcome_tier IS NULL");
+
                     b.HasIndex("ModelVersionId", "ServedAt")
                         .HasDatabaseName("ix_prediction_log_model_version_id_served_at");
 
+                    b.HasIndex("VideoId", "ModelVersionId")
+                        .HasDatabaseName("ix_prediction_log_video_id_model_version_id")
+                        .HasFilter("video_id IS NOT NULL");
+
                     b.ToTable("prediction_log", (string)null);
+                });
+
+            modelBuilder.Entity("ViralityDashboard.Data.Entities.RealizedWeek", b =>
+                {
+                    b.Property<long>("ModelVersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("model_version_id");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date")
+                        .HasColumnName("week");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("accuracy");
+
+                    b.PrimitiveCollection<int[]>("Confusion")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("confusion");
+
+                    b.Property<double>("Kappa")
+                        .HasColumnType("double precision")
+                        .HasColumnName("kappa");
+
+                    b.Property<double>("MacroF1")
+                        .HasColumnType("double precision")
+                        .HasColumnName("macro_f1");
+
+                    b.Property<int>("Matured")
+                        .HasColumnType("integer")
+                        .HasColumnName("matured");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<double>("WithinOne")
+                        .HasColumnType("double precision")
+                        .HasColumnName("within_one");
+
+                    b.HasKey("ModelVersionId", "Week")
+                        .HasName("pk_realized_metrics");
+
+                    b.ToTable("realized_metrics", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_realized_metrics_confusion_5x5", "cardinality(confusion) = 25");
+                        });
                 });
 
             modelBuilder.Entity("ViralityDashboard.Data.Entities.ScrapedVideo", b =>
@@ -1053,6 +1154,16 @@ namespace ViralityDashboard.Data.Migrations
                         .HasForeignKey("TrainingRunId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_model_versions_training_runs_training_run_id");
+                });
+
+            modelBuilder.Entity("ViralityDashboard.Data.Entities.RealizedWeek", b =>
+                {
+                    b.HasOne("ViralityDashboard.Data.Entities.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_realized_metrics_model_versions_model_version_id");
                 });
 
             modelBuilder.Entity("ViralityDashboard.Data.Entities.VideoRating", b =>

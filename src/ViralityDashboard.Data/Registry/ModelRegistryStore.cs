@@ -145,6 +145,7 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
         }
         target.IsActive = true;
         target.Status = VersionStatus.Active;
+        target.IsShadow = false; // a promoted challenger is the champion now, no longer its own shadow
         var audit = new ModelActivation
         {
             Kind = target.Kind,

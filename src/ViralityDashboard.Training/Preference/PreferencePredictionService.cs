@@ -86,13 +86,15 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
             : await cache.GetByTagAsync(versionTag, ct);
         var outcome = Predict(model, flattened, options.Value.MinimumCoverage);
         metrics.RecordPrediction(ModelKind.Preference.Wire());
+        var now = clock.GetUtcNow();
         log.TryEnqueue(new PredictionLogEntry
         {
             ModelVersionId = model.VersionId,
             Kind = ModelKind.Preference,
             InputsHash = outcome.InputsHash,
             Score = outcome.Score,
-            ServedAt = clock.GetUtcNow(),
+            ServedAt = now,
+            ObservedAt = now,
         });
         return outcome;
     }

@@ -3,8 +3,12 @@ using ViralityDashboard.Tests.Fixtures;
 
 namespace ViralityDashboard.Tests.Web;
 
-/// <summary>The preference verbs as a user runs them beside the dashboard: export the rows, train, predict from a file.</summary>
-[Collection(RunningAppCollection.Name)]
+/// <summary>
+/// The preference verbs as a user runs them beside the dashboard: export the rows, train, predict from a file. In the
+/// preference app, whose 300 demo ratings no other test changes: on the shared app a rating flow could change the rows
+/// between another test's preference run and this one, and the gate then rightly refuses a retrain worse than the active one.
+/// </summary>
+[Collection(PreferenceAppCollection.Name)]
 public sealed class PreferenceCliTests(RunningApp app) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("virality-pref-cli-").FullName;

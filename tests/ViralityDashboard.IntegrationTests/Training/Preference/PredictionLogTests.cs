@@ -16,7 +16,7 @@ public sealed class PredictionLogTests(PostgresFixture postgres)
         using var telemetry = new TelemetryCapture([], [ViralityTelemetry.MeterName]);
         var log = db.Get<PredictionLog>(); // the host is not started: nothing writes the queue in the background
         for (var i = 0; i < 3; i++)
-            Assert.True(log.TryEnqueue(new PredictionLogEntry { Kind = ModelKind.Preference, InputsHash = $"{i:x64}", Score = i, ServedAt = DateTimeOffset.UtcNow }));
+            Assert.True(log.TryEnqueue(new PredictionLogEntry { Kind = ModelKind.Preference, InputsHash = $"{i:x64}", Score = i, ServedAt = DateTimeOffset.UtcNow, ObservedAt = DateTimeOffset.UtcNow }));
 
         long Pending() => (long)telemetry.Points("virality.prediction_log.pending").Single(p => TelemetryCapture.Tag(p, "model.kind") == "preference").GetGaugeLastValueLong();
         var queued = Pending();

@@ -1,0 +1,31 @@
+namespace ViralityDashboard.Training.Monitoring;
+
+/// <summary>
+/// One week of a version's realized performance: its logged predictions observed that week whose videos have matured,
+/// judged by the version's own tier thresholds (<c>realized_metrics</c>).
+/// </summary>
+/// <param name="Week">Monday (UTC) of the week.</param>
+/// <param name="AccuracyLow">Lower end of the 95 % Wilson interval of <paramref name="Accuracy"/> (wide when few matured).</param>
+/// <param name="Confusion">Counts, rows actual tier, columns predicted tier (5 × 5).</param>
+public sealed record RealizedWeekFigures(
+    DateOnly Week, int Matured, double Accuracy, double MacroF1, double Kappa, double WithinOne,
+    double AccuracyLow, double AccuracyHigh, int[][] Confusion);
+
+/// <summary>An engagement version's test figures at training beside its realized weeks, oldest week first.</summary>
+public sealed record VersionMonitoring(
+    string Tag, string FeatureSet, bool IsActive, bool IsShadow, DateTimeOffset TrainedAt,
+    double? TestAccuracy, double? TestMacroF1, IReadOnlyList<RealizedWeekFigures> Weeks);
+
+/// <summary>What <c>monitor --json</c> and <c>GET /api/monitoring</c> answer: <c>{"versions":[{"tag","testAccuracy","weeks":[…]}]}</c>.</summary>
+public sealed record MonitoringReport(IReadOnlyList<VersionMonitoring> Versions);
+
+/// <summary>Reads realized performance; the Models page, the Overview, the <c>monitor</c> verb and the API share it.</summary>
+public interface IMonitoringQueries
+{
+    /// <summary>
+    /// Versions with realized weeks or in play (active, shadow), newest first; only <paramref name="versionTag"/> when given.
+    /// Each with at most its last <paramref name="weeks"/> weeks that have matured predictions.
+    /// </summary>
+    /// <exception cref="Data.Registry.ModelRegistryException">No engagement version with that tag.</exception>
+    Task<MonitoringReport> GetAsync(string? versionTag = null, int weeks = 12, CancellationToken ct = default);
+}
