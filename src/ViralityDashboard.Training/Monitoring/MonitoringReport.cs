@@ -29,3 +29,24 @@ public interface IMonitoringQueries
     /// <exception cref="Data.Registry.ModelRegistryException">No engagement version with that tag.</exception>
     Task<MonitoringReport> GetAsync(string? versionTag = null, int weeks = 12, CancellationToken ct = default);
 }
+
+/// <summary>What one scoring pass did: new videos scored, predictions logged, by which versions.</summary>
+public sealed record ScoringPassResult(int Videos, int Predictions, IReadOnlyList<string> Versions);
+
+/// <summary>
+/// Scores every video no scoring pass has seen yet with the active version of each engagement feature set and its
+/// shadows, from the video's first snapshot (seed15) or its pre-posting features, and logs each prediction.
+/// </summary>
+public interface IScoringPass
+{
+    Task<ScoringPassResult> ScoreNewVideosAsync(CancellationToken ct = default);
+}
+
+/// <summary>What one maturing pass did: predictions given their outcome, (version, week) rows of realized_metrics touched.</summary>
+public sealed record MaturingPassResult(int Matured, int WeeksUpdated);
+
+/// <summary>Gives logged predictions of videos mature now their outcome tier and adds them to realized_metrics.</summary>
+public interface IMaturingPass
+{
+    Task<MaturingPassResult> MatureAsync(CancellationToken ct = default);
+}
