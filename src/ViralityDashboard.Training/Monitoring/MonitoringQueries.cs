@@ -37,12 +37,14 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
             throw new ModelRegistryException($"No engagement model version is tagged '{versionTag}'.");
 
         var ids = found.Select(v => v.Id).ToList();
-        // The last N weeks of each version in one query (row_number per version), not N rows of the whole table.
-        var rows = ids.Count == 0 ? [] : await db.RealizedMetrics.AsNoTracking()
-            .Where(r => ids.Contains(r.ModelVersionId) && r.Matured > 0)
-            .GroupBy(r => r.ModelVersionId)
-            .SelectMany(g => g.OrderByDescending(r => r.Week).Take(weeks))
-            .ToListAsync(ct);
+        // The last N weeks of each version in one query, by row_number per version (EF cannot translate a Take per group).
+        var rows = ids.Count == 0 ? [] : await db.RealizedMetrics.FromSql($"""
+            SELECT model_version_id, week, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at
+            FROM (SELECT r.*, row_number() OVER (PARTITION BY r.model_version_id ORDER BY r.week DESC) AS recent
+                  FROM realized_metrics r
+                  WHERE r.model_version_id = ANY({ids.ToArray()}) AND r.matured > 0) weeks
+            WHERE recent <= {weeks}
+            """).AsNoTracking().ToListAsync(ct);
         var byVersion = rows.ToLookup(r => r.ModelVersionId);
 
         return new MonitoringReport(found.Select(v =>
