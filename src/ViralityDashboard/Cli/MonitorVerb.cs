@@ -54,22 +54,23 @@ internal static class MonitorVerb
         foreach (var v in report.Versions)
         {
             var role = v.IsActive ? "[green]active[/]" : v.IsShadow ? "[yellow]shadow[/]" : "inactive";
-            AnsiConsole.MarkupLineInterpolated($"[bold]{v.Tag}[/] ({v.FeatureSet}, trained {v.TrainedAt.UtcDateTime:yyyy-MM-dd}) ");
+            AnsiConsole.MarkupLineInterpolated($"[bold]{v.Tag}[/] ({v.FeatureSet}, trained {v.TrainedAt.UtcDateTime:yyyy-MM-dd}; weeks are Mondays, UTC)");
             AnsiConsole.MarkupLine($"  {role} · test accuracy {Score(v.TestAccuracy)} · test macro-F1 {Score(v.TestMacroF1)}");
             if (v.Weeks.Count == 0)
             {
                 AnsiConsole.MarkupLine("  no matured predictions yet");
                 continue;
             }
-            var table = new Table().AddColumn("week (Monday)").AddColumn(new TableColumn("matured").RightAligned()).AddColumn(new TableColumn("accuracy (95 % interval)").RightAligned())
-                .AddColumn(new TableColumn("vs test").RightAligned()).AddColumn(new TableColumn("macro-F1").RightAligned()).AddColumn(new TableColumn("kappa").RightAligned()).AddColumn(new TableColumn("within one").RightAligned());
+            // Fits 80 columns; within-one accuracy and the confusion counts are in --json.
+            var table = new Table().AddColumn("week").AddColumn(new TableColumn("matured").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned())
+                .AddColumn(new TableColumn("95 % interval")).AddColumn(new TableColumn("vs test").RightAligned()).AddColumn(new TableColumn("macro-F1").RightAligned()).AddColumn(new TableColumn("kappa").RightAligned());
             foreach (var w in v.Weeks)
             {
                 var small = w.Matured < MonitoringQueries.FewMatured;
                 few |= small;
-                table.AddRow($"{w.Week:yyyy-MM-dd}", $"{w.Matured:N0}{(small ? "*" : "")}", $"{Score(w.Accuracy)} ({Score(w.AccuracyLow)}–{Score(w.AccuracyHigh)})",
+                table.AddRow($"{w.Week:yyyy-MM-dd}", $"{w.Matured:N0}{(small ? "*" : "")}", Score(w.Accuracy), $"{Score(w.AccuracyLow)}–{Score(w.AccuracyHigh)}",
                     v.TestAccuracy is { } t ? (w.Accuracy - t).ToString("+0.000;-0.000;0.000", System.Globalization.CultureInfo.InvariantCulture) : "—",
-                    Score(w.MacroF1), Score(w.Kappa), Score(w.WithinOne));
+                    Score(w.MacroF1), Score(w.Kappa));
             }
             AnsiConsole.Write(table);
         }
