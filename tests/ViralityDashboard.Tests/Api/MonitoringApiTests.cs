@@ -77,6 +77,20 @@ public sealed class MonitoringApiTests(MonitoringApp monitoring) : IDisposable
     }
 
     [Fact]
+    public async Task AViewerReadsItWithTheirSignInCookie()
+    {
+        var viewer = $"viewer-{Guid.NewGuid():N}"[..16];
+        await monitoring.App.RunCliAsync(["users", "add", viewer, "--role", "viewer", "--password", "Viewer-Pass-2026"]);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = monitoring.App.BaseAddress };
+        Assert.Equal(HttpStatusCode.Redirect, (await monitoring.App.SignInAsync(http, viewer, "Viewer-Pass-2026")).StatusCode);
+
+        var response = await http.GetAsync("/api/monitoring?weeks=1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("versions").GetArrayLength());
+    }
+
+    [Fact]
     public async Task NoCredentialsIs401()
     {
         using var anonymous = new HttpClient { BaseAddress = monitoring.App.BaseAddress };
