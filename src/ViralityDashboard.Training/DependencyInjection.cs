@@ -8,6 +8,7 @@ using ViralityDashboard.Data;
 using ViralityDashboard.Data.Telemetry;
 using ViralityDashboard.Training.Runs;
 using ViralityDashboard.Training.Engagement;
+using ViralityDashboard.Training.Monitoring;
 using ViralityDashboard.Training.Preference;
 using ViralityDashboard.Training.Registry;
 using ViralityDashboard.Training.Scheduling;
@@ -94,6 +95,7 @@ public static class DependencyInjection
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StaleRunSweeper>());
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService<DataTriggerSchedule>();
+        builder.Services.AddSingleton<IMonitoringQueries, MonitoringQueries>();
         return builder;
     }
 }

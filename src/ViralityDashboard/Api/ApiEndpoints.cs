@@ -105,6 +105,7 @@ public static class ApiEndpoints
         api.MapPost("/retrain", RetrainAsync).RequireAuthorization(Policies.Owner);
         api.MapGet("/runs/{id}", RunAsync);
         api.MapImportEndpoint();
+        api.MapMonitoringEndpoint();
     }
 
     private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)

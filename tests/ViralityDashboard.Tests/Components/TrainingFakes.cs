@@ -127,5 +127,8 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         services.AddSingleton<IRetrainSchedule>(this);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ViralityDashboard.Account.OwnerGuard>();
+        // The Models page and the Overview show realized weeks too; empty unless a test registers its own.
+        services.AddSingleton<ViralityDashboard.Training.Monitoring.IMonitoringQueries>(new FakeMonitoring());
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
     }
 }

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data;
+using ViralityDashboard.Data.Entities;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Data.Registry;
+
+namespace ViralityDashboard.Training.Monitoring;
+
+/// <summary>
+/// Realized performance as stored by the maturing pass (<c>realized_metrics</c>) beside each version's test figures:
+/// two queries, no recomputation from the prediction log.
+/// </summary>
+public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> contexts) : IMonitoringQueries
+{
+    /// <summary>
+    /// Below this many matured predictions a week's accuracy is flagged as a small count: its 95 % interval is then
+    /// wider than ±0.15 or so, too wide to read a change against the test accuracy.
+    /// </summary>
+    public const int FewMatured = 30;
+
+    private const int Tiers = 5;
+
+    public async Task<MonitoringReport> GetAsync(string? versionTag = null, int weeks = 12, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(weeks, 1);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var versions = db.ModelVersions.AsNoTracking().Where(v => v.Kind == ModelKind.Engagement);
+        versions = versionTag is null
+            ? versions.Where(v => v.IsActive || v.IsShadow || db.RealizedMetrics.Any(r => r.ModelVersionId == v.Id && r.Matured > 0))
+            : versions.Where(v => v.VersionTag == versionTag);
+        var found = await versions
+            .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id)
+            .Select(v => new { v.Id, v.VersionTag, v.FeatureSet, v.IsActive, v.IsShadow, v.TrainedAt, v.Metrics })
+            .ToListAsync(ct);
+        if (versionTag is not null && found.Count == 0)
+            throw new ModelRegistryException($"No engagement model version is tagged '{versionTag}'.");
+
+        var ids = found.Select(v => v.Id).ToList();
+        // The last N weeks of each version in one query, by row_number per version (EF cannot translate a Take per group).
+        var rows = ids.Count == 0 ? [] : await db.RealizedMetrics.FromSql($"""
+            SELECT model_version_id, week, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at
+            FROM (SELECT r.*, row_number() OVER (PARTITION BY r.model_version_id ORDER BY r.week DESC) AS recent
+                  FROM realized_metrics r
+                  WHERE r.model_version_id = ANY({ids.ToArray()}) AND r.matured > 0) weeks
+            WHERE recent <= {weeks}
+            """).AsNoTracking().ToListAsync(ct);
+        var byVersion = rows.ToLookup(r => r.ModelVersionId);
+
+        return new MonitoringReport(found.Select(v =>
+        {
+            // The Models page's reading of the stored metrics: an older or foreign shape reads as no test figures.
+            var test = StoredJson.Read<EngagementVersionMetrics>(v.Metrics)?.Test;
+            var realized = byVersion[v.Id].OrderBy(r => r.Week).Select(Figures).ToList();
+            return new VersionMonitoring(v.VersionTag, v.FeatureSet, v.IsActive, v.IsShadow, v.TrainedAt, test?.Accuracy, test?.MacroF1, realized);
+        }).ToList());
+    }
+
+    private static RealizedWeekFigures Figures(RealizedWeek r)
+    {
+        var confusion = new int[Tiers][];
+        var correct = 0;
+        for (var a = 0; a < Tiers; a++)
+        {
+            confusion[a] = r.Confusion.AsSpan(a * Tiers, Tiers).ToArray();
+            correct += confusion[a][a];
+        }
+        var (low, high) = Metrics.WilsonInterval(correct, r.Matured);
+        return new RealizedWeekFigures(r.Week, r.Matured, r.Accuracy, r.MacroF1, r.Kappa, r.WithinOne, low, high, confusion);
+    }
+}

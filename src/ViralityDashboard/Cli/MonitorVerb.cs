@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Spectre.Console;
+using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training.Monitoring;
+
+namespace ViralityDashboard.Cli;
+
+/// <summary><c>monitor</c>: each engagement version's realized accuracy per week against its test accuracy at training.</summary>
+internal static class MonitorVerb
+{
+    private const int DefaultWeeks = 12;
+
+    public static Command Create()
+    {
+        var version = new Option<string?>("--version") { Description = "Only this engagement version (tag); default: those with matured predictions, the active and shadow ones" };
+        var weeks = new Option<int>("--weeks") { Description = "The last N weeks with matured predictions, per version", DefaultValueFactory = _ => DefaultWeeks };
+        var json = Common.Json();
+        var command = new Command("monitor", "Realized accuracy, macro-F1 and kappa per week of each engagement version, beside its test accuracy") { version, weeks, json };
+        command.Validators.Add(r =>
+        {
+            if (r.ValueOr(weeks, DefaultWeeks) < 1)
+                r.AddError("--weeks must be 1 or more");
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            MonitoringReport report;
+            try
+            {
+                report = await host.Get<IMonitoringQueries>().GetAsync(parse.GetValue(version), parse.GetValue(weeks), ct);
+            }
+            catch (ModelRegistryException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+            if (parse.GetValue(json))
+                CliOutput.WriteJson(report);
+            else
+                Print(report);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(MonitoringReport report)
+    {
+        if (report.Versions.Count == 0)
+        {
+            AnsiConsole.MarkupLine("No engagement version is active, in shadow or has matured predictions yet: train one, then the scoring job logs what it says about new videos.");
+            return;
+        }
+        var few = false;
+        foreach (var v in report.Versions)
+        {
+            var role = v.IsActive ? "[green]active[/]" : v.IsShadow ? "[yellow]shadow[/]" : "inactive";
+            AnsiConsole.MarkupLineInterpolated($"[bold]{v.Tag}[/] ({v.FeatureSet}, trained {v.TrainedAt.UtcDateTime:yyyy-MM-dd}; weeks are Mondays, UTC)");
+            AnsiConsole.MarkupLine($"  {role} · test accuracy {Score(v.TestAccuracy)} · test macro-F1 {Score(v.TestMacroF1)}");
+            if (v.Weeks.Count == 0)
+            {
+                AnsiConsole.MarkupLine("  no matured predictions yet");
+                continue;
+            }
+            // Fits 80 columns; within-one accuracy and the confusion counts are in --json.
+            var table = new Table().AddColumn("week").AddColumn(new TableColumn("matured").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned())
+                .AddColumn(new TableColumn("95 % interval")).AddColumn(new TableColumn("vs test").RightAligned()).AddColumn(new TableColumn("macro-F1").RightAligned()).AddColumn(new TableColumn("kappa").RightAligned());
+            foreach (var w in v.Weeks)
+            {
+                var small = w.Matured < MonitoringQueries.FewMatured;
+                few |= small;
+                table.AddRow($"{w.Week:yyyy-MM-dd}", $"{w.Matured:N0}{(small ? "*" : "")}", Score(w.Accuracy), $"{Score(w.AccuracyLow)}–{Score(w.AccuracyHigh)}",
+                    v.TestAccuracy is { } t ? (w.Accuracy - t).ToString("+0.000;-0.000;0.000", System.Globalization.CultureInfo.InvariantCulture) : "—",
+                    Score(w.MacroF1), Score(w.Kappa));
+            }
+            AnsiConsole.Write(table);
+        }
+        if (few)
+            AnsiConsole.MarkupLine($"* fewer than {MonitoringQueries.FewMatured} matured predictions: read the interval rather than the figure.");
+    }
+
+    private static string Score(double? value) => value is { } v ? v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "—";
+}

@@ -1,0 +1,32 @@
+using Bunit;
+using Plotly.Blazor.Traces.ScatterLib.MarkerLib;
+using ViralityDashboard.Components.Charts;
+
+namespace ViralityDashboard.Tests.Components.Charts;
+
+public sealed class RealizedAccuracyChartTests : DashboardTestContext
+{
+    [Fact]
+    public void ErrorBarsSpanTheWilsonIntervalAndFewMaturedWeeksHaveOpenMarkers()
+    {
+        var weeks = new[] { FakeMonitoring.Week(0, 40, 10), FakeMonitoring.Week(1, 2, 2) };
+
+        var cut = Render<RealizedAccuracyChart>(p => p.Add(c => c.Versions, [FakeMonitoring.Version("eng-r2", active: true, 0.71, weeks)]));
+
+        var accuracy = Assert.Single(cut.Instance.AccuracyTraces);
+        Assert.Equal(weeks.Select(w => Math.Round(w.AccuracyHigh - w.Accuracy, 4)), accuracy.ErrorY.Array.Cast<double>());
+        Assert.Equal(weeks.Select(w => Math.Round(w.Accuracy - w.AccuracyLow, 4)), accuracy.ErrorY.ArrayMinus.Cast<double>());
+        Assert.Equal([SymbolEnum.Circle, SymbolEnum.CircleOpen], accuracy.Marker.SymbolArray.Select(s => (SymbolEnum?)s));
+        Assert.DoesNotContain("few", accuracy.HoverTextArray[0]);
+        Assert.Contains("20 matured — few", accuracy.HoverTextArray[1]);
+        Assert.Equal(["eng-r2 accuracy", "eng-r2 macro-F1", "eng-r2 test accuracy"], cut.Instance.Series.Keys);
+    }
+
+    [Fact]
+    public void AVersionWithoutTestFiguresHasNoDashedLine()
+    {
+        var cut = Render<RealizedAccuracyChart>(p => p.Add(c => c.Versions, [FakeMonitoring.Version("eng-old", active: false, null, FakeMonitoring.Week(0, 40, 10))]));
+
+        Assert.Equal(["eng-old accuracy", "eng-old macro-F1"], cut.Instance.Series.Keys);
+    }
+}

@@ -1,0 +1,54 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using ViralityDashboard.Components.Pages.Overview;
+using ViralityDashboard.Training.Monitoring;
+
+namespace ViralityDashboard.Tests.Components.Pages.Overview;
+
+public sealed class RealizedWeeksCardTests : DashboardTestContext
+{
+    private readonly FakeMonitoring _monitoring = new();
+
+    public RealizedWeeksCardTests() => Services.AddSingleton<IMonitoringQueries>(_monitoring);
+
+    [Fact]
+    public void ShowsTheActiveModelsLastFourWeeksNewestFirst()
+    {
+        _monitoring.Versions.Add(FakeMonitoring.Version("eng-r2", active: true, 0.71, [.. Enumerable.Range(0, 6).Select(i => FakeMonitoring.Week(i, 40 - i, 10))]));
+        _monitoring.Versions.Add(FakeMonitoring.Version("eng-r1", active: false, 0.68, FakeMonitoring.Week(0, 35, 15)));
+
+        var cut = Render<RealizedWeeksCard>();
+
+        Assert.Equal([((string?)null, 4)], _monitoring.Asked);
+        var card = cut.Find("[data-testid=overview-realized]");
+        Assert.Contains("eng-r2", card.TextContent);
+        Assert.DoesNotContain("eng-r1", card.TextContent);
+        Assert.Equal(["2026-11-09", "2026-11-02", "2026-10-26", "2026-10-19"], cut.FindAll("[data-testid=overview-realized] tr[data-week]").Select(r => r.GetAttribute("data-week")));
+        Assert.DoesNotContain("(few)", card.TextContent);
+    }
+
+    [Fact]
+    public void WithoutMaturedPredictionsOfTheActiveModelItSaysSo()
+    {
+        _monitoring.Versions.Add(FakeMonitoring.Version("eng-r2", active: true, 0.71));
+        _monitoring.Versions.Add(FakeMonitoring.Version("eng-r1", active: false, 0.68, FakeMonitoring.Week(0, 35, 15)));
+
+        var cut = Render<RealizedWeeksCard>();
+
+        Assert.Contains("No matured predictions of the active model yet", cut.Find("[data-testid=overview-realized-empty]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=overview-realized] tr[data-week]"));
+    }
+
+    [Fact]
+    public void AWeekWithFewMaturedPredictionsSaysSoBesideItsInterval()
+    {
+        _monitoring.Versions.Add(FakeMonitoring.Version("eng-r2", active: true, 0.71, FakeMonitoring.Week(0, 40, 10), FakeMonitoring.Week(1, 4, 1)));
+
+        var cut = Render<RealizedWeeksCard>();
+
+        var newest = cut.FindAll("[data-testid=overview-realized] tr[data-week]")[0];
+        Assert.Contains("25 (few)", newest.TextContent);
+        var w = _monitoring.Versions[0].Weeks[1];
+        Assert.Contains(FormattableString.Invariant($"({w.AccuracyLow:0.000}–{w.AccuracyHigh:0.000})"), newest.TextContent);
+    }
+}
