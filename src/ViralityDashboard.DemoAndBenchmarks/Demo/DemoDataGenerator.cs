@@ -23,10 +23,11 @@ public static class DemoDataGenerator
     private const double FirstScrapeMinHours = 14, FirstScrapeMaxHours = 23.5;
     private static readonly double[] LaterScrapeDays = [2, 4, 7, 14, 21];
 
-    // Views grow as 1 − exp(−hours / τ). Normally most come in the first hours (94–99 % by the first scrape); in the
-    // shifted weeks early growth is slow (37–54 % by the first scrape), so a model reading first-scrape counts
-    // predicts too low a tier there while the final counts it trained on look as usual.
-    private const double GrowthHours = 5, ShiftedGrowthHours = 30;
+    // A history's views grow as 1 − exp(−hours / τ) towards the video's counts at its last scrape. Normally most come
+    // in the first hours (94–99 % by the first scrape); in the shifted weeks early growth is slow (27–41 % by the
+    // first scrape), so a model reading first-scrape counts predicts too low a tier there while the final counts it
+    // trained on look as usual.
+    private const double GrowthHours = 5, ShiftedGrowthHours = 45;
     private static readonly double MaxLogViews = Math.Log(300_000_000); // about the most-viewed TikToks
     private const double PhotoPostShare = 0.012;
     private const double ZeroViewsGlitchShare = 0.003;
@@ -155,8 +156,8 @@ public static class DemoDataGenerator
             var creator = creators[(int)(creators.Length * Math.Pow(random.NextDouble(), 1.6))];
             var niche = creator.Niche;
             var createdAt = PostingTime(options.Now, options.PostingWindowDays, random);
+            var ageHours = (options.Now - createdAt).TotalHours;
             ScrapeTimes(createdAt, options.Now, scrapeRandom, scrapeTimes);
-            var growthHours = IsShiftedWeek(scrapeTimes[0], options) ? ShiftedGrowthHours : GrowthHours;
 
             double? duration = random.Chance(PhotoPostShare)
                 ? null
@@ -171,9 +172,9 @@ public static class DemoDataGenerator
             if (random.Chance(0.03))
                 logViews += 1.6 * random.NextExponential(); // the occasional breakout video
             logViews = Math.Min(logViews, MaxLogViews);
-            // The current counts are those of the last scrape; views keep accumulating after posting.
-            var grownAtLast = Grown(scrapeTimes[^1] - createdAt, growthHours);
-            var views = RoundLikeTheApp((long)Math.Round(Math.Exp(logViews) * grownAtLast), random);
+            // Views keep accumulating for a few days after posting.
+            var accumulated = 1 - Math.Exp(-ageHours / 30);
+            var views = RoundLikeTheApp((long)Math.Round(Math.Exp(logViews) * accumulated), random);
 
             // Small accounts have closer audiences and engage more per view.
             var engagement = creator.EngagementEffect + random.NextGaussian(0, 0.2) - 0.05 * Math.Log10(creator.Followers / 10_000.0);
@@ -215,6 +216,10 @@ public static class DemoDataGenerator
             (DateTimeOffset, double)[]? scrapes = null;
             if (withScrapes)
             {
+                // The history is scaled to end at the current counts; the counts above draw nothing from it, so a
+                // video is the same whether or not its history is asked for (and as before histories existed).
+                var growthHours = IsShiftedWeek(scrapeTimes[0], options) ? ShiftedGrowthHours : GrowthHours;
+                var grownAtLast = Grown(scrapeTimes[^1] - createdAt, growthHours);
                 scrapes = new (DateTimeOffset, double)[scrapeTimes.Count];
                 for (var k = 0; k < scrapes.Length; k++)
                     scrapes[k] = (scrapeTimes[k], k == scrapes.Length - 1 ? 1 : Grown(scrapeTimes[k] - createdAt, growthHours) / grownAtLast);

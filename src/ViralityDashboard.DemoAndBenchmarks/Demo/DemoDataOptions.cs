@@ -27,11 +27,14 @@ public sealed record DemoDataOptions
 
     public string AnalysisVersion { get; init; } = "v3";
 
+    /// <summary>Videos are posted over this many days before <see cref="Now"/> (about 18 months).</summary>
+    public int PostingWindowDays { get; init; } = 548;
+
     /// <summary>
-    /// Videos are posted over this many days before <see cref="Now"/> (10 weeks): enough weeks for realized performance,
-    /// the last 7 days not mature yet.
+    /// What the dashboard's first start and seed-demo post over: 10 weeks, so realized performance has weeks to show
+    /// (about 500 videos each) and the last 7 days are not mature yet.
     /// </summary>
-    public int PostingWindowDays { get; init; } = 70;
+    public const int DashboardPostingWindowDays = 70;
 
     /// <summary>
     /// The whole weeks just before the week of <see cref="Now"/> whose videos' views grow slowly after posting, so a

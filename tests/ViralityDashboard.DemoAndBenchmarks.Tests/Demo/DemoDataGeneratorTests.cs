@@ -111,12 +111,12 @@ public class DemoDataGeneratorTests
     }
 
     [Fact]
-    public void PostsEveryVideoWithinTheLastTenWeeksAndNeverInTheFuture()
+    public void PostsEveryVideoWithinTheLastEighteenMonthsAndNeverInTheFuture()
     {
         var videos = DefaultSet.Value.Videos;
 
-        Assert.All(videos, v => Assert.InRange(v.CreatedAt!.Value, Now.AddDays(-71), Now));
-        Assert.Contains(videos, v => v.CreatedAt < Now.AddDays(-63));
+        Assert.All(videos, v => Assert.InRange(v.CreatedAt!.Value, Now.AddDays(-550), Now));
+        Assert.Contains(videos, v => v.CreatedAt < Now.AddDays(-365));
         Assert.Contains(videos, v => v.CreatedAt > Now.AddDays(-7));
     }
 
