@@ -48,6 +48,7 @@ internal static class CommandLineApp
         root.Subcommands.Add(UsersVerb.Create());
         root.Subcommands.Add(BenchPagesVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(BenchServeVerb.Create(BenchCli.Instance));
+        root.Subcommands.Add(BenchMonitorVerb.Create(BenchCli.Instance));
         return root;
     }
 }
