@@ -26,9 +26,9 @@ public sealed class DemoSeeder(IDbContextFactory<ViralityDbContext> contexts, Vi
     }
 
     /// <summary>
-    /// Gives stored demo videos their generated scrape history, in one transaction: the snapshot the import appended at
-    /// its own time is replaced by the history, and first_seen_at / last_scraped_at become its first and last scrape.
-    /// Storing the same history again changes nothing.
+    /// Gives stored demo videos their generated scrape history, in one transaction: snapshots of theirs that are not in
+    /// it (a later re-run's young videos were scraped at other times) are replaced by it, and first_seen_at /
+    /// last_scraped_at become its first and last scrape. Storing the same history again changes nothing.
     /// </summary>
     public async Task<long> StoreSnapshotsAsync(IEnumerable<DemoSnapshot> snapshots, CancellationToken ct = default)
     {
@@ -107,7 +107,9 @@ public sealed class DemoSeeder(IDbContextFactory<ViralityDbContext> contexts, Vi
         IProgress<long>? progress = null,
         CancellationToken ct = default)
     {
-        var videoReport = await importer.ImportAsync(videos, new ImportOptions { Progress = progress }, ct);
+        // No snapshot at the import's own time: the generated history (StoreSnapshotsAsync) is the videos' only one, so
+        // nothing (a scoring pass) ever reads a first scrape that the history then replaces.
+        var videoReport = await importer.ImportAsync(videos, new ImportOptions { Progress = progress, RecordSnapshots = false }, ct);
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -20,7 +20,7 @@ public sealed class DemoSeederTests(PostgresFixture postgres)
         new(db.Get<IDbContextFactory<ViralityDbContext>>(), db.Get<VideoImporter>());
 
     [Fact]
-    public async Task StoresEachVideosScrapeHistoryInsteadOfTheImportsOwnSnapshot()
+    public async Task StoresEachVideosScrapeHistoryAndNoOtherSnapshot()
     {
         await using var db = await postgres.CreateDatabaseAsync();
 
