@@ -128,7 +128,7 @@ public static class DependencyInjection
         if (options.SeedDemoData && app.Services.GetRequiredService<DatabaseEndpoint>().IsEmbedded && await seeder.IsDatabaseEmptyAsync())
         {
             app.Logger.LogInformation("Empty database: adding demo data (5,000 videos, 300 analyzed and rated); set Virality__SeedDemoData=false to skip");
-            var report = await seeder.SeedAsync(new DemoDataOptions { AwaitingRating = DemoDataOptions.DashboardAwaitingRating, Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);
+            var report = await seeder.SeedAsync(new DemoDataOptions { AwaitingRating = DemoDataOptions.DashboardAwaitingRating, PostingWindowDays = DemoDataOptions.DashboardPostingWindowDays, Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);
             app.Logger.LogInformation("Demo data added: {Videos} videos, {Analyses} analyses, {Ratings} ratings", report.Videos.Inserted, report.AnalysesAdded, report.RatingsAdded);
         }
     }

@@ -250,7 +250,7 @@ public static class BenchServeVerb
         }
     }
 
-    private static HttpClient Client(string baseUrl, int connections, bool cookies) =>
+    internal static HttpClient Client(string baseUrl, int connections, bool cookies) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseCookies = cookies, CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
         {
             BaseAddress = new Uri(baseUrl),
@@ -258,7 +258,7 @@ public static class BenchServeVerb
         };
 
     /// <summary>This same executable (a verb, or the web app) as a child process.</summary>
-    private static Process Start(string[] args, Dictionary<string, string> environment, string? log)
+    internal static Process Start(string[] args, Dictionary<string, string> environment, string? log)
     {
         var self = Environment.ProcessPath!;
         var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = log is not null, RedirectStandardError = log is not null };
@@ -280,7 +280,7 @@ public static class BenchServeVerb
         return process;
     }
 
-    private static async Task WaitHealthyAsync(string baseUrl, Process app, CancellationToken ct)
+    internal static async Task WaitHealthyAsync(string baseUrl, Process app, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();

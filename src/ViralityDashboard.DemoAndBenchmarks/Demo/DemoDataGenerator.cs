@@ -16,8 +16,18 @@ public static class DemoDataGenerator
     private const ulong VideoStream = 2;
     private const ulong SelectionStream = 3;
     private const ulong AnalysisStream = 4;
+    private const ulong ScrapeStream = 5;
 
-    private const double PostingWindowDays = 548; // about 18 months
+    // Scrape schedule: the first within a day of posting (late enough in normal weeks that most views are in), then
+    // about 2, 4, 7, 14 and 21 days after posting, while before Now.
+    private const double FirstScrapeMinHours = 14, FirstScrapeMaxHours = 23.5;
+    private static readonly double[] LaterScrapeDays = [2, 4, 7, 14, 21];
+
+    // A history's views grow as 1 − exp(−hours / τ) towards the video's counts at its last scrape. Normally most come
+    // in the first hours (94–99 % by the first scrape); in the shifted weeks early growth is slow (27–41 % by the
+    // first scrape), so a model reading first-scrape counts predicts too low a tier there while the final counts it
+    // trained on look as usual.
+    private const double GrowthHours = 5, ShiftedGrowthHours = 45;
     private static readonly double MaxLogViews = Math.Log(300_000_000); // about the most-viewed TikToks
     private const double PhotoPostShare = 0.012;
     private const double ZeroViewsGlitchShare = 0.003;
@@ -67,7 +77,52 @@ public static class DemoDataGenerator
         return new DemoDataSet(videos.ConvertAll(v => v.Record), analyzed, ratings);
     }
 
-    internal readonly record struct DemoVideo(ScrapedVideoRecord Record, DemoVocabulary.Niche Niche);
+    /// <summary>
+    /// The scrape history of every video of <see cref="GenerateVideos"/>, oldest first per video: at least two, the
+    /// first within a day of posting, the last with the video's current counts. Streams like the videos.
+    /// </summary>
+    public static IEnumerable<DemoSnapshot> GenerateSnapshots(DemoDataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return Snapshots(options);
+
+        static IEnumerable<DemoSnapshot> Snapshots(DemoDataOptions options)
+        {
+            foreach (var video in GenerateDemoVideos(options, withScrapes: true))
+            {
+                var v = video.Record;
+                foreach (var (at, fraction) in video.Scrapes!)
+                    yield return fraction >= 1
+                        ? new DemoSnapshot(v.VideoId, at, v.Views, v.Likes, v.Shares, v.Comments, v.Saves)
+                        : new DemoSnapshot(v.VideoId, at, Part(v.Views, fraction), Part(v.Likes, fraction), Part(v.Shares, fraction),
+                            v.Comments is { } c ? Part(c, fraction) : null, v.Saves is { } s ? Part(s, fraction) : null);
+            }
+        }
+
+        // Rounded down, so counts never decrease from one scrape to the next.
+        static long Part(long count, double fraction) => (long)Math.Floor(count * fraction);
+    }
+
+    /// <summary>Monday (UTC) of the week of <paramref name="at"/>, as realized performance buckets predictions.</summary>
+    public static DateOnly WeekOf(DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(at.UtcDateTime);
+        return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+    }
+
+    /// <summary>
+    /// Whether a video first scraped at <paramref name="firstScrape"/> is in one of the shifted weeks: the
+    /// <see cref="DemoDataOptions.ShiftedWeeks"/> whole weeks just before the week of <see cref="DemoDataOptions.Now"/>.
+    /// </summary>
+    public static bool IsShiftedWeek(DateTimeOffset firstScrape, DemoDataOptions options)
+    {
+        var current = WeekOf(options.Now);
+        var week = WeekOf(firstScrape);
+        return week < current && week >= current.AddDays(-7 * options.ShiftedWeeks);
+    }
+
+    internal readonly record struct DemoVideo(ScrapedVideoRecord Record, DemoVocabulary.Niche Niche, (DateTimeOffset At, double Fraction)[]? Scrapes);
 
     private sealed record Creator(
         string Handle,
@@ -80,13 +135,16 @@ public static class DemoDataGenerator
         double OriginalSoundShare,
         string OriginalSoundName);
 
-    internal static IEnumerable<DemoVideo> GenerateDemoVideos(DemoDataOptions options)
+    internal static IEnumerable<DemoVideo> GenerateDemoVideos(DemoDataOptions options, bool withScrapes = false)
     {
         if (options.Videos == 0)
             yield break;
 
         var creators = CreateCreators(options);
         var random = new DemoRandom(options.Seed, VideoStream);
+        // Its own stream, so the scrape schedule never changes what the video stream draws.
+        var scrapeRandom = new DemoRandom(options.Seed, ScrapeStream);
+        var scrapeTimes = new List<DateTimeOffset>(1 + LaterScrapeDays.Length);
         var caption = new StringBuilder(160);
         var hashtagScratch = new List<string>(10);
         var idSalt = (uint)new DemoRandom(options.Seed, VideoStream + 100).NextUInt64();
@@ -97,8 +155,9 @@ public static class DemoDataGenerator
             // A few creators post most of the videos.
             var creator = creators[(int)(creators.Length * Math.Pow(random.NextDouble(), 1.6))];
             var niche = creator.Niche;
-            var createdAt = PostingTime(options.Now, random);
+            var createdAt = PostingTime(options.Now, options.PostingWindowDays, random);
             var ageHours = (options.Now - createdAt).TotalHours;
+            ScrapeTimes(createdAt, options.Now, scrapeRandom, scrapeTimes);
 
             double? duration = random.Chance(PhotoPostShare)
                 ? null
@@ -154,9 +213,42 @@ public static class DemoDataGenerator
                 AuthorFollowers = creator.FollowersKnown ? creator.Followers : null,
                 AuthorVerified = creator.Verified,
             };
-            yield return new DemoVideo(record, niche);
+            (DateTimeOffset, double)[]? scrapes = null;
+            if (withScrapes)
+            {
+                // The history is scaled to end at the current counts; the counts above draw nothing from it, so a
+                // video is the same whether or not its history is asked for (and as before histories existed).
+                var growthHours = IsShiftedWeek(scrapeTimes[0], options) ? ShiftedGrowthHours : GrowthHours;
+                var grownAtLast = Grown(scrapeTimes[^1] - createdAt, growthHours);
+                scrapes = new (DateTimeOffset, double)[scrapeTimes.Count];
+                for (var k = 0; k < scrapes.Length; k++)
+                    scrapes[k] = (scrapeTimes[k], k == scrapes.Length - 1 ? 1 : Grown(scrapeTimes[k] - createdAt, growthHours) / grownAtLast);
+            }
+            yield return new DemoVideo(record, niche, scrapes);
         }
     }
+
+    private static double Grown(TimeSpan sincePosting, double growthHours) => 1 - Math.Exp(-sincePosting.TotalHours / growthHours);
+
+    /// <summary>Fills <paramref name="times"/> with a video's scrape times, strictly increasing, whole seconds, at most Now; at least two.</summary>
+    private static void ScrapeTimes(DateTimeOffset posted, DateTimeOffset now, DemoRandom random, List<DateTimeOffset> times)
+    {
+        times.Clear();
+        var sincePosting = now - posted; // at least 5 minutes (PostingTime)
+        var first = TimeSpan.FromHours(random.NextDouble(FirstScrapeMinHours, FirstScrapeMaxHours));
+        times.Add(WholeSeconds(posted + (first < sincePosting / 2 ? first : sincePosting / 2)));
+        foreach (var days in LaterScrapeDays)
+        {
+            var at = WholeSeconds(posted.AddHours(days * 24 + random.NextDouble(0, 12)));
+            if (at <= now)
+                times.Add(at);
+        }
+        // A video younger than two days has been scraped once more since, so it has a history too.
+        if (times.Count == 1)
+            times.Add(WholeSeconds(times[0] + (now - times[0]) * random.NextDouble(0.5, 1)));
+    }
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset t) => t.AddTicks(-(t.Ticks % TimeSpan.TicksPerSecond));
 
     private static Creator[] CreateCreators(DemoDataOptions options)
     {
@@ -218,10 +310,10 @@ public static class DemoDataGenerator
         };
     }
 
-    private static DateTimeOffset PostingTime(DateTimeOffset now, DemoRandom random)
+    private static DateTimeOffset PostingTime(DateTimeOffset now, double windowDays, DemoRandom random)
     {
         // Slightly more recent posts than old ones; posting hours peak around lunch and evening.
-        var ageDays = PostingWindowDays * Math.Pow(random.NextDouble(), 1.15);
+        var ageDays = windowDays * Math.Pow(random.NextDouble(), 1.15);
         var day = now.UtcDateTime.Date.AddDays(-Math.Floor(ageDays));
         var hour = random.Chance(0.6) ? Math.Clamp(random.NextGaussian(13.5, 4.5), 0, 23.99) : random.NextDouble(0, 24);
         var posted = new DateTimeOffset(day, TimeSpan.Zero).AddSeconds(Math.Floor(hour * 3600));

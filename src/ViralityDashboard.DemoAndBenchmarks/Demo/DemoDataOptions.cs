@@ -27,6 +27,21 @@ public sealed record DemoDataOptions
 
     public string AnalysisVersion { get; init; } = "v3";
 
+    /// <summary>Videos are posted over this many days before <see cref="Now"/> (about 18 months).</summary>
+    public int PostingWindowDays { get; init; } = 548;
+
+    /// <summary>
+    /// What the dashboard's first start and seed-demo post over: 10 weeks, so realized performance has weeks to show
+    /// (about 500 videos each) and the last 7 days are not mature yet.
+    /// </summary>
+    public const int DashboardPostingWindowDays = 70;
+
+    /// <summary>
+    /// The whole weeks just before the week of <see cref="Now"/> whose videos' views grow slowly after posting, so a
+    /// model reading their first scrape is visibly less accurate there (the drift the monitoring catches); 0 for none.
+    /// </summary>
+    public int ShiftedWeeks { get; init; } = 3;
+
     /// <summary>The owner's rater name on the generated ratings.</summary>
     public string OwnerRater { get; init; } = "owner";
 
@@ -36,6 +51,8 @@ public sealed record DemoDataOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Analyzed);
         ArgumentOutOfRangeException.ThrowIfNegative(AwaitingRating);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Analyzed + AwaitingRating, Videos);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PostingWindowDays, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(ShiftedWeeks);
         ArgumentException.ThrowIfNullOrWhiteSpace(AnalysisVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(OwnerRater);
     }
@@ -46,3 +63,6 @@ public sealed record DemoDataSet(
     IReadOnlyList<ScrapedVideoRecord> Videos,
     IReadOnlyList<AnalyzedVideoRecord> AnalyzedVideos,
     IReadOnlyList<RatingRecord> Ratings);
+
+/// <summary>One scrape of a demo video: its counts at <paramref name="ScrapedAt"/> (a <c>video_snapshots</c> row).</summary>
+public readonly record struct DemoSnapshot(string VideoId, DateTimeOffset ScrapedAt, long Views, long Likes, long Shares, long? Comments, long? Saves);

@@ -49,6 +49,7 @@ internal static class CommandLineApp
         root.Subcommands.Add(BenchPagesVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(BenchServeVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(MonitorVerb.Create());
+        root.Subcommands.Add(BenchMonitorVerb.Create(BenchCli.Instance));
         return root;
     }
 }

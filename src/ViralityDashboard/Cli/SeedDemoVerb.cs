@@ -36,12 +36,13 @@ internal static class SeedDemoVerb
                 Analyzed = parse.GetValue(analyzed),
                 AwaitingRating = parse.GetValue(unrated),
                 Seed = parse.GetValue(seed),
+                PostingWindowDays = DemoDataOptions.DashboardPostingWindowDays,
                 Now = host.Get<TimeProvider>().GetUtcNow(),
             }, ct);
             if (parse.GetValue(json))
-                CliOutput.WriteJson(new { Videos = report.Videos.Read, report.Videos.Inserted, report.Videos.Updated, report.AnalysesAdded, report.RatingsAdded });
+                CliOutput.WriteJson(new { Videos = report.Videos.Read, report.Videos.Inserted, report.Videos.Updated, report.AnalysesAdded, report.RatingsAdded, report.SnapshotsAdded });
             else
-                AnsiConsole.MarkupLineInterpolated($"Demo data: {report.Videos.Read:N0} videos ({report.Videos.Inserted:N0} new, {report.Videos.Updated:N0} updated), {report.AnalysesAdded:N0} analyses and {report.RatingsAdded:N0} ratings added");
+                AnsiConsole.MarkupLineInterpolated($"Demo data: {report.Videos.Read:N0} videos ({report.Videos.Inserted:N0} new, {report.Videos.Updated:N0} updated), {report.AnalysesAdded:N0} analyses, {report.RatingsAdded:N0} ratings and {report.SnapshotsAdded:N0} snapshots added");
             return 0;
         });
         return command;

@@ -18,6 +18,8 @@ public sealed class CommandLineParsingTests
     [InlineData("seed-demo --analyzed 600")]
     [InlineData("seed-demo --videos 100 --analyzed 60 --unrated 40")]
     [InlineData("bench-train --rows 100 --folds 0")]
+    [InlineData("bench-monitor")]
+    [InlineData("bench-monitor --videos 20000 --new-videos 2000 --generate-only")]
     public void VerbsParseWithTheirDefaults(string line)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message);
@@ -30,6 +32,8 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-import --runs 0", "--runs must be at least 1")]
     [InlineData("bench-pages --warmup -1", "--warmup cannot be negative")]
     [InlineData("bench-serve --concurrency 0", "--concurrency must be at least 1")]
+    [InlineData("bench-monitor --snapshots 1", "--snapshots must be at least 2")]
+    [InlineData("bench-monitor --new-videos -1", "--new-videos must be at least 0")]
     [InlineData("seed-demo --videos 100", "cannot exceed --videos (100)")]
     [InlineData("seed-demo --analyzed -1", "cannot be negative")]
     public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)
