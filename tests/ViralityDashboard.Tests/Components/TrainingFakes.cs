@@ -127,5 +127,6 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         services.AddSingleton<IRetrainSchedule>(this);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ViralityDashboard.Account.OwnerGuard>();
+        new FakeChallengers().Register(services); // the challengers and drift panels, empty
     }
 }
