@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ViralityDashboard.Core.Ml;
@@ -43,9 +44,24 @@ public interface IChallengerComparison
 /// the other never saw (a shadow only scores videos that arrive after it was put in shadow). PostgreSQL joins and
 /// counts; C# only turns at most 5⁴ counts into figures.
 /// </summary>
-public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> contexts, NpgsqlDataSource dataSource) : IChallengerComparison
+/// <remarks>
+/// The join reads every matured prediction of both versions: measured 1.3 s for 1M champion and 300k challenger rows
+/// (270k shared) on 2 shared cores. Its figures only change when a maturing pass gives either version new outcomes,
+/// which it records in <c>realized_metrics</c>; so each pair's figures are kept until that table's rows of the two
+/// versions change (a primary-key lookup), or <see cref="MaxAge"/> passes (rows written some other way).
+/// </remarks>
+public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> contexts, NpgsqlDataSource dataSource, TimeProvider clock) : IChallengerComparison
 {
     private const int Tiers = 5;
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
+
+    private const string WatermarkSql = """
+        SELECT count(*)::bigint, coalesce(sum(matured), 0)::bigint, coalesce(max(updated_at), 'epoch'::timestamptz)
+        FROM realized_metrics WHERE model_version_id = $1 OR model_version_id = $2
+        """;
+
+    private readonly ConcurrentDictionary<(long Champion, long Challenger), (Watermark Mark, DateTimeOffset At, ChallengerComparisonRow Row)> _pairs = new();
 
     // One row per (champion outcome, champion prediction, challenger outcome, challenger prediction): the outcomes can
     // differ because each version's outcome tier uses its own thresholds.
@@ -82,10 +98,34 @@ public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> co
                 comparisons.Add(new ChallengerComparisonRow(null, shadow.Tag, shadow.FeatureSet, 0, null, null, null, null, null, 0, 0));
                 continue;
             }
-            comparisons.Add(Compare(champion.Tag, shadow.Tag, shadow.FeatureSet, await PairCountsAsync(champion.Id, shadow.Id, ct)));
+            comparisons.Add(await PairAsync(champion, shadow, ct));
         }
         return new ChallengerReport(champions.ToDictionary(c => c.Key, c => c.Value.Tag), candidates, comparisons);
     }
+
+    private async Task<ChallengerComparisonRow> PairAsync(VersionRow champion, VersionRow shadow, CancellationToken ct)
+    {
+        var key = (champion.Id, shadow.Id);
+        var mark = await WatermarkAsync(champion.Id, shadow.Id, ct);
+        var now = clock.GetUtcNow();
+        if (_pairs.TryGetValue(key, out var kept) && kept.Mark == mark && now - kept.At < MaxAge)
+            return kept.Row;
+        var row = Compare(champion.Tag, shadow.Tag, shadow.FeatureSet, await PairCountsAsync(champion.Id, shadow.Id, ct));
+        _pairs[key] = (mark, now, row);
+        return row;
+    }
+
+    private async Task<Watermark> WatermarkAsync(long championId, long challengerId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(WatermarkSql);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = championId });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = challengerId });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new Watermark(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTime>(2));
+    }
+
+    private readonly record struct Watermark(long Weeks, long Matured, DateTime UpdatedAt);
 
     private async Task<List<PairCount>> PairCountsAsync(long championId, long challengerId, CancellationToken ct)
     {

@@ -93,8 +93,12 @@ public sealed class DriftTrigger(
         }
 
         var figures = new List<DriftVersionFigures>();
+        var windows = new Dictionary<string, Window>();
         foreach (var v in actives)
-            figures.Add(await FiguresAsync(v.Id, v.Tag, v.FeatureSet, v.Metrics, o, ct));
+        {
+            windows[v.Tag] = await WindowAsync(v.Id, o.Window, ct);
+            figures.Add(Figures(v.Tag, v.FeatureSet, v.Metrics, windows[v.Tag], o));
+        }
         var cooldownUntil = last is null ? (DateTimeOffset?)null : last.StartedAt.AddHours(o.CooldownHours);
         if (cooldownUntil <= clock.GetUtcNow())
             cooldownUntil = null;
@@ -109,7 +113,7 @@ public sealed class DriftTrigger(
         if (await launcher.HasPendingAsync(r => !r.IsPreference && r.Trigger == RunTrigger.Drift, ct))
             return new DriftEvaluation(false, $"{drifted.Reason} A drift-triggered run is already queued.", figures, null, last, null);
 
-        var window = await WindowAsync(actives.Single(a => a.Tag == drifted.Tag).Id, o.Window, ct);
+        var window = windows[drifted.Tag];
         var details = new DriftTriggerDetails(drifted.Tag, drifted.FeatureSet, o.Window, drifted.Matured, drifted.Correct, drifted.RealizedAccuracy!.Value,
             drifted.TestAccuracy!.Value, drifted.Drop!.Value, o.AccuracyDrop, window.From, window.To, drifted.Reason);
         return new DriftEvaluation(true, drifted.Reason, figures, null, last, details);
@@ -137,10 +141,9 @@ public sealed class DriftTrigger(
         return new DriftTriggerOutcome(evaluation, id);
     }
 
-    private async Task<DriftVersionFigures> FiguresAsync(long id, string tag, string featureSet, string metrics, DriftTriggerOptions o, CancellationToken ct)
+    private static DriftVersionFigures Figures(string tag, string featureSet, string metrics, Window w, DriftTriggerOptions o)
     {
         var test = EngagementVersionMetricsReader.TestAccuracy(metrics);
-        var w = await WindowAsync(id, o.Window, ct);
         if (test is null)
             return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, null, null, false, $"{tag} has no stored test accuracy to compare with.");
         if (w.Count < o.Window)
@@ -153,7 +156,9 @@ public sealed class DriftTrigger(
         return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, test, drop, drifted, reason);
     }
 
-    private async Task<(int Count, int Correct, double? Accuracy, DateTimeOffset? From, DateTimeOffset? To)> WindowAsync(long versionId, int window, CancellationToken ct)
+    private readonly record struct Window(int Count, int Correct, double? Accuracy, DateTimeOffset? From, DateTimeOffset? To);
+
+    private async Task<Window> WindowAsync(long versionId, int window, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(WindowSql);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = versionId });
@@ -162,7 +167,7 @@ public sealed class DriftTrigger(
         await reader.ReadAsync(ct);
         var count = reader.GetInt32(0);
         var correct = reader.GetInt32(1);
-        return (count, correct, count == 0 ? null : (double)correct / count,
+        return new Window(count, correct, count == 0 ? null : (double)correct / count,
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
             reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
     }

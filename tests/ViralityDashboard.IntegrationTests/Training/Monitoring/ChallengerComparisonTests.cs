@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.IntegrationTests.Fixtures;
@@ -76,5 +78,29 @@ public sealed class ChallengerComparisonTests(PostgresFixture postgres)
         var row = Assert.Single((await comparison.CompareAsync()).Comparisons);
 
         Assert.Equal((0, (ChallengerFigures?)null, (double?)null), (row.SharedVideos, row.Challenger, row.AccuracyDifference));
+    }
+
+    [Fact]
+    public async Task APairsFiguresAreKeptUntilAMaturingPassChangesEitherVersionsRealizedWeeks()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var champion = await StoreAsync(db, Version("champ", 0.7), activate: true);
+        var challenger = await StoreAsync(db, Version("chall", 0.72));
+        await db.Get<ModelRegistryStore>().SetShadowAsync("chall", true, "test", null);
+        await InsertAsync(db, Enumerable.Range(1, 10).SelectMany(v => new[] { Prediction(champion.Id, v, 2, 2, T0), Prediction(challenger.Id, v, 2, 3, T0) }));
+        var comparison = db.Get<ChallengerComparison>();
+        Assert.Equal(10, (await comparison.CompareAsync()).Comparisons.Single().SharedVideos);
+
+        await InsertAsync(db, Enumerable.Range(11, 5).SelectMany(v => new[] { Prediction(champion.Id, v, 2, 2, T0), Prediction(challenger.Id, v, 2, 2, T0) }));
+        var kept = (await comparison.CompareAsync()).Comparisons.Single();
+        await using (var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync())
+        {
+            ctx.RealizedMetrics.Add(new RealizedWeek { ModelVersionId = challenger.Id, Week = DateOnly.FromDateTime(T0.UtcDateTime), Matured = 15, UpdatedAt = T0.AddDays(8) });
+            await ctx.SaveChangesAsync();
+        }
+        var fresh = (await comparison.CompareAsync()).Comparisons.Single();
+
+        Assert.Equal(10, kept.SharedVideos);
+        Assert.Equal((15, 0, 10), (fresh.SharedVideos, fresh.ChallengerOnlyRight, fresh.ChampionOnlyRight));
     }
 }
