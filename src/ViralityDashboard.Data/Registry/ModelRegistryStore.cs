@@ -148,6 +148,13 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
             .ToListAsync(ct);
     }
 
+    /// <summary>Tags of the versions in shadow (challengers the scoring job scores beside the active version).</summary>
+    public async Task<IReadOnlyList<string>> ShadowTagsAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().Where(v => v.IsShadow).OrderBy(v => v.VersionTag).Select(v => v.VersionTag).ToListAsync(ct);
+    }
+
     public async Task<IReadOnlyList<ActivationChange>> AuditAsync(ModelKind kind, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

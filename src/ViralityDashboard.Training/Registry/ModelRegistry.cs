@@ -64,6 +64,8 @@ public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cac
         return change;
     }
 
+    public Task<IReadOnlyList<string>> ShadowTagsAsync(CancellationToken ct = default) => store.ShadowTagsAsync(ct);
+
     // No cache to invalidate: the scoring job reads the shadow flags from the table at each pass.
     public Task<ActivationChange> ShadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default) =>
         store.SetShadowAsync(tag, shadow: true, changedBy, reason, ct);

@@ -39,14 +39,16 @@ internal static class ModelsVerb
             foreach (var k in only is { } one ? [one] : Enum.GetValues<ModelKind>())
                 changes.AddRange(await registry.AuditAsync(k, ct));
             changes.Sort((a, b) => a.ChangedAt != b.ChangedAt ? a.ChangedAt.CompareTo(b.ChangedAt) : a.Id.CompareTo(b.Id));
+            var shadows = (await registry.ShadowTagsAsync(ct)).ToHashSet();
             if (parse.GetValue(json))
             {
-                CliOutput.WriteJson(new { Versions = versions, Audit = changes });
+                CliOutput.WriteJson(new { Versions = versions, Audit = changes, Shadows = shadows.Order() });
                 return 0;
             }
             var table = new Table().AddColumn("tag").AddColumn("kind").AddColumn("status").AddColumn("trained (UTC)").AddColumn("rows").AddColumn("features").AddColumn("tiers").AddColumn("trainer").AddColumn("notes");
             foreach (var v in versions)
-                table.AddRow(Markup.Escape(v.VersionTag), v.Kind.Wire(), v.IsActive ? $"[green]{VersionStatus.Active.Wire()}[/]" : v.Status == VersionStatus.Rejected ? $"[red]{v.Status.Wire()}[/]" : v.Status.Wire(),
+                table.AddRow(Markup.Escape(v.VersionTag), v.Kind.Wire(), v.IsActive ? $"[green]{VersionStatus.Active.Wire()}[/]" : v.Status == VersionStatus.Rejected ? $"[red]{v.Status.Wire()}[/]"
+                    : shadows.Contains(v.VersionTag) ? $"{v.Status.Wire()} [blue](shadow)[/]" : v.Status.Wire(),
                     $"{v.TrainedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", $"{v.TrainingVideoCount:N0}", v.FeatureSet, v.TierScheme ?? "", v.Trainer, Markup.Escape(Shorten(v.Notes)));
             AnsiConsole.Write(table);
             if (parse.GetValue(audit))

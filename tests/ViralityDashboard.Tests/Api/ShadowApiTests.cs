@@ -152,6 +152,8 @@ public sealed class ShadowApiTests(ShadowApp fixture) : IClassFixture<ShadowApp>
         var output = await App.RunCliAsync(["models", "shadow", ShadowApp.Cli, "--reason", "from the shell"]);
         Assert.Contains($"shadow: {ShadowApp.Cli}", output);
         Assert.Equal(1, await IsShadow(ShadowApp.Cli));
+        using (var list = JsonDocument.Parse((await App.RunCliAsync(["models", "list", "--json"])).Trim().Split('\n')[^1]))
+            Assert.Contains(ShadowApp.Cli, list.RootElement.GetProperty("shadows").EnumerateArray().Select(t => t.GetString()));
         await App.RunCliAsync(["models", "unshadow", ShadowApp.Cli]);
         Assert.Equal(0, await IsShadow(ShadowApp.Cli));
     }
