@@ -87,6 +87,8 @@ public static class DependencyInjection
             q.AddJob<RetrainJob>(j => j.WithIdentity(TrainingSchedule.JobKey).StoreDurably().RequestRecovery().WithDescription("Retrain the engagement-tier model"));
             // Its cron trigger is written by DataTriggerSchedule, not AddTrigger (see there).
             q.AddJob<DataTriggerJob>(j => j.WithIdentity(TrainingSchedule.DataTriggerJobKey).StoreDurably().WithDescription("Check the preference model's data-driven retrain triggers"));
+            // Its cron trigger is written by DriftTriggerSchedule.
+            q.AddJob<DriftTriggerJob>(j => j.WithIdentity(DriftTriggerJob.Key).StoreDurably().WithDescription("Check the engagement model's performance-drift trigger"));
         });
         // Not q.AddTrigger: Quartz would overwrite the stored trigger with the configured cron at every start,
         // losing a schedule the owner set on the Training page.
@@ -96,6 +98,16 @@ public static class DependencyInjection
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService<DataTriggerSchedule>();
         builder.Services.AddSingleton<IMonitoringQueries, MonitoringQueries>();
+
+        // Monitoring: challengers (shadow, champion vs challenger) and the performance-drift trigger (issue 12 §5, §6).
+        builder.Services.AddOptions<DriftTriggerOptions>().BindConfiguration(DriftTriggerOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DriftTriggerOptions>, DriftTriggerOptionsValidator>();
+        builder.Services.AddSingleton<DriftTrigger>();
+        builder.Services.AddSingleton<IDriftTriggerCheck>(sp => sp.GetRequiredService<DriftTrigger>());
+        builder.Services.AddSingleton<ChallengerComparison>();
+        builder.Services.AddSingleton<IChallengerComparison>(sp => sp.GetRequiredService<ChallengerComparison>());
+        builder.Services.AddSingleton<IModelShadowing>(sp => sp.GetRequiredService<ModelRegistry>());
+        builder.Services.AddHostedService<DriftTriggerSchedule>();
         return builder;
     }
 }
@@ -124,5 +136,14 @@ internal sealed class PreferenceOptionsValidator : IValidateOptions<PreferenceOp
     {
         var errors = PreferenceOptions.Validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{PreferenceOptions.Section}: {e}"));
+    }
+}
+
+internal sealed class DriftTriggerOptionsValidator : IValidateOptions<DriftTriggerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DriftTriggerOptions options)
+    {
+        var errors = DriftTriggerOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{DriftTriggerOptions.Section}: {e}"));
     }
 }

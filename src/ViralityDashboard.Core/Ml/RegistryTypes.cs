@@ -41,6 +41,8 @@ public enum RunTrigger
     [JsonStringEnumMemberName("manual")] Manual,
     /// <summary>A preference data trigger (new ratings, error or drift) fired.</summary>
     [JsonStringEnumMemberName("data")] Data,
+    /// <summary>The active engagement version's realized accuracy fell below its test accuracy (issue 12 §5).</summary>
+    [JsonStringEnumMemberName("drift")] Drift,
 }
 
 /// <summary>The gate's verdict on a run's candidate (<c>training_runs.gate_decision</c>); see <see cref="GateDecision"/> for its reasons.</summary>
@@ -57,6 +59,10 @@ public enum ActivationAction
 {
     [JsonStringEnumMemberName("activate")] Activate,
     [JsonStringEnumMemberName("rollback")] Rollback,
+    /// <summary>A version put in shadow: the scoring job scores new videos with it beside the active one (to = that version).</summary>
+    [JsonStringEnumMemberName("shadow")] Shadow,
+    /// <summary>A version taken out of shadow (to = that version).</summary>
+    [JsonStringEnumMemberName("unshadow")] Unshadow,
 }
 
 /// <summary>Who asked for a logged prediction (<c>prediction_log.source</c>).</summary>

@@ -22,5 +22,11 @@ internal sealed class PredictionLogEntryConfiguration : IEntityTypeConfiguration
         b.HasIndex(p => new { p.VideoId, p.ModelVersionId }).HasFilter("video_id IS NOT NULL");
         // What the maturing job looks for: predictions of known videos still waiting for their outcome.
         b.HasIndex(p => p.VideoId).HasFilter("video_id IS NOT NULL AND outcome_tier IS NULL").HasDatabaseName("ix_prediction_log_awaiting_outcome");
+        // The drift trigger's "latest N matured predictions of a version": a backward scan reads N entries, not every row of the version.
+        b.HasIndex(p => new { p.ModelVersionId, p.ObservedAt, p.Id }).HasFilter("outcome_tier IS NOT NULL").HasDatabaseName("ix_prediction_log_matured_by_version");
+        // Champion vs challenger joins two versions' matured scoring predictions on the video: read from the index alone
+        // (measured 2.6 s → 1.3 s for 1M + 300k rows). Matured rows only, so the scoring job's inserts do not pay for it.
+        b.HasIndex(p => new { p.ModelVersionId, p.VideoId }).IncludeProperties(p => new { p.PredictedTier, p.OutcomeTier })
+            .HasFilter("source = 'scoring' AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL").HasDatabaseName("ix_prediction_log_matured_scoring_by_video");
     }
 }

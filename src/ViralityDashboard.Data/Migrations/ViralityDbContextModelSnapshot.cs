@@ -576,9 +576,19 @@ namespace ViralityDashboard.Data.Migrations
                     b.HasIndex("ModelVersionId", "ServedAt")
                         .HasDatabaseName("ix_prediction_log_model_version_id_served_at");
 
+                    b.HasIndex("ModelVersionId", "VideoId")
+                        .HasDatabaseName("ix_prediction_log_matured_scoring_by_video")
+                        .HasFilter("source = 'scoring' AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ModelVersionId", "VideoId"), new[] { "PredictedTier", "OutcomeTier" });
+
                     b.HasIndex("VideoId", "ModelVersionId")
                         .HasDatabaseName("ix_prediction_log_video_id_model_version_id")
                         .HasFilter("video_id IS NOT NULL");
+
+                    b.HasIndex("ModelVersionId", "ObservedAt", "Id")
+                        .HasDatabaseName("ix_prediction_log_matured_by_version")
+                        .HasFilter("outcome_tier IS NOT NULL");
 
                     b.ToTable("prediction_log", (string)null);
                 });

@@ -13,7 +13,10 @@ public sealed record ModelVersionSummary(
 public sealed record ActivationChange(
     long Id, ModelKind Kind, ActivationAction Action, string? FromTag, string? ToTag, string ChangedBy, DateTimeOffset ChangedAt, string? Reason);
 
-public sealed class ModelRegistryException(string message) : Exception(message);
+public class ModelRegistryException(string message) : Exception(message);
+
+/// <summary>No version has the tag asked for (the API answers 404, other refusals 409).</summary>
+public sealed class ModelVersionNotFoundException(string tag) : ModelRegistryException($"No model version '{tag}'.");
 
 /// <summary>
 /// Stores model versions and moves the active flag. Every change of the active version is one transaction
@@ -89,6 +92,51 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
         return change;
     }
 
+    /// <summary>
+    /// Puts a version in shadow (<paramref name="shadow"/>) or takes it out, with its audit row, in one transaction under
+    /// the kind's activation lock, so an activation cannot make it the champion halfway. Only an engagement version that
+    /// passed the gate and is not active can shadow: the scoring job only scores engagement versions, a rejected version
+    /// never predicts, and the champion is not its own challenger.
+    /// </summary>
+    /// <exception cref="ModelVersionNotFoundException">Unknown tag.</exception>
+    /// <exception cref="ModelRegistryException">Not engagement, rejected, active, or already in (out of) shadow.</exception>
+    public async Task<ActivationChange> SetShadowAsync(string tag, bool shadow, string changedBy, string? reason, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var target = await db.ModelVersions.SingleOrDefaultAsync(v => v.VersionTag == tag, ct)
+            ?? throw new ModelVersionNotFoundException(tag);
+        await LockKindAsync(db, target.Kind, ct);
+        await db.Entry(target).ReloadAsync(ct);
+        if (shadow)
+        {
+            if (target.Kind != ModelKind.Engagement)
+                throw new ModelRegistryException($"Version '{tag}' is a {target.Kind.Wire()} version: only engagement versions can shadow (the scoring job scores those).");
+            if (target.Status == VersionStatus.Rejected)
+                throw new ModelRegistryException($"Version '{tag}' was rejected by the gate and cannot shadow.");
+            if (target.IsActive)
+                throw new ModelRegistryException($"Version '{tag}' is active: the champion cannot be its own challenger.");
+            if (target.IsShadow)
+                throw new ModelRegistryException($"Version '{tag}' is already in shadow.");
+        }
+        else if (!target.IsShadow)
+            throw new ModelRegistryException($"Version '{tag}' is not in shadow.");
+        target.IsShadow = shadow;
+        var audit = new ModelActivation
+        {
+            Kind = target.Kind,
+            Action = shadow ? ActivationAction.Shadow : ActivationAction.Unshadow,
+            ToVersionId = target.Id,
+            ChangedBy = changedBy,
+            ChangedAt = clock.GetUtcNow(),
+            Reason = reason,
+        };
+        db.ModelActivations.Add(audit);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new ActivationChange(audit.Id, audit.Kind, audit.Action, null, target.VersionTag, changedBy, audit.ChangedAt, reason);
+    }
+
     public async Task<IReadOnlyList<ModelVersionSummary>> ListAsync(ModelKind? kind = null, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -98,6 +146,13 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
             .Select(v => new ModelVersionSummary(v.Id, v.VersionTag, v.Kind, v.Status, v.IsActive, v.TrainedAt, v.TrainingVideoCount,
                 v.FeatureSet, v.TierScheme, v.Trainer, v.Notes, v.TrainingRunId))
             .ToListAsync(ct);
+    }
+
+    /// <summary>Tags of the versions in shadow (challengers the scoring job scores beside the active version).</summary>
+    public async Task<IReadOnlyList<string>> ShadowTagsAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().Where(v => v.IsShadow).OrderBy(v => v.VersionTag).Select(v => v.VersionTag).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<ActivationChange>> AuditAsync(ModelKind kind, CancellationToken ct = default)

@@ -112,6 +112,7 @@ public sealed class EngagementTrainingService(
     Run IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Begin(TrainingRequest request, TrainingRun row)
     {
         var o = options.Value;
+        row.TriggerDetails = request.TriggerDetails; // the drift trigger's rule and figures
         row.Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression,
             o.PrePostingOwnGate, o.PrePostingGateMinimumMacroF1Lift, o.PrePostingGateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds, o.AutoSearchSeconds });
         return new Run(request);

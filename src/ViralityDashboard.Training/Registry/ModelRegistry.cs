@@ -16,11 +16,23 @@ public interface IModelActivation
     Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default);
 }
 
+/// <summary>Shadow and unshadow, as the Models page and the API do them. Callers check the owner first.</summary>
+public interface IModelShadowing
+{
+    /// <exception cref="ModelVersionNotFoundException">Unknown tag.</exception>
+    /// <exception cref="ModelRegistryException">Not an engagement version that passed the gate and is inactive, or already in shadow.</exception>
+    Task<ActivationChange> ShadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default);
+
+    /// <exception cref="ModelVersionNotFoundException">Unknown tag.</exception>
+    /// <exception cref="ModelRegistryException">Not in shadow.</exception>
+    Task<ActivationChange> UnshadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default);
+}
+
 /// <summary>
 /// The registry as pages and the CLI use it: list, audit, activate, roll back, per model kind. The overloads
 /// without a kind mean the engagement model, as they did before the preference model existed.
 /// </summary>
-public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cache, PreferenceModelCache preferenceCache) : IModelActivation
+public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cache, PreferenceModelCache preferenceCache) : IModelActivation, IModelShadowing
 {
     public Task<IReadOnlyList<ModelVersionSummary>> ListAsync(CancellationToken ct = default) => store.ListAsync(TrainingRequest.Kind, ct);
 
@@ -51,6 +63,15 @@ public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cac
         Invalidate(kind);
         return change;
     }
+
+    public Task<IReadOnlyList<string>> ShadowTagsAsync(CancellationToken ct = default) => store.ShadowTagsAsync(ct);
+
+    // No cache to invalidate: the scoring job reads the shadow flags from the table at each pass.
+    public Task<ActivationChange> ShadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default) =>
+        store.SetShadowAsync(tag, shadow: true, changedBy, reason, ct);
+
+    public Task<ActivationChange> UnshadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default) =>
+        store.SetShadowAsync(tag, shadow: false, changedBy, reason, ct);
 
     private void Invalidate(ModelKind kind)
     {

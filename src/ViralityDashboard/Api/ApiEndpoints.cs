@@ -66,6 +66,9 @@ public sealed record ApiExplanation(ExplainedScore ScoreKind, string Method, flo
 [ValidatableType]
 public sealed record ReasonRequest([Required(ErrorMessage = "'reason' is required.")] string? Reason, string? Kind = null);
 
+/// <param name="Reason">Optional: kept in the audit log.</param>
+public sealed record ShadowRequest(string? Reason);
+
 /// <param name="Kind">engagement (default) or preference; the other fields apply to engagement runs only.</param>
 public sealed record RetrainRequest(string? FeatureSet, string? TierScheme, string? Trainer, string? Split, string? Kind = null);
 
@@ -102,6 +105,10 @@ public static class ApiEndpoints
         api.MapGet("/models", async (ITrainingQueries q, CancellationToken ct) => Results.Ok(await q.VersionsAsync(ct)));
         api.MapPost("/models/{tag}/activate", ActivateAsync).RequireAuthorization(Policies.Owner);
         api.MapPost("/models/rollback", RollbackAsync).RequireAuthorization(Policies.Owner);
+        api.MapPost("/models/{tag}/shadow", (string tag, HttpRequest http, HttpContext context, IModelShadowing registry, CancellationToken ct) =>
+            ShadowAsync(tag, shadow: true, http, context, registry, ct)).RequireAuthorization(Policies.Owner);
+        api.MapDelete("/models/{tag}/shadow", (string tag, HttpRequest http, HttpContext context, IModelShadowing registry, CancellationToken ct) =>
+            ShadowAsync(tag, shadow: false, http, context, registry, ct)).RequireAuthorization(Policies.Owner);
         api.MapPost("/retrain", RetrainAsync).RequireAuthorization(Policies.Owner);
         api.MapGet("/runs/{id}", RunAsync);
         api.MapImportEndpoint();
@@ -188,6 +195,32 @@ public static class ApiEndpoints
         try
         {
             return Results.Ok(await registry.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason!.Trim(), ct));
+        }
+        catch (ModelRegistryException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
+
+    /// <summary>Puts a version in shadow or takes it out; the body (<c>{"reason":…}</c>) is optional. Unknown tag 404, refused 409.</summary>
+    private static async Task<IResult> ShadowAsync(string tag, bool shadow, HttpRequest http, HttpContext context, IModelShadowing registry, CancellationToken ct)
+    {
+        string? reason = null;
+        if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, error) = await ReadAsync<ShadowRequest>(http, ct);
+            if (error is not null)
+                return error;
+            reason = string.IsNullOrWhiteSpace(body!.Reason) ? null : body.Reason.Trim();
+        }
+        var who = context.User.Identity?.Name ?? "api";
+        try
+        {
+            return Results.Ok(shadow ? await registry.ShadowAsync(tag, who, reason, ct) : await registry.UnshadowAsync(tag, who, reason, ct));
+        }
+        catch (ModelVersionNotFoundException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
         }
         catch (ModelRegistryException e)
         {

@@ -10,10 +10,12 @@ internal static class ModelsVerb
 {
     public static Command Create()
     {
-        var command = new Command("models", "List, activate and roll back model versions of both kinds (engagement, preference)");
+        var command = new Command("models", "List, activate, roll back and shadow model versions of both kinds (engagement, preference)");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Activate());
         command.Subcommands.Add(Rollback());
+        command.Subcommands.Add(Shadow(shadow: true));
+        command.Subcommands.Add(Shadow(shadow: false));
         return command;
     }
 
@@ -37,14 +39,16 @@ internal static class ModelsVerb
             foreach (var k in only is { } one ? [one] : Enum.GetValues<ModelKind>())
                 changes.AddRange(await registry.AuditAsync(k, ct));
             changes.Sort((a, b) => a.ChangedAt != b.ChangedAt ? a.ChangedAt.CompareTo(b.ChangedAt) : a.Id.CompareTo(b.Id));
+            var shadows = (await registry.ShadowTagsAsync(ct)).ToHashSet();
             if (parse.GetValue(json))
             {
-                CliOutput.WriteJson(new { Versions = versions, Audit = changes });
+                CliOutput.WriteJson(new { Versions = versions, Audit = changes, Shadows = shadows.Order() });
                 return 0;
             }
             var table = new Table().AddColumn("tag").AddColumn("kind").AddColumn("status").AddColumn("trained (UTC)").AddColumn("rows").AddColumn("features").AddColumn("tiers").AddColumn("trainer").AddColumn("notes");
             foreach (var v in versions)
-                table.AddRow(Markup.Escape(v.VersionTag), v.Kind.Wire(), v.IsActive ? $"[green]{VersionStatus.Active.Wire()}[/]" : v.Status == VersionStatus.Rejected ? $"[red]{v.Status.Wire()}[/]" : v.Status.Wire(),
+                table.AddRow(Markup.Escape(v.VersionTag), v.Kind.Wire(), v.IsActive ? $"[green]{VersionStatus.Active.Wire()}[/]" : v.Status == VersionStatus.Rejected ? $"[red]{v.Status.Wire()}[/]"
+                    : shadows.Contains(v.VersionTag) ? $"{v.Status.Wire()} [blue](shadow)[/]" : v.Status.Wire(),
                     $"{v.TrainedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}", $"{v.TrainingVideoCount:N0}", v.FeatureSet, v.TierScheme ?? "", v.Trainer, Markup.Escape(Shorten(v.Notes)));
             AnsiConsole.Write(table);
             if (parse.GetValue(audit))
@@ -72,13 +76,29 @@ internal static class ModelsVerb
         return command;
     }
 
+    private static Command Shadow(bool shadow)
+    {
+        var tag = new Argument<string>("TAG") { Description = shadow ? "Engagement version to put in shadow" : "Version to take out of shadow" };
+        var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)" };
+        var command = shadow
+            ? new Command("shadow", "Score new videos with an inactive engagement version beside the active one, to compare them (audited)") { tag, reason }
+            : new Command("unshadow", "Stop scoring new videos with a version in shadow (audited)") { tag, reason };
+        command.SetAction(async (parse, ct) => await Change(parse, ct, r => shadow
+            ? r.ShadowAsync(parse.GetValue(tag)!, Who, parse.GetValue(reason), ct)
+            : r.UnshadowAsync(parse.GetValue(tag)!, Who, parse.GetValue(reason), ct)));
+        return command;
+    }
+
     private static async Task<int> Change(ParseResult parse, CancellationToken ct, Func<ModelRegistry, Task<ActivationChange>> change)
     {
         await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
         try
         {
             var c = await change(host.Get<ModelRegistry>());
-            AnsiConsole.MarkupLineInterpolated($"{c.Action.Wire()}: {c.FromTag ?? "(none)"} → [green]{c.ToTag}[/] by {c.ChangedBy} at {c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(c.Reason is null ? "" : $" — {c.Reason}")}");
+            if (c.Action is ActivationAction.Shadow or ActivationAction.Unshadow)
+                AnsiConsole.MarkupLineInterpolated($"{c.Action.Wire()}: [green]{c.ToTag}[/] by {c.ChangedBy} at {c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(c.Reason is null ? "" : $" — {c.Reason}")}");
+            else
+                AnsiConsole.MarkupLineInterpolated($"{c.Action.Wire()}: {c.FromTag ?? "(none)"} → [green]{c.ToTag}[/] by {c.ChangedBy} at {c.ChangedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(c.Reason is null ? "" : $" — {c.Reason}")}");
             return 0;
         }
         catch (ModelRegistryException e)

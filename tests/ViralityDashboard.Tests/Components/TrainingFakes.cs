@@ -130,5 +130,6 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         // The Models page and the Overview show realized weeks too; empty unless a test registers its own.
         services.AddSingleton<ViralityDashboard.Training.Monitoring.IMonitoringQueries>(new FakeMonitoring());
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        new FakeChallengers().Register(services); // the challengers and drift panels, empty
     }
 }

@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ViralityDashboard.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class MonitoringReadIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "ix_prediction_log_matured_by_version",
+                table: "prediction_log",
+                columns: new[] { "model_version_id", "observed_at", "id" },
+                filter: "outcome_tier IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_prediction_log_matured_scoring_by_video",
+                table: "prediction_log",
+                columns: new[] { "model_version_id", "video_id" },
+                filter: "source = 'scoring' AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL")
+                .Annotation("Npgsql:IndexInclude", new[] { "predicted_tier", "outcome_tier" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_prediction_log_matured_by_version",
+                table: "prediction_log");
+
+            migrationBuilder.DropIndex(
+                name: "ix_prediction_log_matured_scoring_by_video",
+                table: "prediction_log");
+        }
+    }
+}
