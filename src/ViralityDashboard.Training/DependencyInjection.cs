@@ -5,9 +5,11 @@ using Npgsql;
 using Quartz;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data;
+using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Telemetry;
 using ViralityDashboard.Training.Runs;
 using ViralityDashboard.Training.Engagement;
+using ViralityDashboard.Training.Monitoring;
 using ViralityDashboard.Training.Preference;
 using ViralityDashboard.Training.Registry;
 using ViralityDashboard.Training.Scheduling;
@@ -52,7 +54,8 @@ public static class DependencyInjection
         {
             // Its queue is a metric; the gauge reads the one instance of this host.
             var log = ActivatorUtilities.CreateInstance<PredictionLog>(sp);
-            sp.GetRequiredService<ViralityMetrics>().ObservePredictionLog(ModelKind.Preference.Wire(), () => log.Pending, () => log.Dropped);
+            foreach (var kind in Enum.GetValues<ModelKind>())
+                sp.GetRequiredService<ViralityMetrics>().ObservePredictionLog(kind.Wire(), () => log.PendingOf(kind), () => log.DroppedOf(kind));
             return log;
         });
         builder.Services.AddHostedService<PredictionLogWriter>();
@@ -86,6 +89,8 @@ public static class DependencyInjection
             q.AddJob<RetrainJob>(j => j.WithIdentity(TrainingSchedule.JobKey).StoreDurably().RequestRecovery().WithDescription("Retrain the engagement-tier model"));
             // Its cron trigger is written by DataTriggerSchedule, not AddTrigger (see there).
             q.AddJob<DataTriggerJob>(j => j.WithIdentity(TrainingSchedule.DataTriggerJobKey).StoreDurably().WithDescription("Check the preference model's data-driven retrain triggers"));
+            q.AddJob<ScoringJob>(j => j.WithIdentity(MonitoringSchedule.ScoringJobKey).StoreDurably().WithDescription("Score newly seen videos with the active and shadow engagement versions"));
+            q.AddJob<MaturingJob>(j => j.WithIdentity(MonitoringSchedule.MaturingJobKey).StoreDurably().WithDescription("Give mature videos' predictions their outcome; update realized metrics"));
         });
         // Not q.AddTrigger: Quartz would overwrite the stored trigger with the configured cron at every start,
         // losing a schedule the owner set on the Training page.
@@ -94,6 +99,18 @@ public static class DependencyInjection
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StaleRunSweeper>());
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService<DataTriggerSchedule>();
+
+        // Monitoring's write path (issue 12): the log above, the scoring and maturing passes and their jobs, the backtest.
+        builder.Services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
+        builder.Services.AddSingleton<IScoringPass, ScoringPass>();
+        builder.Services.AddSingleton<IMaturingPass, MaturingPass>();
+        builder.Services.AddSingleton<BacktestService>();
+        builder.Services.AddSingleton<IScoringTrigger, ScoringTrigger>();
+        // The import page's commands, followed by the scoring job (the CLI verb and the API fire it themselves).
+        builder.Services.AddSingleton<IVideoImportCommands>(sp =>
+            new ScoringAfterImport(ActivatorUtilities.CreateInstance<VideoImportCommands>(sp), sp.GetRequiredService<IScoringTrigger>()));
+        builder.Services.AddHostedService<MonitoringScheduleSeeder>();
         return builder;
     }
 }
@@ -122,5 +139,14 @@ internal sealed class PreferenceOptionsValidator : IValidateOptions<PreferenceOp
     {
         var errors = PreferenceOptions.Validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{PreferenceOptions.Section}: {e}"));
+    }
+}
+
+internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MonitoringOptions options)
+    {
+        var errors = MonitoringOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{MonitoringOptions.Section}: {e}"));
     }
 }
