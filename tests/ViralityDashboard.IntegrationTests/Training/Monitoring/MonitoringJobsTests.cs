@@ -1,0 +1,42 @@
+using Quartz;
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Data.Import;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.IntegrationTests.Fixtures;
+
+namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
+
+/// <summary>Issue 12 §2–3: an import queues the scoring job through Quartz, and the maturing job follows it.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class MonitoringJobsTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task AnImportFromThePageQueuesScoringAndThenMaturingThroughQuartz()
+    {
+        var (db, _) = await MonitoringFixtures.TrainedAsync(postgres);
+        await using var _ = db;
+        var scheduler = await db.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.Start();
+        try
+        {
+            var csv = new MemoryStream();
+            await using (var writer = new StreamWriter(csv, leaveOpen: true))
+                await CsvVideoWriter.WriteAsync(writer, SyntheticVideos.Generate(20, 55));
+            csv.Position = 0;
+
+            // The page's commands: the import returns before anything is scored.
+            await db.Get<IVideoImportCommands>().ImportAsync(csv, null);
+
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (await db.ScalarAsync("SELECT count(*) FROM realized_metrics") == 0 && DateTime.UtcNow < deadline)
+                await Task.Delay(250);
+        }
+        finally
+        {
+            await scheduler.Shutdown(waitForJobsToComplete: true);
+        }
+        var videos = await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE quality_flags = 0");
+        Assert.Equal(videos, await db.ScalarAsync("SELECT count(*) FROM prediction_log WHERE source = 'scoring'"));
+        Assert.Equal(videos, await db.ScalarAsync("SELECT coalesce(sum(matured), 0) FROM realized_metrics"));
+    }
+}
