@@ -1,7 +1,5 @@
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
-using System.Text.Json;
-using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Registry;
@@ -68,20 +66,25 @@ public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore
     }
 
     /// <summary>The log row of a served prediction: observed when served.</summary>
-    public static PredictionLogEntry LogEntry(long versionId, PredictionOutcome outcome, PredictionSource source, DateTimeOffset now) => new()
+    public static PredictionLogEntry LogEntry(long versionId, PredictionOutcome outcome, PredictionSource source, DateTimeOffset now)
     {
-        ModelVersionId = versionId,
-        Kind = TrainingRequest.Kind,
-        Source = source,
-        FeatureSet = outcome.FeatureSet,
-        InputsHash = InputsHash.Of(outcome.Features),
-        Features = JsonSerializer.Serialize(outcome.Features),
-        Probabilities = outcome.Probabilities.ToArray(),
-        PredictedTier = (short)outcome.Tier,
-        Score = outcome.Score,
-        ServedAt = now,
-        ObservedAt = now,
-    };
+        var set = FeatureSet.FromName(outcome.FeatureSet);
+        var (hash, json) = EngagementInputs.For(set).Of(set.FeatureNames.Select(n => outcome.Features[n]).ToArray());
+        return new()
+        {
+            ModelVersionId = versionId,
+            Kind = TrainingRequest.Kind,
+            Source = source,
+            FeatureSet = outcome.FeatureSet,
+            InputsHash = hash,
+            Features = json,
+            Probabilities = outcome.Probabilities.ToArray(),
+            PredictedTier = (short)outcome.Tier,
+            Score = outcome.Score,
+            ServedAt = now,
+            ObservedAt = now,
+        };
+    }
 
     public static string NoActiveMessage(string? featureSet) => featureSet switch
     {

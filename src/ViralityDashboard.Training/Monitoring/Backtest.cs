@@ -112,7 +112,7 @@ public sealed class BacktestService(
         {
             if (MonitoredVideos.OutcomeTier(thresholds, latest, weights) is not { } actual)
                 continue;
-            var (_, features) = ScoringPass.Features(video, model.FeatureSet);
+            var features = FeatureExtractor.Extract(video.Record, model.FeatureSet);
             result.Add((MonitoredVideos.WeekOf(video.ObservedAt), model.Model.PredictTier(features), actual));
         }
         return result;

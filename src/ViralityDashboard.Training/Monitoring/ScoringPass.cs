@@ -1,11 +1,9 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
-using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Training.Engagement;
 using ViralityDashboard.Training.Runs;
 
@@ -21,13 +19,22 @@ public sealed class ScoringPass(
     NpgsqlDataSource data, ActiveModelCache cache, TrainingThreads threads, TimeProvider clock,
     IOptions<MonitoringOptions> options, ILogger<ScoringPass> logger) : IScoringPass
 {
+    // The anti-join runs once per feature set, into a temporary table of the new videos' ids; the batches then walk that
+    // table by id, instead of re-running the anti-join per batch against the rows this transaction has just copied in.
+    private const string NewVideosSql = $"""
+        INSERT INTO scoring_new (id)
+        SELECT v.id FROM scraped_videos v
+        WHERE {MonitoredVideos.Scorable}
+          AND NOT EXISTS (SELECT 1 FROM prediction_log p WHERE p.video_id = v.id AND p.source = 'scoring' AND p.feature_set = @set)
+        """;
+
     private const string BatchSql = $"""
         SELECT {MonitoredVideos.FirstSeenColumns}
-        FROM scraped_videos v
+        FROM scoring_new n
+        JOIN scraped_videos v ON v.id = n.id
         {MonitoredVideos.FirstSnapshotJoin}
-        WHERE v.id > @after AND {MonitoredVideos.Scorable}
-          AND NOT EXISTS (SELECT 1 FROM prediction_log p WHERE p.video_id = v.id AND p.source = 'scoring' AND p.feature_set = @set)
-        ORDER BY v.id
+        WHERE n.id > @after
+        ORDER BY n.id
         LIMIT @batch
         """;
 
@@ -54,19 +61,17 @@ public sealed class ScoringPass(
         {
             var models = set.ToArray();
             var featureSet = models[0].FeatureSet;
-            long after = 0;
-            while (true)
+            await CollectNewAsync(conn, tx, featureSet.Name, ct);
+            var batch = await ReadBatchAsync(conn, tx, 0, ct);
+            while (batch.Count > 0)
             {
-                var batch = await ReadBatchAsync(conn, tx, featureSet.Name, after, ct);
-                if (batch.Count == 0)
-                    break;
-                after = batch[^1].Id;
-                var scored = await ScoreAsync(batch, featureSet, models);
-                predictions += await WriteAsync(conn, scored, models, now, ct);
+                // The training threads score this batch while the connection reads the next one.
+                var scoring = ScoreAsync(batch, featureSet, models);
+                var next = batch.Count < options.Value.ScoringBatchSize ? [] : await ReadBatchAsync(conn, tx, batch[^1].Id, ct);
+                predictions += await WriteAsync(conn, await scoring, models, now, ct);
                 foreach (var v in batch)
                     scoredVideos.Add(v.Id);
-                if (batch.Count < options.Value.ScoringBatchSize)
-                    break;
+                batch = next;
             }
         }
         await tx.CommitAsync(ct);
@@ -97,11 +102,23 @@ public sealed class ScoringPass(
         return models;
     }
 
-    private async Task<List<FirstSeenVideo>> ReadBatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string featureSet, long after, CancellationToken ct)
+    private static async Task CollectNewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string featureSet, CancellationToken ct)
+    {
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS scoring_new (id bigint PRIMARY KEY) ON COMMIT DROP; TRUNCATE scoring_new", conn, tx))
+            await create.ExecuteNonQueryAsync(ct);
+        await using (var collect = new NpgsqlCommand(NewVideosSql, conn, tx))
+        {
+            collect.Parameters.AddWithValue("set", featureSet);
+            await collect.ExecuteNonQueryAsync(ct);
+        }
+        await using var analyze = new NpgsqlCommand("ANALYZE scoring_new", conn, tx);
+        await analyze.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<List<FirstSeenVideo>> ReadBatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long after, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(BatchSql, conn, tx);
         cmd.Parameters.AddWithValue("after", after);
-        cmd.Parameters.AddWithValue("set", featureSet);
         cmd.Parameters.AddWithValue("batch", options.Value.ScoringBatchSize);
         var batch = new List<FirstSeenVideo>(options.Value.ScoringBatchSize);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -130,24 +147,15 @@ public sealed class ScoringPass(
         return result;
     }
 
-    internal static (Dictionary<string, float> Named, float[] Values) Features(FirstSeenVideo video, FeatureSet featureSet)
-    {
-        var values = FeatureExtractor.Extract(video.Record, featureSet);
-        var names = featureSet.FeatureNames;
-        var named = new Dictionary<string, float>(names.Count);
-        for (var i = 0; i < names.Count; i++)
-            named[names[i]] = values[i];
-        return (named, values);
-    }
-
     private static ScoredRow Score(FirstSeenVideo video, FeatureSet featureSet, LoadedModel[] models)
     {
-        var (named, values) = Features(video, featureSet);
+        var values = FeatureExtractor.Extract(video.Record, featureSet);
         var probabilities = new float[models.Length][];
         for (var m = 0; m < models.Length; m++)
             probabilities[m] = models[m].Model.PredictProbabilities(values);
         // The same hash and JSON as a served prediction of these features (PredictionService.LogEntry).
-        return new ScoredRow(video.Id, video.ObservedAt, InputsHash.Of(named), JsonSerializer.Serialize(named), probabilities);
+        var (hash, json) = EngagementInputs.For(featureSet).Of(values);
+        return new ScoredRow(video.Id, video.ObservedAt, hash, json, probabilities);
     }
 
     private static async Task<int> WriteAsync(NpgsqlConnection conn, ScoredRow[] rows, LoadedModel[] models, DateTimeOffset now, CancellationToken ct)
