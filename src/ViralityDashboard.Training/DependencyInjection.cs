@@ -5,6 +5,7 @@ using Npgsql;
 using Quartz;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data;
+using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Telemetry;
 using ViralityDashboard.Training.Runs;
 using ViralityDashboard.Training.Engagement;
@@ -53,7 +54,8 @@ public static class DependencyInjection
         {
             // Its queue is a metric; the gauge reads the one instance of this host.
             var log = ActivatorUtilities.CreateInstance<PredictionLog>(sp);
-            sp.GetRequiredService<ViralityMetrics>().ObservePredictionLog(ModelKind.Preference.Wire(), () => log.Pending, () => log.Dropped);
+            foreach (var kind in Enum.GetValues<ModelKind>())
+                sp.GetRequiredService<ViralityMetrics>().ObservePredictionLog(kind.Wire(), () => log.PendingOf(kind), () => log.DroppedOf(kind));
             return log;
         });
         builder.Services.AddHostedService<PredictionLogWriter>();
@@ -89,6 +91,8 @@ public static class DependencyInjection
             q.AddJob<DataTriggerJob>(j => j.WithIdentity(TrainingSchedule.DataTriggerJobKey).StoreDurably().WithDescription("Check the preference model's data-driven retrain triggers"));
             // Its cron trigger is written by DriftTriggerSchedule.
             q.AddJob<DriftTriggerJob>(j => j.WithIdentity(DriftTriggerJob.Key).StoreDurably().WithDescription("Check the engagement model's performance-drift trigger"));
+            q.AddJob<ScoringJob>(j => j.WithIdentity(MonitoringSchedule.ScoringJobKey).StoreDurably().WithDescription("Score newly seen videos with the active and shadow engagement versions"));
+            q.AddJob<MaturingJob>(j => j.WithIdentity(MonitoringSchedule.MaturingJobKey).StoreDurably().WithDescription("Give mature videos' predictions their outcome; update realized metrics"));
         });
         // Not q.AddTrigger: Quartz would overwrite the stored trigger with the configured cron at every start,
         // losing a schedule the owner set on the Training page.
@@ -108,6 +112,18 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IChallengerComparison>(sp => sp.GetRequiredService<ChallengerComparison>());
         builder.Services.AddSingleton<IModelShadowing>(sp => sp.GetRequiredService<ModelRegistry>());
         builder.Services.AddHostedService<DriftTriggerSchedule>();
+
+        // Monitoring's write path (issue 12): the log above, the scoring and maturing passes and their jobs, the backtest.
+        builder.Services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
+        builder.Services.AddSingleton<IScoringPass, ScoringPass>();
+        builder.Services.AddSingleton<IMaturingPass, MaturingPass>();
+        builder.Services.AddSingleton<BacktestService>();
+        builder.Services.AddSingleton<IScoringTrigger, ScoringTrigger>();
+        // The import page's commands, followed by the scoring job (the CLI verb and the API fire it themselves).
+        builder.Services.AddSingleton<IVideoImportCommands>(sp =>
+            new ScoringAfterImport(ActivatorUtilities.CreateInstance<VideoImportCommands>(sp), sp.GetRequiredService<IScoringTrigger>()));
+        builder.Services.AddHostedService<MonitoringScheduleSeeder>();
         return builder;
     }
 }
@@ -145,5 +161,14 @@ internal sealed class DriftTriggerOptionsValidator : IValidateOptions<DriftTrigg
     {
         var errors = DriftTriggerOptions.Validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{DriftTriggerOptions.Section}: {e}"));
+    }
+}
+
+internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MonitoringOptions options)
+    {
+        var errors = MonitoringOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{MonitoringOptions.Section}: {e}"));
     }
 }

@@ -4,3 +4,4 @@ global using ViralityDashboard.Training.Engagement;
 global using ViralityDashboard.Training.Preference;
 global using ViralityDashboard.Training.Registry;
 global using ViralityDashboard.Training.Scheduling;
+global using ViralityDashboard.Training.Monitoring;

@@ -22,4 +22,17 @@ public static class InputsHash
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
+
+    /// <summary>
+    /// The same idea for an engagement prediction's named feature values: names in ordinal order, values as invariant
+    /// round-trip text, so equal inputs hash alike whatever order they were listed in.
+    /// </summary>
+    public static string Of(IReadOnlyDictionary<string, float> features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var key in features.Keys.Order(StringComparer.Ordinal))
+            sha.AppendData(Encoding.UTF8.GetBytes($"{key}\u001f{features[key].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}\u001e"));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 }

@@ -1,8 +1,10 @@
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Data.Telemetry;
+using ViralityDashboard.Training.Monitoring;
 
 namespace ViralityDashboard.Training.Engagement;
 
@@ -27,8 +29,11 @@ public interface IEngagementPredictor
     Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, string? featureSet, CancellationToken ct = default);
 }
 
-/// <summary>Tier probabilities, 0–100 score and contributions from the active model or a named version.</summary>
-public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore store, ViralityMetrics metrics) : IEngagementPredictor
+/// <summary>
+/// Tier probabilities, 0–100 score and contributions from the active model or a named version. Every prediction is
+/// queued for <c>prediction_log</c> with who asked (the interface's callers are the Predictor page).
+/// </summary>
+public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore store, ViralityMetrics metrics, PredictionLog log, TimeProvider clock) : IEngagementPredictor
 {
     public async Task<IReadOnlyList<ModelVersionSummary>> ListVersionsAsync(CancellationToken ct = default) =>
         (await store.ListAsync(TrainingRequest.Kind, ct)).Where(v => v.Status != VersionStatus.Rejected).OrderByDescending(v => v.TrainedAt).ToList();
@@ -38,7 +43,13 @@ public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore
         PredictAsync(video, versionTag, null, ct);
 
     /// <exception cref="ModelRegistryException">No active version (of that set), no version with that tag, or one of another set.</exception>
-    public async Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, string? featureSet, CancellationToken ct = default)
+    public Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, string? featureSet, CancellationToken ct = default) =>
+        PredictAsync(video, versionTag, featureSet, PredictionSource.Page, null, ct);
+
+    /// <summary>As the page's overload, logged with <paramref name="source"/>; <paramref name="platformVideoId"/> names the scraped video the inputs came from, if any.</summary>
+    /// <exception cref="ModelRegistryException">No active version (of that set), no version with that tag, or one of another set.</exception>
+    public async Task<PredictionOutcome> PredictAsync(ScrapedVideoRecord video, string? versionTag, string? featureSet, PredictionSource source, string? platformVideoId,
+        CancellationToken ct = default)
     {
         if (featureSet is not null && !FeatureSet.BuiltIn.Any(f => f.Name == featureSet))
             throw new ArgumentException($"Unknown feature set '{featureSet}'. Known: {string.Join(", ", FeatureSet.BuiltIn.Select(f => f.Name))}.", nameof(featureSet));
@@ -50,7 +61,29 @@ public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore
             throw new ModelRegistryException($"Version '{model.VersionTag}' uses feature set {model.FeatureSet.Name}, not {featureSet}.");
         var outcome = Predict(model, video);
         metrics.RecordPrediction(TrainingRequest.Kind.Wire());
+        log.TryEnqueue(LogEntry(model.VersionId, outcome, source, clock.GetUtcNow()), platformVideoId);
         return outcome;
+    }
+
+    /// <summary>The log row of a served prediction: observed when served.</summary>
+    public static PredictionLogEntry LogEntry(long versionId, PredictionOutcome outcome, PredictionSource source, DateTimeOffset now)
+    {
+        var set = FeatureSet.FromName(outcome.FeatureSet);
+        var (hash, json) = EngagementInputs.For(set).Of(set.FeatureNames.Select(n => outcome.Features[n]).ToArray());
+        return new()
+        {
+            ModelVersionId = versionId,
+            Kind = TrainingRequest.Kind,
+            Source = source,
+            FeatureSet = outcome.FeatureSet,
+            InputsHash = hash,
+            Features = json,
+            Probabilities = outcome.Probabilities.ToArray(),
+            PredictedTier = (short)outcome.Tier,
+            Score = outcome.Score,
+            ServedAt = now,
+            ObservedAt = now,
+        };
     }
 
     public static string NoActiveMessage(string? featureSet) => featureSet switch

@@ -6,6 +6,8 @@ using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Data.Telemetry;
 using Microsoft.Extensions.Options;
 
+using ViralityDashboard.Training.Monitoring;
+
 namespace ViralityDashboard.Training.Preference;
 
 /// <summary>A per-dimension score (0–10) from that dimension's model, with its own confidence.</summary>
@@ -73,13 +75,21 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
     /// <exception cref="InsufficientCoverageException">It carries less than <see cref="PreferenceOptions.MinimumCoverage"/> of the model's features (not logged).</exception>
     /// <exception cref="ModelRegistryException">No active preference version, or no preference version with that tag.</exception>
     public Task<PreferencePredictionOutcome> PredictAsync(string analysisJson, string? versionTag = null, CancellationToken ct = default) =>
-        PredictAsync(AnalysisFlattener.Flatten(analysisJson), versionTag, ct);
+        PredictAsync(AnalysisFlattener.Flatten(analysisJson), versionTag, PredictionSource.Api, ct);
 
     /// <inheritdoc cref="PredictAsync(string, string?, CancellationToken)"/>
     public Task<PreferencePredictionOutcome> PredictAsync(JsonElement analysis, string? versionTag = null, CancellationToken ct = default) =>
-        PredictAsync(AnalysisFlattener.Flatten(analysis), versionTag, ct);
+        PredictAsync(analysis, versionTag, PredictionSource.Api, ct);
 
-    public async Task<PreferencePredictionOutcome> PredictAsync(IReadOnlyDictionary<string, FeatureValue> flattened, string? versionTag = null, CancellationToken ct = default)
+    /// <inheritdoc cref="PredictAsync(string, string?, CancellationToken)"/>
+    public Task<PreferencePredictionOutcome> PredictAsync(JsonElement analysis, string? versionTag, PredictionSource source, CancellationToken ct = default) =>
+        PredictAsync(AnalysisFlattener.Flatten(analysis), versionTag, source, ct);
+
+    /// <summary>The Predictor page's explicit "Predict" (the interface's caller): logged as from the page.</summary>
+    public Task<PreferencePredictionOutcome> PredictAsync(IReadOnlyDictionary<string, FeatureValue> flattened, string? versionTag = null, CancellationToken ct = default) =>
+        PredictAsync(flattened, versionTag, PredictionSource.Page, ct);
+
+    public async Task<PreferencePredictionOutcome> PredictAsync(IReadOnlyDictionary<string, FeatureValue> flattened, string? versionTag, PredictionSource source, CancellationToken ct = default)
     {
         var model = versionTag is null
             ? await cache.GetActiveAsync(ct) ?? throw new ModelRegistryException("No active preference model: run `train --kind preference` first (it needs 200 rated, analyzed videos).")
@@ -91,6 +101,7 @@ public sealed class PreferencePredictionService(PreferenceModelCache cache, Pred
         {
             ModelVersionId = model.VersionId,
             Kind = ModelKind.Preference,
+            Source = source,
             InputsHash = outcome.InputsHash,
             Score = outcome.Score,
             ServedAt = now,

@@ -36,7 +36,8 @@ public sealed class RetrainJob(EngagementTrainingService training, PreferenceTra
         // Both kinds go through this one job so that every fit, whatever its kind, queues behind the running one.
         if (request.IsPreference)
             await preference.RunAsync(request, trigger, cancellationToken);
-        else
-            await training.RunAsync(request, trigger, cancellationToken);
+        else if ((await training.RunAsync(request, trigger, cancellationToken)).Activated)
+            // A first champion of its feature set scores the videos seen so far (a fresh install's first realized weeks).
+            await context.Scheduler.TriggerJob(Monitoring.MonitoringSchedule.ScoringJobKey, cancellationToken);
     }
 }

@@ -29,7 +29,7 @@ public sealed record PredictRequest(
     IReadOnlyList<string>? Hashtags,
     string? SoundName, bool? SoundOriginal, string? Description,
     [Range(0d, double.MaxValue, ErrorMessage = "'authorFollowers' must be 0 or more.")] long? AuthorFollowers,
-    bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version, string? FeatureSet = null);
+    bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version, string? FeatureSet = null, string? VideoId = null);
 
 /// <param name="Kind">Rollback only: engagement (default) or preference.</param>
 /// <summary>
@@ -113,6 +113,7 @@ public static class ApiEndpoints
         api.MapGet("/runs/{id}", RunAsync);
         api.MapImportEndpoint();
         api.MapMonitoringEndpoint();
+        api.MapBacktestEndpoint();
     }
 
     private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)
@@ -136,7 +137,7 @@ public static class ApiEndpoints
         };
         try
         {
-            return TypedResults.Ok(PredictResponse.From(await predictions.PredictAsync(video, body.Version, body.FeatureSet, ct)));
+            return TypedResults.Ok(PredictResponse.From(await predictions.PredictAsync(video, body.Version, body.FeatureSet, PredictionSource.Api, body.VideoId, ct)));
         }
         catch (ModelRegistryException e)
         {

@@ -20,7 +20,7 @@ internal static class ImportEndpoint
             .RequireAuthorization(Policies.Owner)
             .Accepts(typeof(Stream), ContentTypes[0], ContentTypes[1..]);
 
-    private static async Task<IResult> ImportAsync(HttpContext context, VideoImporter importer, ILoggerFactory logs, bool? strict, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpContext context, VideoImporter importer, IScoringTrigger scoring, ILoggerFactory logs, bool? strict, CancellationToken ct)
     {
         // The CSV reader reads synchronously on the importer's parser thread (CsvHelper's async reads cost a task per
         // record), so this request's body must allow it; the body is still read as it arrives, never held whole.
@@ -31,6 +31,9 @@ internal static class ImportEndpoint
             var report = await importer.ImportAsync(context.Request.Body, new ImportOptions { Strict = strict == true }, ct);
             logs.CreateLogger(typeof(ImportEndpoint)).LogInformation("{User} pushed {Format} over HTTP: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected",
                 context.User.Identity?.Name ?? "api", report.Format, report.Read, report.Inserted, report.Updated, report.Rejected);
+            // Scored by the Quartz job, not in this request.
+            if (report.Inserted + report.Updated > 0)
+                await scoring.TriggerAsync(CancellationToken.None);
             return TypedResults.Ok(report);
         }
         catch (ImportFormatException e)

@@ -44,6 +44,7 @@ internal static class CommandLineApp
         root.Subcommands.Add(ExportRatingsVerb.Create());
         root.Subcommands.Add(ModelsVerb.Create());
         root.Subcommands.Add(PredictVerb.Create());
+        root.Subcommands.Add(BacktestVerb.Create());
         root.Subcommands.Add(BenchTrainVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(UsersVerb.Create());
         root.Subcommands.Add(BenchPagesVerb.Create(BenchCli.Instance));

@@ -36,6 +36,9 @@ internal static class ImportVerb
             }
             if (progress is not null)
                 Console.Error.Write("\r");
+            // Queued in the shared Quartz store: the web app's node scores the new videos (or this data dir's next one).
+            if (report.Inserted + report.Updated > 0)
+                await host.Get<IScoringTrigger>().TriggerAsync(CancellationToken.None);
             Print(path.Name, report, asJson);
             return 0;
         });

@@ -71,12 +71,17 @@ internal static class PredictVerb
             PredictionOutcome p;
             try
             {
-                p = await host.Get<PredictionService>().PredictAsync(video, parse.GetValue(version), ct);
+                p = await host.Get<PredictionService>().PredictAsync(video, parse.GetValue(version), null, PredictionSource.Cli, null, ct);
             }
             catch (ModelRegistryException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
+            }
+            finally
+            {
+                // The host is never started, so its background writer does not run: write the log entry now.
+                await host.Get<PredictionLog>().FlushAsync(CancellationToken.None);
             }
             if (parse.GetValue(json))
             {

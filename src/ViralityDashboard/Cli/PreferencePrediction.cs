@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Spectre.Console;
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
@@ -21,7 +22,7 @@ internal static class PreferencePrediction
         PreferencePredictionOutcome p;
         try
         {
-            p = await host.Get<PreferencePredictionService>().PredictAsync(document.RootElement, version, ct);
+            p = await host.Get<PreferencePredictionService>().PredictAsync(document.RootElement, version, PredictionSource.Cli, ct);
         }
         catch (ModelRegistryException e)
         {

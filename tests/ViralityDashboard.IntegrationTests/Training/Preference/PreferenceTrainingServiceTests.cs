@@ -6,6 +6,7 @@ using ViralityDashboard.Data;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.IntegrationTests.Fixtures;
 using ViralityDashboard.Training;
+using ViralityDashboard.Training.Monitoring;
 using ViralityDashboard.Training.Preference;
 
 namespace ViralityDashboard.IntegrationTests.Training.Preference;

@@ -3,43 +3,67 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
+using ViralityDashboard.Training.Preference;
 
-namespace ViralityDashboard.Training.Preference;
+namespace ViralityDashboard.Training.Monitoring;
 
 /// <summary>
-/// Served predictions on their way to <c>prediction_log</c>. A request only enqueues (<see cref="TryEnqueue"/>
+/// Served predictions of both kinds on their way to <c>prediction_log</c>. A request only enqueues (<see cref="TryEnqueue"/>
 /// is a non-blocking write to a bounded channel); <see cref="PredictionLogWriter"/> inserts them in batches in
 /// the background. When the channel is full (the database is slow or down) further entries are dropped and
 /// counted in <see cref="Dropped"/> rather than making a prediction wait: the log serves monitoring, and a
-/// gap in it costs less than a slow answer.
+/// gap in it costs less than a slow answer. The scoring job does not come through here: it writes its own rows with COPY.
 /// </summary>
 public sealed class PredictionLog(IDbContextFactory<ViralityDbContext> contexts, IOptions<PreferenceOptions> options, ILogger<PredictionLog> logger)
 {
     public const int BatchSize = 500;
 
-    private readonly Channel<PredictionLogEntry> _channel = Channel.CreateBounded<PredictionLogEntry>(
+    /// <summary>An entry and, when the request named one, the platform's id of the video, resolved to ours by the writer.</summary>
+    private readonly record struct Queued(PredictionLogEntry Entry, string? PlatformVideoId);
+
+    private readonly Channel<Queued> _channel = Channel.CreateBounded<Queued>(
         new BoundedChannelOptions(options.Value.PredictionLogCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = false });
-    private long _dropped;
+    private readonly long[] _dropped = new long[Enum.GetValues<ModelKind>().Length];
+    private readonly int[] _pending = new int[Enum.GetValues<ModelKind>().Length];
     private long _failed;
 
     /// <summary>Entries dropped because the queue was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => Enum.GetValues<ModelKind>().Sum(DroppedOf);
+
+    /// <summary>Entries of one kind dropped because the queue was full.</summary>
+    public long DroppedOf(ModelKind kind) => Interlocked.Read(ref _dropped[(int)kind]);
 
     /// <summary>Entries lost because their batch insert failed.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
     public int Pending => _channel.Reader.Count;
 
+    /// <summary>Entries of one kind queued, not yet written.</summary>
+    public int PendingOf(ModelKind kind) => Volatile.Read(ref _pending[(int)kind]);
+
     /// <summary>Never blocks. False when the entry was dropped (queue full).</summary>
-    public bool TryEnqueue(PredictionLogEntry entry)
+    public bool TryEnqueue(PredictionLogEntry entry) => TryEnqueue(entry, null);
+
+    /// <summary>
+    /// As <see cref="TryEnqueue(PredictionLogEntry)"/>; <paramref name="platformVideoId"/> names the scraped video the
+    /// inputs came from, and the writer sets <see cref="PredictionLogEntry.VideoId"/> when it is a known one (one lookup
+    /// per batch, never on the request's path).
+    /// </summary>
+    public bool TryEnqueue(PredictionLogEntry entry, string? platformVideoId)
     {
+        var kind = (int)entry.Kind;
+        // Counted before the write, so the reader's decrement never runs ahead of it.
+        Interlocked.Increment(ref _pending[kind]);
         // With FullMode.Wait, TryWrite returns false instead of waiting when the channel is full.
-        if (_channel.Writer.TryWrite(entry))
+        if (_channel.Writer.TryWrite(new Queued(entry, string.IsNullOrWhiteSpace(platformVideoId) ? null : platformVideoId)))
             return true;
-        if (Interlocked.Increment(ref _dropped) is 1 or 1000 or 100_000)
-            logger.LogWarning("Prediction log queue full: {Dropped} entries dropped so far", Dropped);
+        Interlocked.Decrement(ref _pending[kind]);
+        if (Interlocked.Increment(ref _dropped[kind]) is 1 or 1000 or 100_000)
+            logger.LogWarning("Prediction log queue full: {Dropped} {Kind} entries dropped so far", DroppedOf(entry.Kind), entry.Kind.Wire());
         return false;
     }
 
@@ -61,15 +85,28 @@ public sealed class PredictionLog(IDbContextFactory<ViralityDbContext> contexts,
 
     private async Task<int> WriteBatchAsync(CancellationToken ct)
     {
-        var batch = new List<PredictionLogEntry>(Math.Min(BatchSize, Math.Max(1, _channel.Reader.Count)));
-        while (batch.Count < BatchSize && _channel.Reader.TryRead(out var entry))
-            batch.Add(entry);
+        var batch = new List<Queued>(Math.Min(BatchSize, Math.Max(1, _channel.Reader.Count)));
+        while (batch.Count < BatchSize && _channel.Reader.TryRead(out var queued))
+        {
+            Interlocked.Decrement(ref _pending[(int)queued.Entry.Kind]);
+            batch.Add(queued);
+        }
         if (batch.Count == 0)
             return 0;
         try
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            db.PredictionLog.AddRange(batch);
+            var named = batch.Where(q => q.PlatformVideoId is not null).Select(q => q.PlatformVideoId!).Distinct().ToList();
+            if (named.Count > 0)
+            {
+                var ids = await db.ScrapedVideos.AsNoTracking()
+                    .Where(v => v.Platform == Platforms.TikTok && named.Contains(v.PlatformVideoId))
+                    .ToDictionaryAsync(v => v.PlatformVideoId, v => v.Id, ct);
+                foreach (var q in batch)
+                    if (q.PlatformVideoId is not null && ids.TryGetValue(q.PlatformVideoId, out var id))
+                        q.Entry.VideoId = id;
+            }
+            db.PredictionLog.AddRange(batch.Select(q => q.Entry));
             await db.SaveChangesAsync(ct);
             return batch.Count;
         }

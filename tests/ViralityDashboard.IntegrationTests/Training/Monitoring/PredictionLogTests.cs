@@ -2,9 +2,9 @@ using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Telemetry;
 using ViralityDashboard.IntegrationTests.Fixtures;
-using ViralityDashboard.Training.Preference;
+using ViralityDashboard.Training.Monitoring;
 
-namespace ViralityDashboard.IntegrationTests.Training.Preference;
+namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 [Collection(PostgresCollection.Name)]
 public sealed class PredictionLogTests(PostgresFixture postgres)

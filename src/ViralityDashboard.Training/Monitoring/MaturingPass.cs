@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Training.Engagement;
+
+namespace ViralityDashboard.Training.Monitoring;
+
+/// <summary>
+/// Gives each logged engagement prediction of a known video its outcome tier once the video is mature
+/// (<see cref="MonitoringOptions.MatureAfterDays"/> after posting), from its latest snapshot and by the predicting
+/// version's own thresholds; then adds only those predictions to their (version, week) confusion counts in
+/// <c>realized_metrics</c> and recomputes the figures of the rows it touched from their counts. One transaction.
+/// </summary>
+/// <remarks>
+/// Every prediction of a known video gets its outcome, but realized metrics count only the scoring job's: a page or API
+/// prediction repeats a video as often as someone asks, from counts they typed, which would weigh and skew the weeks.
+/// </remarks>
+public sealed class MaturingPass(
+    NpgsqlDataSource data, TimeProvider clock, IOptions<MonitoringOptions> options, IOptions<EngagementTrainingOptions> training,
+    ILogger<MaturingPass> logger) : IMaturingPass
+{
+    private const string CandidatesSql = $"""
+        SELECT p.id, p.model_version_id, {MonitoredVideos.LatestColumns}
+        FROM prediction_log p
+        JOIN scraped_videos v ON v.id = p.video_id
+        {MonitoredVideos.FirstSnapshotJoin}
+        {MonitoredVideos.LatestSnapshotJoin}
+        WHERE p.video_id IS NOT NULL AND p.outcome_tier IS NULL
+          AND p.kind = @kind AND p.model_version_id IS NOT NULL AND p.predicted_tier IS NOT NULL
+          AND {MonitoredVideos.PostedAt} <= @cutoff
+        FOR UPDATE OF p
+        """;
+
+    // Cells of the newly matured scoring predictions → one 25-count array per (version, week), added element-wise to
+    // what the row held: only the new predictions are counted, never the whole log again.
+    private const string UpsertSql = """
+        WITH cells AS (
+            SELECT p.model_version_id AS v, date_trunc('week', p.observed_at AT TIME ZONE 'UTC')::date AS w,
+                   (m.outcome - 1) * 5 + (p.predicted_tier - 1) AS i, count(*)::int AS n
+            FROM matured_now m JOIN prediction_log p ON p.id = m.id
+            WHERE p.source = 'scoring'
+            GROUP BY 1, 2, 3),
+        grid AS (
+            SELECT g.v, g.w, array_agg(coalesce(c.n, 0) ORDER BY s.i) AS confusion, sum(coalesce(c.n, 0))::int AS matured
+            FROM (SELECT DISTINCT v, w FROM cells) g
+            CROSS JOIN generate_series(0, 24) AS s(i)
+            LEFT JOIN cells c ON c.v = g.v AND c.w = g.w AND c.i = s.i
+            GROUP BY g.v, g.w)
+        INSERT INTO realized_metrics AS r (model_version_id, week, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at)
+        SELECT v, w, matured, 0, 0, 0, 0, confusion, @now FROM grid
+        ON CONFLICT (model_version_id, week) DO UPDATE SET
+            matured = r.matured + excluded.matured,
+            confusion = ARRAY(SELECT a + b FROM unnest(r.confusion, excluded.confusion) WITH ORDINALITY AS t(a, b, o) ORDER BY o),
+            updated_at = excluded.updated_at
+        RETURNING model_version_id, week, confusion
+        """;
+
+    public async Task<MaturingPassResult> MatureAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var cutoff = now.AddDays(-options.Value.MatureAfterDays);
+        var weights = training.Value.WesWeights;
+        await using var conn = await data.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('monitoring:maturing'))", conn, tx))
+            await lockCmd.ExecuteNonQueryAsync(ct);
+
+        var thresholds = await ThresholdsAsync(conn, tx, ct);
+        var matured = new List<(long Id, short Outcome)>();
+        await using (var cmd = new NpgsqlCommand(CandidatesSql, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("kind", ModelKind.Engagement.Wire());
+            cmd.Parameters.AddWithValue("cutoff", cutoff);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                // A version without stored thresholds (trained on the bundled fallback set) cannot be judged by its own tiers.
+                if (!thresholds.TryGetValue(r.GetInt64(1), out var own) || own is null)
+                    continue;
+                if (MonitoredVideos.OutcomeTier(own, MonitoredVideos.ReadCounts(r, 2), weights) is { } outcome)
+                    matured.Add((r.GetInt64(0), (short)outcome));
+            }
+        }
+        if (matured.Count == 0)
+        {
+            await tx.CommitAsync(ct);
+            return new MaturingPassResult(0, 0);
+        }
+
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE matured_now (id bigint PRIMARY KEY, outcome smallint NOT NULL) ON COMMIT DROP", conn, tx))
+            await create.ExecuteNonQueryAsync(ct);
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY matured_now (id, outcome) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (id, outcome) in matured)
+            {
+                writer.StartRow();
+                writer.Write(id, NpgsqlDbType.Bigint);
+                writer.Write(outcome, NpgsqlDbType.Smallint);
+            }
+            await writer.CompleteAsync(ct);
+        }
+        await using (var update = new NpgsqlCommand("""
+            UPDATE prediction_log p SET outcome_tier = m.outcome, matured_at = @now FROM matured_now m WHERE p.id = m.id
+            """, conn, tx))
+        {
+            update.Parameters.AddWithValue("now", now);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
+        var touched = new List<(long Version, DateOnly Week, ClassificationMetrics Figures)>();
+        await using (var upsert = new NpgsqlCommand(UpsertSql, conn, tx))
+        {
+            upsert.Parameters.AddWithValue("now", now);
+            await using var r = await upsert.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                touched.Add((r.GetInt64(0), r.GetFieldValue<DateOnly>(1), Metrics.FromConfusion(ToMatrix(r.GetFieldValue<int[]>(2)))));
+        }
+        if (touched.Count > 0)
+            await WriteFiguresAsync(conn, tx, touched, ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Maturing pass: {Matured} predictions matured, {Weeks} realized weeks updated", matured.Count, touched.Count);
+        return new MaturingPassResult(matured.Count, touched.Count);
+    }
+
+    /// <summary>Row-major 25 counts (actual − 1) × 5 + (predicted − 1) → rows actual, columns predicted.</summary>
+    public static int[][] ToMatrix(int[] cells)
+    {
+        var n = TierScheme.TierCount;
+        if (cells.Length != n * n)
+            throw new ArgumentException($"Expected {n * n} confusion counts, got {cells.Length}.", nameof(cells));
+        var matrix = new int[n][];
+        for (var a = 0; a < n; a++)
+            matrix[a] = cells.AsSpan(a * n, n).ToArray();
+        return matrix;
+    }
+
+    private static async Task<Dictionary<long, TierThresholds?>> ThresholdsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var result = new Dictionary<long, TierThresholds?>();
+        await using var cmd = new NpgsqlCommand("SELECT id, thresholds FROM model_versions WHERE kind = @kind", conn, tx);
+        cmd.Parameters.AddWithValue("kind", ModelKind.Engagement.Wire());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            result[r.GetInt64(0)] = MonitoredVideos.ParseThresholds(r.GetString(1));
+        return result;
+    }
+
+    private static async Task WriteFiguresAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<(long Version, DateOnly Week, ClassificationMetrics Figures)> touched, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            UPDATE realized_metrics r SET accuracy = u.a, macro_f1 = u.f, kappa = u.k, within_one = u.w1
+            FROM unnest(@versions, @weeks, @a, @f, @k, @w1) AS u(v, w, a, f, k, w1)
+            WHERE r.model_version_id = u.v AND r.week = u.w
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("versions", touched.Select(t => t.Version).ToArray());
+        cmd.Parameters.AddWithValue("weeks", touched.Select(t => t.Week).ToArray());
+        cmd.Parameters.AddWithValue("a", touched.Select(t => t.Figures.Accuracy).ToArray());
+        cmd.Parameters.AddWithValue("f", touched.Select(t => t.Figures.MacroF1).ToArray());
+        cmd.Parameters.AddWithValue("k", touched.Select(t => t.Figures.QuadraticWeightedKappa).ToArray());
+        cmd.Parameters.AddWithValue("w1", touched.Select(t => t.Figures.WithinOneTierAccuracy).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+using ViralityDashboard.Data.Import;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Training.Scheduling;
+
+namespace ViralityDashboard.Training.Monitoring;
+
+/// <summary>Identities of the monitoring jobs and their cron triggers in the shared Quartz store.</summary>
+public static class MonitoringSchedule
+{
+    public static readonly JobKey ScoringJobKey = new("monitoring-scoring", "monitoring");
+    public static readonly JobKey MaturingJobKey = new("monitoring-maturing", "monitoring");
+    public static readonly TriggerKey ScoringCronKey = new("monitoring-scoring-cron", "monitoring");
+    public static readonly TriggerKey MaturingCronKey = new("monitoring-maturing-cron", "monitoring");
+}
+
+/// <summary>
+/// Scores newly seen videos, then fires the maturing job (new predictions of old videos may be mature already). Thin.
+/// <see cref="DisallowConcurrentExecutionAttribute"/> with the clustered store: one pass at a time across processes.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ScoringJob(IScoringPass scoring) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        await scoring.ScoreNewVideosAsync(cancellationToken);
+        await context.Scheduler.TriggerJob(MonitoringSchedule.MaturingJobKey, cancellationToken);
+    }
+}
+
+/// <summary>Gives mature videos' predictions their outcome and updates realized metrics. Thin.</summary>
+[DisallowConcurrentExecution]
+public sealed class MaturingJob(IMaturingPass maturing) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await maturing.MatureAsync(cancellationToken);
+}
+
+/// <summary>Fires the scoring job after an import, through Quartz: the import's request never scores inline.</summary>
+public interface IScoringTrigger
+{
+    /// <summary>Queues a scoring pass (and the maturing pass after it) on whichever node of the cluster takes it.</summary>
+    Task TriggerAsync(CancellationToken ct = default);
+}
+
+public sealed class ScoringTrigger(ISchedulerFactory schedulers, ILogger<ScoringTrigger> logger) : IScoringTrigger
+{
+    public async Task TriggerAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            var scheduler = await schedulers.GetScheduler(ct);
+            await scheduler.TriggerJob(MonitoringSchedule.ScoringJobKey, ct);
+        }
+        catch (SchedulerException e)
+        {
+            // The import is committed either way; the scheduled pass scores these videos later.
+            logger.LogWarning(e, "Could not queue the scoring job after an import; the scheduled pass will score the new videos");
+        }
+    }
+}
+
+/// <summary>The import page's commands, followed by a scoring pass when the import wrote anything.</summary>
+internal sealed class ScoringAfterImport(IVideoImportCommands inner, IScoringTrigger scoring) : IVideoImportCommands
+{
+    public async Task<ImportReport> ImportAsync(Stream file, IProgress<long>? progress, CancellationToken ct = default)
+    {
+        var report = await inner.ImportAsync(file, progress, ct);
+        if (report.Inserted + report.Updated > 0)
+            await scoring.TriggerAsync(CancellationToken.None);
+        return report;
+    }
+}
+
+/// <summary>
+/// Writes the two cron triggers into the store when the web app starts, only when missing or changed (as
+/// <see cref="DataTriggerSchedule"/> does), and removes them when <see cref="MonitoringOptions.SchedulesEnabled"/> is off.
+/// </summary>
+internal sealed class MonitoringScheduleSeeder(ISchedulerFactory schedulers, IOptions<MonitoringOptions> options, ILogger<MonitoringScheduleSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await PutAsync(scheduler, MonitoringSchedule.ScoringCronKey, MonitoringSchedule.ScoringJobKey, o.ScoringCron, o.SchedulesEnabled, cancellationToken);
+        await PutAsync(scheduler, MonitoringSchedule.MaturingCronKey, MonitoringSchedule.MaturingJobKey, o.MaturingCron, o.SchedulesEnabled, cancellationToken);
+    }
+
+    private async Task PutAsync(IScheduler scheduler, TriggerKey key, JobKey job, string cron, bool enabled, CancellationToken ct)
+    {
+        var existing = await scheduler.GetTrigger(key, ct) as ICronTrigger;
+        if (!enabled)
+        {
+            if (existing is not null)
+                await scheduler.UnscheduleJob(key, ct);
+            return;
+        }
+        if (existing?.CronExpressionString == cron)
+            return;
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key)
+            .ForJob(job)
+            // A missed pass is simply done by the next one: each looks at everything not yet scored or matured.
+            .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
+            .Build();
+        await CronTriggers.PutAsync(scheduler, trigger, existing is not null, ct);
+        logger.LogInformation("{Job} runs on cron {Cron} (UTC)", job.Name, cron);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
