@@ -35,8 +35,14 @@ public sealed class ScoringJob(IScoringPass scoring) : IJob
 [DisallowConcurrentExecution]
 public sealed class MaturingJob(IMaturingPass maturing) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await maturing.MatureAsync(cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var pass = await maturing.MatureAsync(cancellationToken);
+        // New outcomes are what can move the active version's realized accuracy: check the drift rule now rather
+        // than at its next cron (its cooldown keeps this from launching more than one retrain).
+        if (pass.Matured > 0)
+            await context.Scheduler.TriggerJob(DriftTriggerJob.Key, cancellationToken);
+    }
 }
 
 /// <summary>Fires the scoring job after an import, through Quartz: the import's request never scores inline.</summary>

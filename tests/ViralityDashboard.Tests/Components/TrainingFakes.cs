@@ -129,7 +129,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         services.AddScoped<ViralityDashboard.Account.OwnerGuard>();
         // The Models page and the Overview show realized weeks too; empty unless a test registers its own.
         services.AddSingleton<ViralityDashboard.Training.Monitoring.IMonitoringQueries>(new FakeMonitoring());
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ViralityDashboard.Training.Monitoring.MonitoringOptions()));
         new FakeChallengers().Register(services); // the challengers and drift panels, empty
     }
 }

@@ -1,6 +1,6 @@
 using Bunit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ViralityDashboard.Components.Charts;
 using ViralityDashboard.Components.Pages.Models;
 using ViralityDashboard.Training.Monitoring;
@@ -14,7 +14,7 @@ public sealed class RealizedAccuracyTests : DashboardTestContext
     public RealizedAccuracyTests()
     {
         Services.AddSingleton<IMonitoringQueries>(_monitoring);
-        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Virality:Monitoring:MatureAfterDays"] = "10" }).Build());
+        Services.AddSingleton(Options.Create(new MonitoringOptions { MatureAfterDays = 10 }));
     }
 
     [Fact]
