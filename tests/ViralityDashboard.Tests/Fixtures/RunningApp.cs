@@ -58,6 +58,13 @@ public sealed class RunningApp : IAsyncLifetime
         // Every test signs in from 127.0.0.1: the shared instance must not throttle its own test run.
         psi.Environment["Virality__RateLimits__SignIn__PermitLimit"] = "1000";
         psi.Environment["Virality__RateLimits__Api__PermitLimit"] = "100000";
+        // The flows are under test, not the models: the default 90 s auto search per retrain, on a 2-core machine that
+        // runs several of these apps and browsers at once, pushed the shared app's two retrains past their 5-minute wait.
+        psi.Environment["Virality__Training__AutoSearchSeconds"] = "15";
+        // The demo's shifted weeks make the drift trigger retrain once after the first retrain's outcomes mature, as a
+        // fresh install should; here that extra run would hold the training lock and add a version under the flows'
+        // feet. The drift rule has its own integration tests.
+        psi.Environment["Virality__Monitoring__Drift__Enabled"] = "false";
         psi.Environment.Remove("ConnectionStrings__Virality");
         foreach (var (key, value) in _environment)
             psi.Environment[key] = value;
