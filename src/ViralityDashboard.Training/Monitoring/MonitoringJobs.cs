@@ -18,30 +18,36 @@ public static class MonitoringSchedule
 }
 
 /// <summary>
-/// Scores newly seen videos, then fires the maturing job (new predictions of old videos may be mature already). Thin.
+/// Scores newly seen videos, then matures what is due (new predictions of old videos may be mature already) and checks
+/// the drift rule, in this one firing: a follow-up job triggered from here could be lost when the node running it is a
+/// CLI process that leaves the cluster as soon as its own work is done. Thin.
 /// <see cref="DisallowConcurrentExecutionAttribute"/> with the clustered store: one pass at a time across processes.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ScoringJob(IScoringPass scoring) : IJob
+public sealed class ScoringJob(IScoringPass scoring, IMaturingPass maturing, DriftTrigger drift) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         await scoring.ScoreNewVideosAsync(cancellationToken);
-        await context.Scheduler.TriggerJob(MonitoringSchedule.MaturingJobKey, cancellationToken);
+        await MaturingJob.MatureThenCheckDriftAsync(maturing, drift, cancellationToken);
     }
 }
 
-/// <summary>Gives mature videos' predictions their outcome and updates realized metrics. Thin.</summary>
+/// <summary>Gives mature videos' predictions their outcome and updates realized metrics, then checks the drift rule. Thin.</summary>
 [DisallowConcurrentExecution]
-public sealed class MaturingJob(IMaturingPass maturing) : IJob
+public sealed class MaturingJob(IMaturingPass maturing, DriftTrigger drift) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await MatureThenCheckDriftAsync(maturing, drift, cancellationToken);
+
+    /// <summary>
+    /// New outcomes are what can move the active version's realized accuracy, so the drift rule is checked right after
+    /// them rather than at its next cron; its cooldown and its check for a queued drift run keep this to one retrain.
+    /// </summary>
+    internal static async Task MatureThenCheckDriftAsync(IMaturingPass maturing, DriftTrigger drift, CancellationToken ct)
     {
-        var pass = await maturing.MatureAsync(cancellationToken);
-        // New outcomes are what can move the active version's realized accuracy: check the drift rule now rather
-        // than at its next cron (its cooldown keeps this from launching more than one retrain).
-        if (pass.Matured > 0)
-            await context.Scheduler.TriggerJob(DriftTriggerJob.Key, cancellationToken);
+        if ((await maturing.MatureAsync(ct)).Matured > 0)
+            await drift.CheckAndLaunchAsync(ct);
     }
 }
 
