@@ -24,6 +24,7 @@ public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> option
     public DbSet<ImportanceSnapshot> ImportanceSnapshots => Set<ImportanceSnapshot>();
     public DbSet<PredictionLogEntry> PredictionLog => Set<PredictionLogEntry>();
     public DbSet<RealizedWeek> RealizedMetrics => Set<RealizedWeek>();
+    public DbSet<ScoringWatermark> ScoringWatermarks => Set<ScoringWatermark>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -566,25 +566,19 @@ namespace ViralityDashboard.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_prediction_log");
 
-                    b.HasIndex("InputsHash")
-                        .HasDatabaseName("ix_prediction_log_inputs_hash");
-
                     b.HasIndex("VideoId")
                         .HasDatabaseName("ix_prediction_log_awaiting_outcome")
                         .HasFilter("video_id IS NOT NULL AND outcome_tier IS NULL");
 
                     b.HasIndex("ModelVersionId", "ServedAt")
-                        .HasDatabaseName("ix_prediction_log_model_version_id_served_at");
+                        .HasDatabaseName("ix_prediction_log_served_by_version")
+                        .HasFilter("source <> 'scoring'");
 
                     b.HasIndex("ModelVersionId", "VideoId")
                         .HasDatabaseName("ix_prediction_log_matured_scoring_by_video")
                         .HasFilter("source = 'scoring' AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ModelVersionId", "VideoId"), new[] { "PredictedTier", "OutcomeTier" });
-
-                    b.HasIndex("VideoId", "ModelVersionId")
-                        .HasDatabaseName("ix_prediction_log_video_id_model_version_id")
-                        .HasFilter("video_id IS NOT NULL");
 
                     b.HasIndex("ModelVersionId", "ObservedAt", "Id")
                         .HasDatabaseName("ix_prediction_log_matured_by_version")
@@ -639,6 +633,27 @@ namespace ViralityDashboard.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_realized_metrics_confusion_5x5", "cardinality(confusion) = 25");
                         });
+                });
+
+            modelBuilder.Entity("ViralityDashboard.Data.Entities.ScoringWatermark", b =>
+                {
+                    b.Property<string>("FeatureSet")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("feature_set");
+
+                    b.Property<long>("ScoredThroughVideoId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("scored_through_video_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("FeatureSet")
+                        .HasName("pk_scoring_watermarks");
+
+                    b.ToTable("scoring_watermarks", (string)null);
                 });
 
             modelBuilder.Entity("ViralityDashboard.Data.Entities.ScrapedVideo", b =>

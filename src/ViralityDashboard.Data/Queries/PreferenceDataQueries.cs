@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Preference;
 using ViralityDashboard.Core.Videos;
 
@@ -124,7 +125,8 @@ public sealed class PreferenceDataQueries(IDbContextFactory<ViralityDbContext> c
     public async Task<int> PredictionCountAsync(long modelVersionId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.PredictionLog.CountAsync(p => p.ModelVersionId == modelVersionId, ct);
+        // Served predictions only (none of a preference version is a scoring row): the partial index by version has them.
+        return await db.PredictionLog.CountAsync(p => p.ModelVersionId == modelVersionId && p.Source != PredictionSource.Scoring, ct);
     }
 
     private sealed class Joined

@@ -31,9 +31,10 @@ public static class BenchMonitorVerb
         var runs = new Option<int>("--runs") { Description = "Runs of each surface timing; the median is reported", DefaultValueFactory = _ => 3 };
         var port = new Option<int>("--port") { Description = "Port of the app this verb starts for the HTTP timings", DefaultValueFactory = _ => 5078 };
         var generateOnly = new Option<bool>("--generate-only") { Description = "Generate the data and stop (no monitoring services needed)" };
+        var passesOnly = new Option<bool>("--passes-only") { Description = "Time only the scoring and maturing passes (not the read surfaces)" };
         var json = cli.Json();
         var command = new Command("bench-monitor", "Benchmark monitoring at 1M logged predictions and 5M snapshots: the surfaces, a scoring pass over 100k new videos, a maturing pass; uses a scratch --data-dir")
-            { videos, newVideos, snapshots, weeks, runs, port, generateOnly, json };
+            { videos, newVideos, snapshots, weeks, runs, port, generateOnly, passesOnly, json };
         foreach (var (option, minimum) in new[] { (videos, 1), (newVideos, 0), (snapshots, 2), (weeks, 2), (runs, 1) })
             option.Validators.Add(r =>
             {
@@ -101,8 +102,11 @@ public static class BenchMonitorVerb
             }
 
             var rows = new List<TimingRow>();
-            rows.Add(await TimeAsync("IMonitoringQueries.GetAsync()", parse.GetValue(runs), SurfaceTargetMs, () => queries!.GetAsync(ct: ct)));
-            rows.AddRange(await TimeHttpAsync(dataDir, parse.GetValue(port), parse.GetValue(runs), Say, ct));
+            if (!parse.GetValue(passesOnly))
+            {
+                rows.Add(await TimeAsync("IMonitoringQueries.GetAsync()", parse.GetValue(runs), SurfaceTargetMs, () => queries!.GetAsync(ct: ct)));
+                rows.AddRange(await TimeHttpAsync(dataDir, parse.GetValue(port), parse.GetValue(runs), Say, ct));
+            }
 
             Say($"Scoring {sizes.NewVideos:N0} new videos …");
             var clockScore = Stopwatch.StartNew();

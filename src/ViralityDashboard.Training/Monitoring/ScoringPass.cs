@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 using ViralityDashboard.Core.Engagement;
@@ -10,32 +11,46 @@ using ViralityDashboard.Training.Runs;
 namespace ViralityDashboard.Training.Monitoring;
 
 /// <summary>
-/// Scores every video no scoring pass has seen yet (no <c>scoring</c> row of that feature set) with the active version
-/// of each engagement feature set and its shadows: what each would have said when the video was first seen. Reads
-/// videos in batches with Npgsql, predicts on the training threads, and writes the log rows with binary COPY, all in
-/// one transaction under an advisory lock, so two passes never score the same video twice.
+/// Scores every video no scoring pass has seen yet with the active version of each engagement feature set and its
+/// shadows: what each would have said when the video was first seen. "Not yet seen" is a range of ids above the feature
+/// set's watermark (<c>scoring_watermarks</c>): video ids only grow, and the pass reads its upper bound while no import
+/// is in flight, so no video of a transaction still open can fall below it. A video flagged when first seen is not
+/// scored later if a re-import clears its flags: it was not scorable when first seen. Three stages overlap: a second
+/// connection streams the videos in batches, the training threads predict, and the pass's own connection writes the
+/// log rows with binary COPY, in one transaction under an advisory lock (with the watermark's advance), so two passes
+/// never score the same video twice and a failed pass logs nothing.
 /// </summary>
 public sealed class ScoringPass(
     NpgsqlDataSource data, ActiveModelCache cache, TrainingThreads threads, TimeProvider clock,
     IOptions<MonitoringOptions> options, ILogger<ScoringPass> logger) : IScoringPass
 {
-    // The anti-join runs once per feature set, into a temporary table of the new videos' ids; the batches then walk that
-    // table by id, instead of re-running the anti-join per batch against the rows this transaction has just copied in.
-    private const string NewVideosSql = $"""
-        INSERT INTO scoring_new (id)
-        SELECT v.id FROM scraped_videos v
-        WHERE {MonitoredVideos.Scorable}
-          AND NOT EXISTS (SELECT 1 FROM prediction_log p WHERE p.video_id = v.id AND p.source = 'scoring' AND p.feature_set = @set)
+    // SHARE mode waits for every transaction writing scraped_videos (imports lock it SHARE ROW EXCLUSIVE, other writers
+    // take ROW EXCLUSIVE) and holds new ones off only until this short transaction ends: every id up to the max is then
+    // committed, and any id given out later is higher.
+    private const string BoundSql = "LOCK TABLE scraped_videos IN SHARE MODE; SELECT coalesce(max(id), 0) FROM scraped_videos";
+
+    // A feature set without a watermark yet (a new install, or a log scored before watermarks existed) starts after the
+    // last video the log has a scoring prediction of, so nothing already scored is scored again.
+    private const string WatermarkSql = """
+        SELECT coalesce(
+            (SELECT scored_through_video_id FROM scoring_watermarks WHERE feature_set = @set),
+            (SELECT max(video_id) FROM prediction_log WHERE source = 'scoring' AND feature_set = @set AND video_id IS NOT NULL),
+            0)
+        """;
+
+    private const string AdvanceSql = """
+        INSERT INTO scoring_watermarks (feature_set, scored_through_video_id, updated_at) VALUES (@set, @through, @now)
+        ON CONFLICT (feature_set) DO UPDATE
+        SET scored_through_video_id = greatest(scoring_watermarks.scored_through_video_id, excluded.scored_through_video_id),
+            updated_at = excluded.updated_at
         """;
 
     private const string BatchSql = $"""
         SELECT {MonitoredVideos.FirstSeenColumns}
-        FROM scoring_new n
-        JOIN scraped_videos v ON v.id = n.id
+        FROM scraped_videos v
         {MonitoredVideos.FirstSnapshotJoin}
-        WHERE n.id > @after
-        ORDER BY n.id
-        LIMIT @batch
+        WHERE v.id > @after AND v.id <= @bound AND {MonitoredVideos.Scorable}
+        ORDER BY v.id
         """;
 
     private const string CopySql = """
@@ -49,6 +64,14 @@ public sealed class ScoringPass(
     public async Task<ScoringPassResult> ScoreNewVideosAsync(CancellationToken ct = default)
     {
         await using var conn = await data.OpenConnectionAsync(ct);
+        long bound;
+        await using (var boundTx = await conn.BeginTransactionAsync(ct))
+        {
+            await using var boundCmd = new NpgsqlCommand(BoundSql, conn, boundTx);
+            bound = (long)(await boundCmd.ExecuteScalarAsync(ct))!;
+            await boundTx.CommitAsync(ct);
+        }
+
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('monitoring:scoring'))", conn, tx))
             await lockCmd.ExecuteNonQueryAsync(ct);
@@ -61,18 +84,14 @@ public sealed class ScoringPass(
         {
             var models = set.ToArray();
             var featureSet = models[0].FeatureSet;
-            await CollectNewAsync(conn, tx, featureSet.Name, ct);
-            var batch = await ReadBatchAsync(conn, tx, 0, ct);
-            while (batch.Count > 0)
-            {
-                // The training threads score this batch while the connection reads the next one.
-                var scoring = ScoreAsync(batch, featureSet, models);
-                var next = batch.Count < options.Value.ScoringBatchSize ? [] : await ReadBatchAsync(conn, tx, batch[^1].Id, ct);
-                predictions += await WriteAsync(conn, await scoring, models, now, ct);
-                foreach (var v in batch)
-                    scoredVideos.Add(v.Id);
-                batch = next;
-            }
+            var after = await WatermarkAsync(conn, tx, featureSet.Name, ct);
+            if (after < bound)
+                predictions += await ScoreRangeAsync(conn, featureSet, models, after, bound, now, scoredVideos, ct);
+            await using var advance = new NpgsqlCommand(AdvanceSql, conn, tx);
+            advance.Parameters.AddWithValue("set", featureSet.Name);
+            advance.Parameters.AddWithValue("through", bound);
+            advance.Parameters.AddWithValue("now", now);
+            await advance.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
         var tags = versions.Select(v => v.VersionTag).ToList();
@@ -102,29 +121,92 @@ public sealed class ScoringPass(
         return models;
     }
 
-    private static async Task CollectNewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string featureSet, CancellationToken ct)
+    private static async Task<long> WatermarkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string featureSet, CancellationToken ct)
     {
-        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS scoring_new (id bigint PRIMARY KEY) ON COMMIT DROP; TRUNCATE scoring_new", conn, tx))
-            await create.ExecuteNonQueryAsync(ct);
-        await using (var collect = new NpgsqlCommand(NewVideosSql, conn, tx))
-        {
-            collect.Parameters.AddWithValue("set", featureSet);
-            await collect.ExecuteNonQueryAsync(ct);
-        }
-        await using var analyze = new NpgsqlCommand("ANALYZE scoring_new", conn, tx);
-        await analyze.ExecuteNonQueryAsync(ct);
+        await using var cmd = new NpgsqlCommand(WatermarkSql, conn, tx);
+        cmd.Parameters.AddWithValue("set", featureSet);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<List<FirstSeenVideo>> ReadBatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long after, CancellationToken ct)
+    /// <summary>Reads, scores and writes the videos in (<paramref name="after"/>, <paramref name="bound"/>] as a pipeline of batches.</summary>
+    private async Task<int> ScoreRangeAsync(
+        NpgsqlConnection conn, FeatureSet featureSet, LoadedModel[] models, long after, long bound, DateTimeOffset now,
+        HashSet<long> scoredVideos, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(BatchSql, conn, tx);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var read = Channel.CreateBounded<List<FirstSeenVideo>>(2);
+        var scored = Channel.CreateBounded<ScoredRow[]>(2);
+        // Reading rows is I/O and light parsing; the predictions run on the training threads inside ScoreAsync.
+        var reader = Task.Run(() => Stage(read.Writer, () => ReadRangeAsync(after, bound, read.Writer, stop.Token)), stop.Token);
+        var scorer = Task.Run(() => Stage(scored.Writer, async () =>
+        {
+            await foreach (var batch in read.Reader.ReadAllAsync(stop.Token))
+                await scored.Writer.WriteAsync(await ScoreAsync(batch, featureSet, models), stop.Token);
+        }), stop.Token);
+        var written = 0;
+        try
+        {
+            await foreach (var rows in scored.Reader.ReadAllAsync(stop.Token))
+            {
+                written += await WriteAsync(conn, rows, models, now, stop.Token);
+                foreach (var row in rows)
+                    scoredVideos.Add(row.VideoId);
+            }
+        }
+        catch
+        {
+            stop.Cancel();
+            throw;
+        }
+        finally
+        {
+            // A stage's failure has already reached this loop through the channels; this only waits for them to end.
+            try { await Task.WhenAll(reader, scorer); }
+            catch { }
+        }
+        return written;
+    }
+
+    /// <summary>Runs a stage and completes its output channel, with the stage's exception if it failed.</summary>
+    private static async Task Stage<T>(ChannelWriter<T> output, Func<Task> body)
+    {
+        try
+        {
+            await body();
+            output.TryComplete();
+        }
+        catch (Exception e)
+        {
+            output.TryComplete(e);
+            throw;
+        }
+    }
+
+    /// <summary>Streams the range on a connection of its own (every row in it is committed: see the bound), in batches.</summary>
+    private async Task ReadRangeAsync(long after, long bound, ChannelWriter<List<FirstSeenVideo>> output, CancellationToken ct)
+    {
+        var size = options.Value.ScoringBatchSize;
+        await using var conn = await data.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        // The whole range's estimated cost passes jit_above_cost, and compiling the plan costs more than it saves here.
+        await using (var jit = new NpgsqlCommand("SET LOCAL jit = off", conn, tx))
+            await jit.ExecuteNonQueryAsync(ct);
+        await using var cmd = new NpgsqlCommand(BatchSql, conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.AddWithValue("after", after);
-        cmd.Parameters.AddWithValue("batch", options.Value.ScoringBatchSize);
-        var batch = new List<FirstSeenVideo>(options.Value.ScoringBatchSize);
+        cmd.Parameters.AddWithValue("bound", bound);
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        var batch = new List<FirstSeenVideo>(size);
         while (await r.ReadAsync(ct))
+        {
             batch.Add(MonitoredVideos.ReadFirstSeen(r));
-        return batch;
+            if (batch.Count == size)
+            {
+                await output.WriteAsync(batch, ct);
+                batch = new List<FirstSeenVideo>(size);
+            }
+        }
+        if (batch.Count > 0)
+            await output.WriteAsync(batch, ct);
     }
 
     /// <summary>Features, hash and every version's probabilities, split over the training threads (never the request pool).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.IntegrationTests.Fixtures;
@@ -61,5 +62,68 @@ public sealed class ScoringPassTests(PostgresFixture postgres)
 
         Assert.Equal([active.VersionTag], result.Versions);
         Assert.Equal(0, await db.ScalarAsync($"SELECT count(*) FROM prediction_log WHERE model_version_id = {retired.Id}"));
+    }
+
+    [Fact]
+    public async Task AVideoOfAWriterStillOpenWhenThePassStartsIsScoredNotSkipped()
+    {
+        var (db, active) = await MonitoringFixtures.TrainedAsync(postgres, videos: 300);
+        await using var _ = db;
+        var pass = db.Get<IScoringPass>();
+        await pass.ScoreNewVideosAsync();
+        // A writer takes an id and stays open; another then commits a video with a higher id.
+        const string Insert = """
+            INSERT INTO scraped_videos (platform, platform_video_id, views, likes, shares, comments, saves, hashtags, quality_flags, first_seen_at, last_scraped_at)
+            VALUES ('tiktok', @id, 1000, 100, 10, 5, 3, '{}', 0, now(), now())
+            """;
+        await using var open = new NpgsqlConnection(db.ConnectionString);
+        await open.OpenAsync();
+        await using var openTx = await open.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(Insert, open, openTx) { Parameters = { new("id", "still-open") } })
+            await insert.ExecuteNonQueryAsync();
+        await using (var later = new NpgsqlConnection(db.ConnectionString))
+        {
+            await later.OpenAsync();
+            await using var insert = new NpgsqlCommand(Insert, later) { Parameters = { new("id", "committed-later") } };
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The pass must not fix its bound above the open video's id while that video is invisible to it: it waits.
+        var scoring = pass.ScoreNewVideosAsync();
+        await Task.Delay(500);
+        Assert.False(scoring.IsCompleted, "the pass read its bound while a writer of scraped_videos was still open");
+        await openTx.CommitAsync();
+        var result = await scoring;
+        var next = await pass.ScoreNewVideosAsync();
+
+        Assert.Equal((2, 0), (result.Videos, next.Videos));
+        Assert.Equal(1, await db.ScalarAsync($"""
+            SELECT count(*) FROM prediction_log p JOIN scraped_videos v ON v.id = p.video_id
+            WHERE v.platform_video_id = 'still-open' AND p.source = 'scoring' AND p.model_version_id = {active.Id}
+            """));
+        Assert.Equal(1, await db.ScalarAsync($"""
+            SELECT count(*) FROM prediction_log p JOIN scraped_videos v ON v.id = p.video_id
+            WHERE v.platform_video_id = 'committed-later' AND p.source = 'scoring' AND p.model_version_id = {active.Id}
+            """));
+    }
+
+    [Fact]
+    public async Task ALogScoredBeforeTheWatermarkExistedIsNotScoredAgain()
+    {
+        var (db, active) = await MonitoringFixtures.TrainedAsync(postgres, videos: 300);
+        await using var _ = db;
+        var pass = db.Get<IScoringPass>();
+        var first = await pass.ScoreNewVideosAsync();
+        // As a database upgraded from a version that found new videos without a watermark.
+        await db.ExecuteAsync("DELETE FROM scoring_watermarks");
+        await db.Get<ViralityDashboard.Data.Import.VideoImporter>().ImportAsync(SyntheticVideos.Generate(3, 91), new ViralityDashboard.Data.Import.ImportOptions());
+
+        var again = await pass.ScoreNewVideosAsync();
+
+        Assert.True(first.Videos > 0);
+        Assert.Equal(3, again.Videos);
+        Assert.Equal(1, await db.ScalarAsync($"SELECT max(n) FROM (SELECT count(*) AS n FROM prediction_log WHERE model_version_id = {active.Id} GROUP BY video_id) c"));
+        Assert.Equal(await db.ScalarAsync("SELECT max(id) FROM scraped_videos"),
+            await db.ScalarAsync("SELECT scored_through_video_id FROM scoring_watermarks WHERE feature_set = 'seed15'"));
     }
 }
