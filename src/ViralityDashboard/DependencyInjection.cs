@@ -36,6 +36,7 @@ public static class DependencyInjection
         builder.AddApiErrors();
         builder.AddRateLimits();
         builder.AddPromptShutdown();
+        builder.Services.AddHostedService<LongGcPauseLog>();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         // Readiness (/health) beside the liveness check of AddServiceDefaults.

@@ -15,6 +15,9 @@ internal sealed class ScrapedVideoConfiguration : IEntityTypeConfiguration<Scrap
     /// <summary>Only the flagged rows (a few per thousand), so the overview counts them without a table scan.</summary>
     public const string FlaggedIndex = "ix_scraped_videos_flagged";
 
+    /// <summary>Percent of each heap page a load fills (see <see cref="Configure"/>).</summary>
+    public const int FillFactor = 50;
+
     /// <summary>The secondary indexes as the migration creates them, for the importer's drop-and-rebuild.</summary>
     public static readonly IReadOnlyList<(string Name, string Create)> SecondaryIndexes =
     [
@@ -30,6 +33,10 @@ internal sealed class ScrapedVideoConfiguration : IEntityTypeConfiguration<Scrap
                 "views >= 0 AND likes >= 0 AND shares >= 0 AND comments >= 0 AND (saves IS NULL OR saves >= 0)");
             t.HasCheckConstraint("ck_scraped_videos_duration_non_negative", "duration_seconds IS NULL OR duration_seconds >= 0");
         });
+        // Half of each page left free: a daily re-scrape rewrites every row it changes, and with room on the page the new
+        // version is a heap-only tuple, with no entry in any of the four indexes. Full pages made that UPDATE write
+        // each row into every index (1M changed rows: 26–29 s against 7.5–9 s; bench-import --fillfactor).
+        b.HasStorageParameter("fillfactor", FillFactor);
         b.Property(v => v.Platform).HasMaxLength(32);
         b.Property(v => v.PlatformVideoId).HasMaxLength(64);
         b.Property(v => v.VideoUrl).HasMaxLength(2048);

@@ -772,6 +772,8 @@ namespace ViralityDashboard.Data.Migrations
 
                             t.HasCheckConstraint("ck_scraped_videos_duration_non_negative", "duration_seconds IS NULL OR duration_seconds >= 0");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("ViralityDashboard.Data.Entities.TrainingRun", b =>

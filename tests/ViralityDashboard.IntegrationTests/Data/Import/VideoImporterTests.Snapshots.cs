@@ -145,4 +145,26 @@ public sealed partial class VideoImporterTests
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
     }
+
+    [Fact]
+    public async Task ARescrapeThatChangesEveryVideosCountsAddsNoIndexEntries()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var importer = db.Get<VideoImporter>();
+        var videos = Enumerable.Range(1, 3000).Select(i => $"75100000000{i:D8},{1000 + i},{100 + i},10,5,20,30").ToArray();
+        await importer.ImportAsync(Csv(videos), new ImportOptions());
+        const string IndexPages = """
+            SELECT sum(pg_relation_size(indexrelid) / current_setting('block_size')::int)
+            FROM pg_index WHERE indrelid = 'scraped_videos'::regclass
+            """;
+        var before = await db.ScalarAsync(IndexPages);
+
+        // The next day's scrape: every count grown. With half of each heap page free, each new row version stays on
+        // its page as a heap-only tuple; on full pages each would have been written into all four indexes.
+        var report = await importer.ImportAsync(Csv(Enumerable.Range(1, 3000).Select(i => $"75100000000{i:D8},{2000 + i},{200 + i},11,6,21,30").ToArray()), new ImportOptions());
+
+        Assert.Equal((3000L, 0L, 3000L), (report.Updated, report.Unchanged, report.Snapshots));
+        Assert.Equal(before, await db.ScalarAsync(IndexPages));
+        Assert.Equal(3000, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE views > 2000 AND shares = 11"));
+    }
 }
