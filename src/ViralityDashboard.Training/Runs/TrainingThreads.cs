@@ -24,14 +24,17 @@ public sealed class TrainingThreads : TaskScheduler, IDisposable
     private int _busy;
     private int _peakBusy;
 
+    private readonly bool _lowPriority;
+
     public TrainingThreads(IOptions<TrainingThreadsOptions> options)
-        : this(options.Value.EffectiveThreads)
+        : this(options.Value.EffectiveThreads, options.Value.LowPriority)
     {
     }
 
-    public TrainingThreads(int threads)
+    public TrainingThreads(int threads, bool lowPriority = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _lowPriority = lowPriority;
         _threads = new Thread[threads];
         for (var i = 0; i < threads; i++)
         {
@@ -83,6 +86,8 @@ public sealed class TrainingThreads : TaskScheduler, IDisposable
     private void Work()
     {
         _servedByThisThread = this;
+        if (_lowPriority)
+            BackgroundThreadPriority.LowerCurrentThread();
         while (true)
         {
             Task task;

@@ -14,6 +14,12 @@ public sealed class TrainingThreadsOptions
     /// </summary>
     public int MaxTrainingThreads { get; set; }
 
+    /// <summary>
+    /// Run the training threads at a lower scheduling priority (nice 10 on Linux), so a request or a page that wants a
+    /// core busy with training gets it first; a retrain then takes longer only while requests keep the cores busy.
+    /// </summary>
+    public bool LowPriority { get; set; } = true;
+
     /// <summary>The configured count, or the default for this machine.</summary>
     public int EffectiveThreads => MaxTrainingThreads > 0 ? MaxTrainingThreads : DefaultThreads(Environment.ProcessorCount);
 

@@ -30,4 +30,25 @@ public sealed class TrainingThreadsTests(PostgresFixture postgres)
 
         Assert.Contains("MaxTrainingThreads", error.Message);
     }
+
+    [Fact]
+    public async Task TrainingThreadsYieldTheCoreToRequestThreads()
+    {
+        using var threads = new TrainingThreads(1);
+        using var normal = new TrainingThreads(1, lowPriority: false);
+
+        var (training, request, configuredOff) = (await threads.Run(NiceOfThisThread), await Task.Run(NiceOfThisThread), await normal.Run(NiceOfThisThread));
+
+        Assert.Equal((10, 0, 0), (training, request, configuredOff));
+    }
+
+    /// <summary>Linux: field 19 of /proc/thread-self/stat, counted after the command name (which may hold spaces).</summary>
+    private static int NiceOfThisThread()
+    {
+        if (!OperatingSystem.IsLinux())
+            return Thread.CurrentThread.Priority == ThreadPriority.BelowNormal ? 10 : 0;
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
