@@ -87,39 +87,16 @@ internal sealed class ScoringAfterImport(IVideoImportCommands inner, IScoringTri
     }
 }
 
-/// <summary>
-/// Writes the two cron triggers into the store when the web app starts, only when missing or changed (as
-/// <see cref="DataTriggerSchedule"/> does), and removes them when <see cref="MonitoringOptions.SchedulesEnabled"/> is off.
-/// </summary>
+/// <summary>Writes the scoring and maturing jobs' cron triggers into the store when the web app starts (<see cref="CronTriggers.SeedCheckAsync"/>).</summary>
 internal sealed class MonitoringScheduleSeeder(ISchedulerFactory schedulers, IOptions<MonitoringOptions> options, ILogger<MonitoringScheduleSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await PutAsync(scheduler, MonitoringSchedule.ScoringCronKey, MonitoringSchedule.ScoringJobKey, o.ScoringCron, o.SchedulesEnabled, cancellationToken);
-        await PutAsync(scheduler, MonitoringSchedule.MaturingCronKey, MonitoringSchedule.MaturingJobKey, o.MaturingCron, o.SchedulesEnabled, cancellationToken);
-    }
-
-    private async Task PutAsync(IScheduler scheduler, TriggerKey key, JobKey job, string cron, bool enabled, CancellationToken ct)
-    {
-        var existing = await scheduler.GetTrigger(key, ct) as ICronTrigger;
-        if (!enabled)
-        {
-            if (existing is not null)
-                await scheduler.UnscheduleJob(key, ct);
-            return;
-        }
-        if (existing?.CronExpressionString == cron)
-            return;
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(key)
-            .ForJob(job)
-            // A missed pass is simply done by the next one: each looks at everything not yet scored or matured.
-            .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
-            .Build();
-        await CronTriggers.PutAsync(scheduler, trigger, existing is not null, ct);
-        logger.LogInformation("{Job} runs on cron {Cron} (UTC)", job.Name, cron);
+        foreach (var (key, job, cron) in new[] { (MonitoringSchedule.ScoringCronKey, MonitoringSchedule.ScoringJobKey, o.ScoringCron), (MonitoringSchedule.MaturingCronKey, MonitoringSchedule.MaturingJobKey, o.MaturingCron) })
+            if (await CronTriggers.SeedCheckAsync(scheduler, key, job, cron, o.SchedulesEnabled, cancellationToken))
+                logger.LogInformation("{Job} runs on cron {Cron} (UTC)", job.Name, cron);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

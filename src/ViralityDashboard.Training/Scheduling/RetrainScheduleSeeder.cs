@@ -42,6 +42,33 @@ public sealed class RetrainScheduleSeeder(ISchedulerFactory schedulers, IOptions
 /// <summary>Writing a cron trigger the seeders computed, whether or not one is stored yet.</summary>
 internal static class CronTriggers
 {
+    /// <summary>
+    /// The cron trigger of a periodic check (data triggers, drift, the monitoring passes), written when the web app
+    /// starts. Unlike a trigger declared with <c>q.AddTrigger</c>, which Quartz's startup replaces every time (losing its
+    /// next fire time and any misfire), it is written only when missing or its cron differs, and removed when the check
+    /// is disabled. A missed firing is simply done at the next one: each check looks at everything since it last ran.
+    /// Returns whether it wrote the trigger.
+    /// </summary>
+    public static async Task<bool> SeedCheckAsync(IScheduler scheduler, TriggerKey key, JobKey job, string cron, bool enabled, CancellationToken ct)
+    {
+        var existing = await scheduler.GetTrigger(key, ct) as ICronTrigger;
+        if (!enabled)
+        {
+            if (existing is not null)
+                await scheduler.UnscheduleJob(key, ct);
+            return false;
+        }
+        if (existing?.CronExpressionString == cron)
+            return false;
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key)
+            .ForJob(job)
+            .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
+            .Build();
+        await PutAsync(scheduler, trigger, existing is not null, ct);
+        return true;
+    }
+
     public static async Task PutAsync(IScheduler scheduler, ITrigger trigger, bool exists, CancellationToken ct)
     {
         if (exists)
