@@ -57,7 +57,8 @@ public sealed class CalibrationQueries(IDbContextFactory<ViralityDbContext> cont
         await using var db = await contexts.CreateDbContextAsync(ct);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(Sql, conn);
+        await using var tx = await BackgroundReads.BeginAsync(conn, ct);
+        await using var cmd = new NpgsqlCommand(Sql, conn, tx);
         WesSql.AddWeights(cmd, weights);
         cmd.Parameters.AddWithValue("limit", newest.HasValue ? newest.Value : DBNull.Value).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer;
         cmd.Parameters.AddWithValue("p", Percentiles.ToArray());

@@ -22,6 +22,9 @@ public sealed class TrainingDataQueries(IDbContextFactory<ViralityDbContext> con
     public async Task<int> CountTrainableAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        await using var tx = await BackgroundReads.BeginAsync((NpgsqlConnection)db.Database.GetDbConnection(), ct);
+        await db.Database.UseTransactionAsync(tx, ct);
         return await db.ScrapedVideos.CountAsync(v => v.Views > 0 && v.QualityFlags == DataQualityFlags.None, ct);
     }
 
@@ -35,7 +38,8 @@ public sealed class TrainingDataQueries(IDbContextFactory<ViralityDbContext> con
         await using var db = await contexts.CreateDbContextAsync(ct);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(NewestTrainableSql, conn);
+        await using var tx = await BackgroundReads.BeginAsync(conn, ct);
+        await using var cmd = new NpgsqlCommand(NewestTrainableSql, conn, tx);
         cmd.Parameters.AddWithValue("limit", max);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var videos = new List<T>(Math.Min(max, 100_000));

@@ -103,7 +103,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var runs = await db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
-        var tags = await TagsAsync(db, runs, ct);
+        var tags = await RunVersionTags.OfAsync(db, runs, ct);
         return runs.Select(r => Row(r, tags)).ToList();
     }
 
@@ -111,7 +111,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var run = await db.TrainingRuns.AsNoTracking().Where(r => r.RequestId == requestId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
-        return run is null ? null : Row(run, await TagsAsync(db, [run], ct));
+        return run is null ? null : Row(run, await RunVersionTags.OfAsync(db, [run], ct));
     }
 
     public async Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default)
@@ -121,7 +121,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
         if (run is null)
             return null;
         return new TrainingRunDetail(
-            Row(run, await TagsAsync(db, [run], ct)),
+            Row(run, await RunVersionTags.OfAsync(db, [run], ct)),
             run.Warnings,
             run.Kind == ModelKind.Engagement ? RunMetrics.Read(run.Metrics) : null,
             Parse<TierDistribution>(run.TierDistribution),
@@ -184,11 +184,6 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
     private sealed record PreferenceHeadline(PreferenceTest? Test);
     private sealed record PreferenceTest(double Mae, double R2);
 
-    private static async Task<Dictionary<long, string>> TagsAsync(ViralityDbContext db, IEnumerable<TrainingRun> runs, CancellationToken ct)
-    {
-        var ids = runs.Where(r => r.ModelVersionId != null).Select(r => r.ModelVersionId!.Value).ToList();
-        return ids.Count == 0 ? [] : await db.ModelVersions.Where(v => ids.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.VersionTag, ct);
-    }
 
     private static TrainingRunRow Row(TrainingRun r, Dictionary<long, string> tags)
     {

@@ -19,6 +19,8 @@ public static class BenchServeVerb
 {
     public const double TargetFactor = 3, TargetSlackMs = 20, TargetMaxMs = 250;
 
+    private const int SlowestShown = 8;
+
     private const string PredictBody =
         """{"views":184200,"likes":21450,"shares":1320,"comments":486,"saves":2210,"durationSeconds":27.5,"hashtags":["fyp","cooking","pasta","recipe","foodtok"],"soundName":"original sound - chefmia","soundOriginal":true,"description":"15-minute garlic butter pasta #fyp #cooking","authorFollowers":48300,"authorVerified":false,"postedAt":"2026-10-14T18:32:00Z"}""";
 
@@ -86,6 +88,12 @@ public static class BenchServeVerb
                         ["Virality__Training__GateMinimumAccuracy"] = "0",
                         ["Virality__Training__TimeBudgetSeconds"] = "3600",
                         ["Logging__LogLevel__Default"] = "Warning",
+                        // A load test from one address: the per-client API limit would answer it 429.
+                        ["Virality__RateLimits__Api__PermitLimit"] = "0",
+                        // The retrain's steps with their times, to place the slowest requests in it.
+                        ["Logging__LogLevel__ViralityDashboard.Training"] = "Information",
+                        ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
+                        ["Logging__Console__UseUtcTimestamp"] = "true",
                     }, log);
                     Say($"Started the app (pid {app.Id}) on {baseUrl}; its output goes to {log}");
                     await WaitHealthyAsync(baseUrl, app, ct);
@@ -117,7 +125,7 @@ public static class BenchServeVerb
                 var loadIdle = BenchPagesVerb.LoadAverage();
                 var idle = await MeasureAsync(api, pages, pagePath, c, Until(TimeSpan.FromSeconds(parse.GetValue(seconds))), ct);
 
-                Say("Training: the same load from the retrain request until its run ends …");
+                Say($"Training: the same load from the retrain request ({DateTime.UtcNow:HH:mm:ss.f} UTC) until its run ends …");
                 var trainingClock = Stopwatch.StartNew();
                 var requestId = await RetrainAsync(api, retrainBody, ct);
                 var run = WaitRunAsync(api, requestId, ct);
@@ -145,6 +153,8 @@ public static class BenchServeVerb
                 foreach (var r in rows)
                     table.AddRow(r.What, r.Phase, r.Requests.ToString("N0"), r.PerSecond.ToString("N0"), r.P50Ms.ToString("N2"), r.P99Ms.ToString("N2"), r.MaxMs.ToString("N1"));
                 AnsiConsole.Write(table);
+                foreach (var r in rows)
+                    AnsiConsole.WriteLine($"Slowest {r.What} {r.Phase}: {string.Join(", ", r.Slowest)}");
                 AnsiConsole.WriteLine($"Retrain: {finished} in {trainingSeconds:N1} s. Load average {loadIdle} before, {loadDuring} after ({Environment.ProcessorCount} cores; this client shares them).");
                 foreach (var v in verdicts)
                     AnsiConsole.WriteLine($"Target {v.What}: training p99 {v.TrainingP99Ms:N1} ms ≤ {v.AllowedP99Ms:N1} ms (3 × idle p99 + 20) and max {v.TrainingMaxMs:N1} ms ≤ {TargetMaxMs} ms: {(v.Met ? "met" : "NOT met")}");
@@ -166,13 +176,23 @@ public static class BenchServeVerb
         return command;
     }
 
-    public sealed record PhaseRow(string What, string Phase, int Requests, double PerSecond, double P50Ms, double P99Ms, double MaxMs);
+    public sealed record PhaseRow(string What, string Phase, int Requests, double PerSecond, double P50Ms, double P99Ms, double MaxMs, string[] Slowest);
 
     public sealed record TargetVerdict(string What, double IdleP99Ms, double TrainingP99Ms, double AllowedP99Ms, double TrainingMaxMs, bool Met);
 
-    private static PhaseRow Row(string what, string phase, List<double> ms, double seconds) => ms.Count == 0
-        ? new(what, phase, 0, 0, double.NaN, double.NaN, double.NaN)
-        : new(what, phase, ms.Count, ms.Count / seconds, BenchPagesVerb.Percentile(ms, 0.5), BenchPagesVerb.Percentile(ms, 0.99), ms.Max());
+    /// <summary>One request: when it was sent (seconds into its phase) and how long it took.</summary>
+    private readonly record struct Sample(double AtSeconds, double Ms);
+
+    private static PhaseRow Row(string what, string phase, List<Sample> samples, double seconds)
+    {
+        if (samples.Count == 0)
+            return new(what, phase, 0, 0, double.NaN, double.NaN, double.NaN, []);
+        var ms = samples.Select(s => s.Ms).ToList();
+        // The slowest few with their moment, to tell a steady tail from a stall at one point of the retrain.
+        var slowest = samples.OrderByDescending(s => s.Ms).Take(SlowestShown).OrderBy(s => s.AtSeconds)
+            .Select(s => $"{s.Ms:N0} ms at {s.AtSeconds:N1} s").ToArray();
+        return new(what, phase, ms.Count, ms.Count / seconds, BenchPagesVerb.Percentile(ms, 0.5), BenchPagesVerb.Percentile(ms, 0.99), ms.Max(), slowest);
+    }
 
     private static TargetVerdict Verdict(string what, PhaseRow idle, PhaseRow training)
     {
@@ -187,18 +207,19 @@ public static class BenchServeVerb
     }
 
     /// <summary>Closed loops: each predict client sends its next request when the last answer is read; one page client likewise.</summary>
-    private static async Task<(List<double> Predict, List<double> Page, double Seconds)> MeasureAsync(HttpClient api, HttpClient pages, string page, int clients, Func<bool> keepGoing, CancellationToken ct)
+    private static async Task<(List<Sample> Predict, List<Sample> Page, double Seconds)> MeasureAsync(HttpClient api, HttpClient pages, string page, int clients, Func<bool> keepGoing, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var predictLoops = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
-            var times = new List<double>();
+            var times = new List<Sample>();
             while (keepGoing())
             {
+                var at = clock.Elapsed.TotalSeconds;
                 var sw = Stopwatch.StartNew();
                 using var response = await PredictAsync(api, ct);
                 await response.Content.ReadAsByteArrayAsync(ct);
-                times.Add(sw.Elapsed.TotalMilliseconds);
+                times.Add(new(at, sw.Elapsed.TotalMilliseconds));
                 if (response.StatusCode != HttpStatusCode.OK)
                     throw new InvalidOperationException($"/api/predict answered HTTP {(int)response.StatusCode}; the timings would not be of predictions.");
             }
@@ -206,12 +227,13 @@ public static class BenchServeVerb
         }, ct)).ToArray();
         var pageLoop = Task.Run(async () =>
         {
-            var times = new List<double>();
+            var times = new List<Sample>();
             while (keepGoing())
             {
+                var at = clock.Elapsed.TotalSeconds;
                 var sw = Stopwatch.StartNew();
                 using var response = await pages.GetAsync(page, HttpCompletionOption.ResponseContentRead, ct);
-                times.Add(sw.Elapsed.TotalMilliseconds);
+                times.Add(new(at, sw.Elapsed.TotalMilliseconds));
                 if (response.StatusCode != HttpStatusCode.OK)
                     throw new InvalidOperationException($"GET {page} answered HTTP {(int)response.StatusCode}.");
             }

@@ -104,7 +104,7 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var runs = await db.TrainingRuns.AsNoTracking().Where(r => r.Kind == ModelKind.Preference).OrderByDescending(r => r.Id).Take(take).ToListAsync(ct);
-        var tags = await TagsAsync(db, runs, ct);
+        var tags = await RunVersionTags.OfAsync(db, runs, ct);
         return runs.Select(r => RunRow(r, Parse<PreferenceTrainingResult>(r.Metrics), tags)).ToList();
     }
 
@@ -127,7 +127,7 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
         }
         IReadOnlyList<ErrorWithNotes> WithNotes(IEnumerable<PredictionError>? list) => list?.Select(Resolve).ToList() ?? [];
         return new PreferenceRunDetail(
-            RunRow(run, result, await TagsAsync(db, [run], ct)),
+            RunRow(run, result, await RunVersionTags.OfAsync(db, [run], ct)),
             result,
             WithNotes(errors?.Overestimated),
             WithNotes(errors?.Underestimated),
@@ -190,11 +190,6 @@ public sealed class PreferenceQueries(IDbContextFactory<ViralityDbContext> conte
         result?.Selected?.Test.Mae, result?.Selected?.Test.R2, r.GateDecision,
         Parse<DataTriggerDetails>(r.TriggerDetails)?.Fired ?? [], r.Error);
 
-    private static async Task<Dictionary<long, string>> TagsAsync(ViralityDbContext db, IEnumerable<TrainingRun> runs, CancellationToken ct)
-    {
-        var ids = runs.Where(r => r.ModelVersionId != null).Select(r => r.ModelVersionId!.Value).ToList();
-        return ids.Count == 0 ? [] : await db.ModelVersions.Where(v => ids.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.VersionTag, ct);
-    }
 
     /// <summary>Stored JSON that does not fit (an older shape) reads as missing rather than breaking a page.</summary>
     private static T? Parse<T>(string? json) where T : class

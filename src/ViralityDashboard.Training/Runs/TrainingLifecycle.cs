@@ -212,7 +212,7 @@ public sealed class TrainingLifecycle(
         version.TrainingRunId = row.Id;
         var stored = await registry.StoreAsync(version, activate: accepted, changedBy: $"training:{trigger.Wire()}", accepted ? reason : null, ct);
         if (accepted)
-            kind.Info.Cache.Invalidate();
+            kind.Info.Cache.Invalidate(stored);
         return stored;
     }
 

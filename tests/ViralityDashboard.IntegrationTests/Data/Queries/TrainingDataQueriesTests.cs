@@ -1,3 +1,4 @@
+using Npgsql;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data.Import;
 using ViralityDashboard.Data.Queries;
@@ -61,5 +62,41 @@ public sealed class TrainingDataQueriesTests(PostgresFixture postgres)
         Assert.Equal((2L, 0L, 1L), (report.Inserted, report.Rejected, report.Flagged));
         Assert.Equal(["7400000000000000001"], rows);
         Assert.Equal(1, await queries.CountTrainableAsync());
+    }
+
+    [Fact]
+    public async Task TheTrainingReadUsesNoParallelWorkersWhereThePlannerWouldStartThem()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        // This database's planner prices parallel workers at nothing, as a million-row table makes them worth it.
+        await db.ExecuteAsync("""
+            DO $$ BEGIN
+                EXECUTE format('ALTER DATABASE %I SET parallel_setup_cost = 0', current_database());
+                EXECUTE format('ALTER DATABASE %I SET parallel_tuple_cost = 0', current_database());
+                EXECUTE format('ALTER DATABASE %I SET min_parallel_table_scan_size = 0', current_database());
+            END $$
+            """);
+        await TrainingFixtures.SeedAsync(db, 30_000);
+        await db.ExecuteAsync("ANALYZE scraped_videos");
+        var plan = string.Join("\n", await db.QueryAsync(
+            "EXPLAIN SELECT * FROM scraped_videos WHERE views > 0 AND quality_flags = 0 ORDER BY created_at DESC NULLS LAST, id DESC LIMIT 30000",
+            r => r.GetString(0)));
+        const string WorkersOfTheRead = """
+            SELECT count(*) FROM pg_stat_activity w JOIN pg_stat_activity l ON w.leader_pid = l.pid
+            WHERE w.backend_type = 'parallel worker' AND l.query LIKE '%FROM scraped_videos%ORDER BY created_at DESC NULLS LAST%'
+            """;
+        long? workers = null;
+
+        // Asked while the read streams its first row, when a parallel plan's workers are still sending theirs.
+        var queries = db.Get<TrainingDataQueries>();
+        var rows = await queries.ReadNewestTrainableAsync(30_000, v =>
+        {
+            workers ??= db.ScalarAsync(WorkersOfTheRead).GetAwaiter().GetResult();
+            return v.VideoId;
+        });
+
+        Assert.Contains("Gather", plan);
+        Assert.Equal(await queries.CountTrainableAsync(), rows.Count);
+        Assert.Equal(0, workers);
     }
 }
