@@ -1,6 +1,6 @@
 -- wrk script for POST /api/predict: a realistic video (all fields the form sends) and the owner's API key.
 --
---   Virality__ApiKey=... wrk -t1 -c64 -d20s --latency -s src/ViralityDashboard/Cli/Bench/predict.lua http://127.0.0.1:5000
+--   Virality__ApiKey=... wrk -t1 -c64 -d20s --latency -s src/ViralityDashboard.DemoAndBenchmarks/Benchmarks/predict.lua http://127.0.0.1:5000
 --
 -- The key comes from the same environment variable the app reads (Virality__ApiKey). Every response that
 -- is not a 200 is counted and reported at the end, so a wrong key (401) or no active model (409) cannot
