@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Core.Videos;
 using ViralityDashboard.Data;
@@ -20,7 +22,7 @@ namespace ViralityDashboard.Training.Monitoring;
 /// </summary>
 public sealed class PredictionLog(IDbContextFactory<ViralityDbContext> contexts, IOptions<PreferenceOptions> options, ILogger<PredictionLog> logger)
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = 2000;
 
     /// <summary>An entry and, when the request named one, the platform's id of the video, resolved to ours by the writer.</summary>
     private readonly record struct Queued(PredictionLogEntry Entry, string? PlatformVideoId);
@@ -37,7 +39,7 @@ public sealed class PredictionLog(IDbContextFactory<ViralityDbContext> contexts,
     /// <summary>Entries of one kind dropped because the queue was full.</summary>
     public long DroppedOf(ModelKind kind) => Interlocked.Read(ref _dropped[(int)kind]);
 
-    /// <summary>Entries lost because their batch insert failed.</summary>
+    /// <summary>Entries lost because their batch insert failed or was cancelled.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
     public int Pending => _channel.Reader.Count;
@@ -101,26 +103,83 @@ public sealed class PredictionLog(IDbContextFactory<ViralityDbContext> contexts,
             {
                 var ids = await db.ScrapedVideos.AsNoTracking()
                     .Where(v => v.Platform == Platforms.TikTok && named.Contains(v.PlatformVideoId))
+                    .Select(v => new { v.PlatformVideoId, v.Id })
                     .ToDictionaryAsync(v => v.PlatformVideoId, v => v.Id, ct);
                 foreach (var q in batch)
                     if (q.PlatformVideoId is not null && ids.TryGetValue(q.PlatformVideoId, out var id))
                         q.Entry.VideoId = id;
             }
-            db.PredictionLog.AddRange(batch.Select(q => q.Entry));
-            await db.SaveChangesAsync(ct);
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            await conn.OpenAsync(ct);
+            await CopyAsync(conn, batch, ct);
             return batch.Count;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            Interlocked.Add(ref _failed, batch.Count); // taken from the queue, never written
+            throw;
+        }
+        catch (Exception e)
         {
             Interlocked.Add(ref _failed, batch.Count);
             logger.LogWarning(e, "Could not write {Count} prediction log entries; they are lost", batch.Count);
             return 0;
         }
     }
+
+    private const string CopySql = """
+        COPY prediction_log (model_version_id, kind, source, feature_set, inputs_hash, features, probabilities, predicted_tier, score,
+                             served_at, video_id, observed_at)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>
+    /// One binary COPY per batch. EF's batched INSERTs wrote about 3,000 rows a second here, below what the API serves
+    /// (8,000 predictions a second under wrk): the queue filled, dropped entries, and its backlog, held for seconds,
+    /// was promoted through every generation of the garbage collector. COPY is atomic: a batch is written or lost whole.
+    /// </summary>
+    private static async Task CopyAsync(NpgsqlConnection conn, List<Queued> batch, CancellationToken ct)
+    {
+        await using var writer = await conn.BeginBinaryImportAsync(CopySql, ct);
+        // Synchronous writes into COPY's buffer, as the scoring job's: an await per field costs more than the rows.
+        foreach (var (e, _) in batch)
+        {
+            writer.StartRow();
+            WriteOrNull(writer, e.ModelVersionId, NpgsqlDbType.Bigint);
+            writer.Write(e.Kind.Wire(), NpgsqlDbType.Varchar);
+            writer.Write(e.Source.Wire(), NpgsqlDbType.Varchar);
+            WriteOrNull(writer, e.FeatureSet, NpgsqlDbType.Varchar);
+            writer.Write(e.InputsHash, NpgsqlDbType.Char);
+            WriteOrNull(writer, e.Features, NpgsqlDbType.Jsonb);
+            WriteOrNull(writer, e.Probabilities, NpgsqlDbType.Array | NpgsqlDbType.Real);
+            WriteOrNull(writer, e.PredictedTier, NpgsqlDbType.Smallint);
+            writer.Write(e.Score, NpgsqlDbType.Double);
+            writer.Write(e.ServedAt, NpgsqlDbType.TimestampTz);
+            WriteOrNull(writer, e.VideoId, NpgsqlDbType.Bigint);
+            writer.Write(e.ObservedAt, NpgsqlDbType.TimestampTz);
+        }
+        await writer.CompleteAsync(ct);
+    }
+
+    private static void WriteOrNull<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } v)
+            writer.Write(v, type);
+        else
+            writer.WriteNull();
+    }
+
+    private static void WriteOrNull<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type) where T : class
+    {
+        if (value is null)
+            writer.WriteNull();
+        else
+            writer.Write(value, type);
+    }
 }
 
 /// <summary>Runs <see cref="PredictionLog"/>'s batch writer for the web app's lifetime and flushes what is left at shutdown.</summary>
-public sealed class PredictionLogWriter(PredictionLog log) : BackgroundService
+public sealed class PredictionLogWriter(PredictionLog log, ILogger<PredictionLogWriter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -137,6 +196,15 @@ public sealed class PredictionLogWriter(PredictionLog log) : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await log.FlushAsync(cancellationToken);
+        try
+        {
+            await log.FlushAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out (or the database went first): what is left is lost, as a full
+            // queue's entries are, rather than the process ending on an unhandled exception.
+            logger.LogWarning("Shutdown ran out of time: {Pending} queued prediction log entries were not written", log.Pending);
+        }
     }
 }
