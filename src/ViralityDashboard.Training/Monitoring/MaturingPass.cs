@@ -12,7 +12,8 @@ namespace ViralityDashboard.Training.Monitoring;
 /// Gives each logged engagement prediction of a known video its outcome tier once the video is mature
 /// (<see cref="MonitoringOptions.MatureAfterDays"/> after posting), from its latest snapshot and by the predicting
 /// version's own thresholds; then adds only those predictions to their (version, week) confusion counts in
-/// <c>realized_metrics</c> and recomputes the figures of the rows it touched from their counts. One transaction.
+/// <c>realized_metrics</c> and recomputes the figures of the rows it touched from their counts. One transaction per
+/// batch of <see cref="MonitoringOptions.MaturingBatchSize"/> predictions.
 /// </summary>
 /// <remarks>
 /// Every prediction of a known video gets its outcome, but realized metrics count only the scoring job's: a page or API
@@ -31,6 +32,9 @@ public sealed class MaturingPass(
         WHERE p.video_id IS NOT NULL AND p.outcome_tier IS NULL
           AND p.kind = @kind AND p.model_version_id IS NOT NULL AND p.predicted_tier IS NOT NULL
           AND {MonitoredVideos.PostedAt} <= @cutoff
+          AND p.id > @after
+        ORDER BY p.id
+        LIMIT @limit
         FOR UPDATE OF p
         """;
 
@@ -62,6 +66,31 @@ public sealed class MaturingPass(
     {
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-options.Value.MatureAfterDays);
+        var limit = options.Value.MaturingBatchSize;
+        var matured = 0;
+        var weeks = new HashSet<(long Version, DateOnly Week)>();
+        // Batches of predictions in id order, each in its own transaction: a backlog of a million (a large scraped
+        // history imported and scored at once) ran past the command timeout as one transaction, failed, and was
+        // tried again whole every hour, never maturing anything. Now each batch that commits stays done.
+        for (long after = 0; ;)
+        {
+            var batch = await MatureBatchAsync(now, cutoff, after, limit, ct);
+            matured += batch.Matured;
+            weeks.UnionWith(batch.Weeks);
+            if (batch.Read < limit)
+                break;
+            after = batch.LastId;
+        }
+        if (matured > 0)
+            logger.LogInformation("Maturing pass: {Matured} predictions matured, {Weeks} realized weeks updated", matured, weeks.Count);
+        return new MaturingPassResult(matured, weeks.Count);
+    }
+
+    private sealed record BatchResult(int Read, long LastId, int Matured, IReadOnlyList<(long Version, DateOnly Week)> Weeks);
+
+    /// <summary>Up to <paramref name="limit"/> due predictions with ids above <paramref name="after"/>: outcomes and realized counts, one transaction.</summary>
+    private async Task<BatchResult> MatureBatchAsync(DateTimeOffset now, DateTimeOffset cutoff, long after, int limit, CancellationToken ct)
+    {
         var weights = training.Value.WesWeights;
         await using var conn = await data.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -70,13 +99,17 @@ public sealed class MaturingPass(
 
         var thresholds = await ThresholdsAsync(conn, tx, ct);
         var matured = new List<(long Id, short Outcome)>();
+        var (read, lastId) = (0, after);
         await using (var cmd = new NpgsqlCommand(CandidatesSql, conn, tx))
         {
             cmd.Parameters.AddWithValue("kind", ModelKind.Engagement.Wire());
             cmd.Parameters.AddWithValue("cutoff", cutoff);
+            cmd.Parameters.AddWithValue("after", after);
+            cmd.Parameters.AddWithValue("limit", limit);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
+                (read, lastId) = (read + 1, r.GetInt64(0));
                 // A version without stored thresholds (trained on the bundled fallback set) cannot be judged by its own tiers.
                 if (!thresholds.TryGetValue(r.GetInt64(1), out var own) || own is null)
                     continue;
@@ -87,7 +120,7 @@ public sealed class MaturingPass(
         if (matured.Count == 0)
         {
             await tx.CommitAsync(ct);
-            return new MaturingPassResult(0, 0);
+            return new BatchResult(read, lastId, 0, []);
         }
 
         await using (var create = new NpgsqlCommand("CREATE TEMP TABLE matured_now (id bigint PRIMARY KEY, outcome smallint NOT NULL) ON COMMIT DROP", conn, tx))
@@ -121,8 +154,7 @@ public sealed class MaturingPass(
         if (touched.Count > 0)
             await WriteFiguresAsync(conn, tx, touched, ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation("Maturing pass: {Matured} predictions matured, {Weeks} realized weeks updated", matured.Count, touched.Count);
-        return new MaturingPassResult(matured.Count, touched.Count);
+        return new BatchResult(read, lastId, matured.Count, touched.Select(t => (t.Version, t.Week)).ToList());
     }
 
     /// <summary>Row-major 25 counts (actual − 1) × 5 + (predicted − 1) → rows actual, columns predicted.</summary>

@@ -25,8 +25,12 @@ public sealed class MonitoringOptions
     /// </summary>
     public int ScoringBatchSize { get; set; } = 2_000;
 
+    /// <summary>Due predictions matured per transaction of a maturing pass (a pass runs as many as it needs).</summary>
+    public int MaturingBatchSize { get; set; } = 50_000;
+
     internal static IEnumerable<string> Validate(MonitoringOptions o)
     {
+        if (o.MaturingBatchSize < 1) yield return "MaturingBatchSize must be at least 1.";
         if (o.MatureAfterDays < 0) yield return "MatureAfterDays cannot be negative.";
         if (!Quartz.CronExpression.TryParse(o.ScoringCron, out _)) yield return $"ScoringCron '{o.ScoringCron}' is not a valid Quartz cron expression.";
         if (!Quartz.CronExpression.TryParse(o.MaturingCron, out _)) yield return $"MaturingCron '{o.MaturingCron}' is not a valid Quartz cron expression.";

@@ -105,6 +105,68 @@ public sealed class MaturingPassTests(PostgresFixture postgres)
         Assert.Equal(0, (await maturing.MatureAsync()).Matured);
     }
 
+    [Fact]
+    public async Task ABacklogOfManyBatchesMaturesWholeAndCountsEachPredictionOnce()
+    {
+        var (db, active) = await MonitoringFixtures.TrainedAsync(postgres);
+        await using var _ = db;
+        await MonitoringFixtures.AddShadowAsync(db, active, "eng-shadow", MonitoringFixtures.Thresholds(active));
+        await db.ExecuteAsync("UPDATE video_snapshots SET scraped_at = scraped_at - (video_id % 4) * interval '7 days' - interval '20 days'");
+        await db.Get<IScoringPass>().ScoreNewVideosAsync();
+        var settings = TrainingFixtures.Settings();
+        settings["Virality:Monitoring:MaturingBatchSize"] = "97";
+        await using var smallBatches = postgres.Attach(db, settings);
+
+        var result = await smallBatches.Get<IMaturingPass>().MatureAsync();
+
+        var judged = await JudgedAsync(db);
+        Assert.True(judged.Count > 10 * 97, $"a backlog of many batches, got {judged.Count} predictions");
+        Assert.Equal(judged.Count, result.Matured);
+        Assert.DoesNotContain(judged, j => j.Outcome is null);
+        var weeks = judged.Select(j => (j.Version, Monday(j.ObservedAt))).Distinct().Count();
+        Assert.Equal(weeks, result.WeeksUpdated);
+        Assert.Equal(judged.Count, await db.ScalarAsync("SELECT sum(matured) FROM realized_metrics"));
+        Assert.Equal(0, (await smallBatches.Get<IMaturingPass>().MatureAsync()).Matured);
+    }
+
+    [Fact]
+    public async Task ThePartOfABacklogMaturedBeforeAPassFailsStaysMaturedAndTheNextPassDoesTheRest()
+    {
+        var (db, _) = await MonitoringFixtures.TrainedAsync(postgres);
+        await using var __ = db;
+        await db.Get<IScoringPass>().ScoreNewVideosAsync();
+        var total = await db.ScalarAsync("SELECT count(*) FROM prediction_log WHERE source = 'scoring'");
+        var settings = TrainingFixtures.Settings();
+        settings["Virality:Monitoring:MaturingBatchSize"] = "100";
+        await using var smallBatches = postgres.Attach(db, settings);
+        // Another session holds the newest predictions, so the pass waits at its last batch until it is stopped.
+        await using var holder = new Npgsql.NpgsqlConnection(db.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRows = new Npgsql.NpgsqlCommand("SELECT id FROM prediction_log ORDER BY id DESC LIMIT 10 FOR UPDATE", holder, hold))
+            await lockRows.ExecuteNonQueryAsync();
+        using var stop = new CancellationTokenSource();
+
+        var pass = smallBatches.Get<IMaturingPass>().MatureAsync(stop.Token);
+        var maturedBeforeTheStop = 0L;
+        for (var wait = 0; wait < 300 && maturedBeforeTheStop < total - 100; wait++)
+        {
+            await Task.Delay(100);
+            maturedBeforeTheStop = await db.ScalarAsync("SELECT count(*) FROM prediction_log WHERE outcome_tier IS NOT NULL");
+        }
+        await stop.CancelAsync();
+        var failure = await Record.ExceptionAsync(() => pass);
+        await hold.RollbackAsync();
+        var after = await db.ScalarAsync("SELECT count(*) FROM prediction_log WHERE outcome_tier IS NOT NULL");
+        var next = await smallBatches.Get<IMaturingPass>().MatureAsync();
+
+        Assert.NotNull(failure);
+        Assert.Equal(total - total % 100 - (total % 100 == 0 ? 100 : 0), maturedBeforeTheStop);
+        Assert.Equal(maturedBeforeTheStop, after);
+        Assert.Equal(total - after, next.Matured);
+        Assert.Equal(total, await db.ScalarAsync("SELECT sum(matured) FROM realized_metrics"));
+    }
+
     private static DateOnly Monday(DateTimeOffset at)
     {
         var day = DateOnly.FromDateTime(at.UtcDateTime);
