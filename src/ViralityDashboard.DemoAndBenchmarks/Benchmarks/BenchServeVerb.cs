@@ -225,22 +225,33 @@ public static class BenchServeVerb
             }
             return times;
         }, ct)).ToArray();
-        var pageLoop = Task.Run(async () =>
+        // The page client has a thread of its own and blocks on its socket, as a browser's network thread would: on the
+        // thread pool its continuations queued behind the 16 predict loops', and that wait in this process counted as
+        // the server's render time.
+        var pageLoop = new TaskCompletionSource<List<Sample>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
         {
-            var times = new List<Sample>();
-            while (keepGoing())
+            try
             {
-                var at = clock.Elapsed.TotalSeconds;
-                var sw = Stopwatch.StartNew();
-                using var response = await pages.GetAsync(page, HttpCompletionOption.ResponseContentRead, ct);
-                times.Add(new(at, sw.Elapsed.TotalMilliseconds));
-                if (response.StatusCode != HttpStatusCode.OK)
-                    throw new InvalidOperationException($"GET {page} answered HTTP {(int)response.StatusCode}.");
+                var times = new List<Sample>();
+                while (keepGoing())
+                {
+                    var at = clock.Elapsed.TotalSeconds;
+                    var sw = Stopwatch.StartNew();
+                    using var response = pages.Send(new HttpRequestMessage(HttpMethod.Get, page), HttpCompletionOption.ResponseContentRead, ct);
+                    times.Add(new(at, sw.Elapsed.TotalMilliseconds));
+                    if (response.StatusCode != HttpStatusCode.OK)
+                        throw new InvalidOperationException($"GET {page} answered HTTP {(int)response.StatusCode}.");
+                }
+                pageLoop.SetResult(times);
             }
-            return times;
-        }, ct);
+            catch (Exception e)
+            {
+                pageLoop.SetException(e);
+            }
+        }) { IsBackground = true, Name = "bench-serve page client" }.Start();
         var predict = (await Task.WhenAll(predictLoops)).SelectMany(t => t).ToList();
-        return (predict, await pageLoop, clock.Elapsed.TotalSeconds);
+        return (predict, await pageLoop.Task, clock.Elapsed.TotalSeconds);
     }
 
     private static Task<HttpResponseMessage> PredictAsync(HttpClient api, CancellationToken ct) =>

@@ -1,10 +1,11 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data;
 using ViralityDashboard.Training.Engagement;
 using ViralityDashboard.Training.Runs;
 
@@ -21,7 +22,7 @@ namespace ViralityDashboard.Training.Monitoring;
 /// never score the same video twice and a failed pass logs nothing.
 /// </summary>
 public sealed class ScoringPass(
-    NpgsqlDataSource data, ActiveModelCache cache, TrainingThreads threads, TimeProvider clock,
+    BackgroundDatabase data, ActiveModelCache cache, TrainingThreads threads, TimeProvider clock,
     IOptions<MonitoringOptions> options, ILogger<ScoringPass> logger) : IScoringPass
 {
     // SHARE mode waits for every transaction writing scraped_videos (imports lock it SHARE ROW EXCLUSIVE, other writers

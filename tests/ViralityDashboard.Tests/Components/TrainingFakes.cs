@@ -59,7 +59,8 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         new("forest", new Dictionary<string, string> { ["classWeights"] = "balanced", ["trees"] = "100" }, 0.574, 0.86, 5120),
     ], 1, 3, 3840, null, false);
 
-    public Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<TrainingRunRow>>(Runs.Take(take).ToList());
+    public Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, ModelKind? kind = null, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<TrainingRunRow>>(Runs.Where(r => kind is null || r.Kind == kind).Take(take).ToList());
     public Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default) => Task.FromResult(LaunchedRun);
 
     public Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default)

@@ -1,4 +1,9 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.JSInterop;
 using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using ViralityDashboard.Components.Charts;
@@ -42,6 +47,51 @@ public sealed class ConfusionMatrixHeatmapTests : DashboardTestContext
         Assert.Equal(5, heat.Z.Count);
         Assert.Equal("tier 1", heat.Y[0]);
         Assert.Equal(960, cut.Instance.Total);
+    }
+
+    [Fact]
+    public async Task PrerendersAPlaceholderOfTheChartsHeightWithoutCallingPlotly()
+    {
+        // Blazor's static renderer, as a page's first render runs: no circuit, no after-render.
+        var services = new ServiceCollection().AddLogging().AddSingleton<IJSRuntime, ThrowingJSRuntime>().BuildServiceProvider();
+        await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
+        var matrix = FakeTraining.Metrics(0.7).ConfusionMatrix;
+
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var output = await renderer.RenderComponentAsync<ConfusionMatrixHeatmap>(ParameterView.FromDictionary(new Dictionary<string, object?>
+            {
+                [nameof(ConfusionMatrixHeatmap.Matrix)] = matrix,
+                [nameof(ConfusionMatrixHeatmap.Height)] = 420,
+            }));
+            return output.ToHtmlString();
+        });
+
+        Assert.Contains("data-testid=\"chart-placeholder\" style=\"height: 420px\"", html);
+        Assert.Equal(0, ThrowingJSRuntime.Calls);
+    }
+
+    [Fact]
+    public void InALiveCircuitTheChartReplacesThePlaceholder()
+    {
+        var cut = Render<ConfusionMatrixHeatmap>(p => p.Add(c => c.Matrix, FakeTraining.Metrics(0.7).ConfusionMatrix));
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindComponents<PlotlyChart>()));
+        Assert.Empty(cut.FindAll("[data-testid=chart-placeholder]"));
+    }
+
+    /// <summary>What prerendering's JS runtime does: every call throws.</summary>
+    private sealed class ThrowingJSRuntime : IJSRuntime
+    {
+        public static int Calls;
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+        {
+            Interlocked.Increment(ref Calls);
+            throw new InvalidOperationException("JavaScript interop calls cannot be issued while prerendering.");
+        }
     }
 }
 

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data;
+using ViralityDashboard.Data.Entities;
+using ViralityDashboard.Data.Queries;
+using ViralityDashboard.IntegrationTests.Fixtures;
+using ViralityDashboard.Training;
+using ViralityDashboard.Training.Engagement;
+
+namespace ViralityDashboard.IntegrationTests.Training.Runs;
+
+/// <summary>
+/// The run history reads a handful of columns and JSON values in SQL instead of whole runs. Each row must say what the
+/// run's own detail (read from the whole stored run) says.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RunHistoryQueryTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task EachRowSaysWhatTheRunsDetailSaysNewestFirstAndOfTheKindAskedFor()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 600);
+        var training = db.Get<EngagementTrainingService>();
+        var trained = await training.RunAsync(new TrainingRequest(), RunTrigger.Manual);
+        var searched = await InsertAsync(db, ModelKind.Engagement, RunStatus.Completed,
+            """{"trainer": "lightGbm", "featureSet": "seed15", "test": {"accuracy": 0.61, "macroF1": 0.57}, "search": {"chosen": 1}}""",
+            """{"request": {"trainer": "auto"}}""");
+        var failed = await InsertAsync(db, ModelKind.Engagement, RunStatus.Failed, null,
+            """{"request": {"trainer": "forest", "featureSet": "prePosting"}}""", error: "out of memory");
+        var preference = await InsertAsync(db, ModelKind.Preference, RunStatus.Completed, """{"test": {"mae": 0.12, "r2": 0.4}}""", "{}");
+        var queries = db.Get<ITrainingQueries>();
+
+        var all = await queries.RecentRunsAsync(10);
+        var engagement = await queries.RecentRunsAsync(10, ModelKind.Engagement);
+        var latestTwo = await queries.RecentRunsAsync(2, ModelKind.Engagement);
+
+        Assert.Equal([preference, failed, searched, trained.RunId], all.Select(r => r.Id));
+        Assert.Equal([failed, searched, trained.RunId], engagement.Select(r => r.Id));
+        Assert.Equal([failed, searched], latestTwo.Select(r => r.Id));
+        foreach (var row in all)
+        {
+            var detail = (await queries.RunAsync(row.Id))!.Run;
+            Assert.Equal(
+                (detail.Kind, detail.Trigger, detail.Status, detail.StartedAt, detail.FinishedAt, detail.VideoCount, detail.GateDecision, detail.Accuracy,
+                    detail.MacroF1, detail.VersionTag, detail.Trainer, detail.FeatureSet, detail.Error),
+                (row.Kind, row.Trigger, row.Status, row.StartedAt, row.FinishedAt, row.VideoCount, row.GateDecision, row.Accuracy,
+                    row.MacroF1, row.VersionTag, row.Trainer, row.FeatureSet, row.Error));
+            Assert.Equal(detail.GateReasons, row.GateReasons);
+            Assert.Equal(detail.Steps?.Select(s => s.Step), row.Steps?.Select(s => s.Step));
+        }
+        var trainedRow = all.Single(r => r.Id == trained.RunId);
+        Assert.Equal((trained.VersionTag, "lbfgs"), (trainedRow.VersionTag, trainedRow.Trainer));
+        Assert.NotNull(trainedRow.Accuracy);
+        Assert.NotEmpty(trainedRow.Steps!);
+        Assert.Equal(("auto → lightgbm", "seed15", 0.61), (all[2].Trainer, all[2].FeatureSet, all[2].Accuracy));
+        Assert.Equal(("forest", "prePosting", (double?)null), (all[1].Trainer, all[1].FeatureSet, all[1].Accuracy));
+        Assert.Equal(((string?)null, (double?)null), (all[0].Trainer, all[0].Accuracy));
+    }
+
+    [Fact]
+    public async Task NoRunsIsAnEmptyHistory()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+
+        Assert.Empty(await db.Get<ITrainingQueries>().RecentRunsAsync(50, ModelKind.Engagement));
+    }
+
+    private static async Task<long> InsertAsync(TestDatabase db, ModelKind kind, RunStatus status, string? metrics, string options, string? error = null)
+    {
+        await using var context = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
+        var row = new TrainingRun
+        {
+            Kind = kind,
+            Trigger = RunTrigger.Manual,
+            Status = status,
+            StartedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+            FinishedAt = DateTimeOffset.UtcNow,
+            VideoCount = 600,
+            Metrics = metrics,
+            Options = options,
+            Error = error,
+            GateReasons = error is null ? ["a reason"] : [],
+        };
+        context.TrainingRuns.Add(row);
+        await context.SaveChangesAsync();
+        return row.Id;
+    }
+}
