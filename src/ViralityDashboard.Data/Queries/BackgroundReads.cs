@@ -11,12 +11,22 @@ namespace ViralityDashboard.Data.Queries;
 /// </summary>
 internal static class BackgroundReads
 {
+    private const string Settings = "SET TRANSACTION READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off";
+
     public static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-        await using var cmd = new NpgsqlCommand(
-            "SET TRANSACTION READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off", conn, tx);
+        await using var cmd = new NpgsqlCommand(Settings, conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
+        return tx;
+    }
+
+    /// <summary>The same, for a training thread's synchronous read.</summary>
+    public static NpgsqlTransaction Begin(NpgsqlConnection conn)
+    {
+        var tx = conn.BeginTransaction(System.Data.IsolationLevel.ReadCommitted);
+        using var cmd = new NpgsqlCommand(Settings, conn, tx);
+        cmd.ExecuteNonQuery();
         return tx;
     }
 }

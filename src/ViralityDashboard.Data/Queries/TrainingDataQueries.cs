@@ -31,16 +31,23 @@ public sealed class TrainingDataQueries(BackgroundDatabase background)
     /// each passed through <paramref name="map"/> as it arrives: a run keeps its 15 floats per video, not the
     /// video (captions and hashtags of a million rows are most of a gigabyte).
     /// </summary>
-    public async Task<List<T>> ReadNewestTrainableAsync<T>(int max, Func<ScrapedVideoRecord, T> map, CancellationToken ct = default)
+    /// <remarks>
+    /// Synchronous on purpose, for a training thread to call: reading and mapping a million rows is seconds of CPU, and
+    /// an async read continues on the thread pool after each network wait, where it took the threads that serve requests.
+    /// </remarks>
+    public List<T> ReadNewestTrainable<T>(int max, Func<ScrapedVideoRecord, T> map, CancellationToken ct = default)
     {
-        await using var conn = await background.OpenConnectionAsync(ct);
-        await using var tx = await BackgroundReads.BeginAsync(conn, ct);
-        await using var cmd = new NpgsqlCommand(NewestTrainableSql, conn, tx);
+        using var conn = background.DataSource.OpenConnection();
+        using var tx = BackgroundReads.Begin(conn);
+        using var cmd = new NpgsqlCommand(NewestTrainableSql, conn, tx);
         cmd.Parameters.AddWithValue("limit", max);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        using var cancel = ct.Register(cmd.Cancel);
+        using var reader = cmd.ExecuteReader();
         var videos = new List<T>(Math.Min(max, 100_000));
-        while (await reader.ReadAsync(ct))
+        while (reader.Read())
         {
+            if (videos.Count % 10_000 == 0)
+                ct.ThrowIfCancellationRequested();
             videos.Add(map(new ScrapedVideoRecord
             {
                 Platform = reader.GetString(0),

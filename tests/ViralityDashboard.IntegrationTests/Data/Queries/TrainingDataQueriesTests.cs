@@ -32,8 +32,8 @@ public sealed class TrainingDataQueriesTests(PostgresFixture postgres)
         ], new ImportOptions());
         var queries = db.Get<TrainingDataQueries>();
 
-        var all = await queries.ReadNewestTrainableAsync(100, v => v);
-        var two = await queries.ReadNewestTrainableAsync(2, v => v.VideoId);
+        var all = queries.ReadNewestTrainable(100, v => v);
+        var two = queries.ReadNewestTrainable(2, v => v.VideoId);
 
         Assert.Equal(["newest", "full", "older", "undated"], all.Select(v => v.VideoId));
         Assert.Equal(["newest", "full"], two);
@@ -57,11 +57,34 @@ public sealed class TrainingDataQueriesTests(PostgresFixture postgres)
         await db.Get<VideoImporter>().ImportAsync([new() { VideoId = "record-comments-off", Views = 500, Likes = 5, Comments = null, CreatedAt = Day }], new ImportOptions());
         var queries = db.Get<TrainingDataQueries>();
 
-        var rows = await queries.ReadNewestTrainableAsync(100, v => v.VideoId);
+        var rows = queries.ReadNewestTrainable(100, v => v.VideoId);
 
         Assert.Equal((2L, 0L, 1L), (report.Inserted, report.Rejected, report.Flagged));
         Assert.Equal(["7400000000000000001"], rows);
         Assert.Equal(1, await queries.CountTrainableAsync());
+    }
+
+    [Fact]
+    public async Task TheTrainingReadMapsEveryRowOnTheThreadThatCalledIt()
+    {
+        // A training thread calls it: an async read would map the rows after each network wait on the request pool.
+        await using var db = await postgres.CreateDatabaseAsync();
+        await db.Get<VideoImporter>().ImportAsync(
+            Enumerable.Range(1, 20_000).Select(i => new ScrapedVideoRecord { VideoId = $"v{i}", Views = i, Description = new string('x', 200) }).ToList(),
+            new ImportOptions());
+        var queries = db.Get<TrainingDataQueries>();
+        var threads = new HashSet<int>();
+        var caller = 0;
+
+        var thread = new Thread(() =>
+        {
+            caller = Environment.CurrentManagedThreadId;
+            queries.ReadNewestTrainable(20_000, v => threads.Add(Environment.CurrentManagedThreadId));
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.Equal([caller], threads);
     }
 
     [Fact]
@@ -89,7 +112,7 @@ public sealed class TrainingDataQueriesTests(PostgresFixture postgres)
 
         // Asked while the read streams its first row, when a parallel plan's workers are still sending theirs.
         var queries = db.Get<TrainingDataQueries>();
-        var rows = await queries.ReadNewestTrainableAsync(30_000, v =>
+        var rows = queries.ReadNewestTrainable(30_000, v =>
         {
             workers ??= db.ScalarAsync(WorkersOfTheRead).GetAwaiter().GetResult();
             return v.VideoId;

@@ -6,6 +6,7 @@ using ViralityDashboard.Components.Pages.Training;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using ViralityDashboard.Core.Engagement;
+using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.Tests.Components.Pages.Training;
@@ -15,6 +16,21 @@ public sealed class TrainingPageTests : DashboardTestContext
     private readonly FakeTraining _training = new();
 
     public TrainingPageTests() => _training.Register(Services);
+
+    [Fact]
+    public void ALongRunHistoryShowsTenRunsAPageNewestFirst()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+        _training.Runs.InsertRange(0, Enumerable.Range(4, 20).Reverse().Select(id =>
+            new TrainingRunRow(id, RunTrigger.Manual, RunStatus.Completed, FakeTraining.T0.AddDays(id), FakeTraining.T0.AddDays(id).AddSeconds(9), 4800,
+                GateVerdict.Accepted, [], 0.7, 0.68, $"eng-r{id}", null)));
+
+        var cut = Render<TrainingPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(10, cut.FindAll("[data-testid=run-history] tbody tr").Count));
+        Assert.Equal("23", cut.Find("[data-testid=run-history] tbody tr td").TextContent);
+        Assert.Contains("1-10 of 22", cut.Find("[data-testid=run-history-pager]").TextContent);
+    }
 
     [Fact]
     public void ShowsRunHistoryAndTheLatestRunsDetail()
