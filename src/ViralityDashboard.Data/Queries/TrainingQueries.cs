@@ -107,11 +107,13 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
     private const string RecentRunsSql = """
         SELECT r.id, r.kind, r.trigger, r.status, r.started_at, r.finished_at, r.video_count, r.gate_decision, r.gate_reasons,
                r.error, v.version_tag, r.timings::text,
-               (r.metrics -> 'test' ->> 'accuracy')::float8, (r.metrics -> 'test' ->> 'macroF1')::float8,
-               r.metrics ->> 'trainer', r.metrics ->> 'featureSet', jsonb_typeof(r.metrics -> 'search') = 'object',
+               (m.test ->> 'accuracy')::float8, (m.test ->> 'macroF1')::float8,
+               m.trainer, m."featureSet", jsonb_typeof(m.search) = 'object',
                r.options -> 'request' ->> 'trainer', r.options -> 'request' ->> 'featureSet',
-               coalesce(jsonb_typeof(r.metrics) = 'object' AND r.metrics <> '{}'::jsonb, false)
+               m.test IS NOT NULL OR m.trainer IS NOT NULL
         FROM training_runs r
+        -- One decompression of the stored result per run: each -> on the column itself unpacked all 12 KB again.
+        LEFT JOIN LATERAL jsonb_to_record(r.metrics) AS m(trainer text, "featureSet" text, test jsonb, search jsonb) ON true
         LEFT JOIN model_versions v ON v.id = r.model_version_id
         WHERE @kind::text IS NULL OR r.kind = @kind
         ORDER BY r.id DESC
@@ -133,7 +135,7 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             double? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
             var runKind = WireNames.Parse<ModelKind>(reader.GetString(1));
-            var hasResult = runKind == ModelKind.Engagement && reader.GetBoolean(19);
+            var hasResult = runKind == ModelKind.Engagement && !reader.IsDBNull(19) && reader.GetBoolean(19);
             // A run without a result (failed, or still running) shows what it was asked for.
             var trainer = hasResult ? TrainerNames.Display(Text(14), !reader.IsDBNull(16) && reader.GetBoolean(16))
                 : runKind == ModelKind.Engagement ? TrainerNames.Wire(Text(17)) : null;
