@@ -50,7 +50,6 @@ public static class DatabaseStartup
         builder.Services.AddSingleton(endpoint);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(endpoint.ConnectionString));
         builder.Services.AddSingleton<DbDataSource>(sp => sp.GetRequiredService<NpgsqlDataSource>());
-        builder.Services.AddSingleton<BackgroundDatabase>();
         return builder;
     }
 

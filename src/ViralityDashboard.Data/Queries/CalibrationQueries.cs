@@ -25,7 +25,7 @@ public sealed record CalibrationSnapshot(
 /// Calibration baselines: <c>percentile_cont</c> over trainable rows (views &gt; 0, no quality flag), in SQL
 /// rather than in memory, so a million rows never leave the database.
 /// </summary>
-public sealed class CalibrationQueries(IDbContextFactory<ViralityDbContext> contexts, BackgroundDatabase background, TimeProvider clock)
+public sealed class CalibrationQueries(IDbContextFactory<ViralityDbContext> contexts, TimeProvider clock)
 {
     /// <summary>Every percentile either tier scheme uses (views p20/40/60/80, WES p25/50/75/90) plus the median.</summary>
     public static IReadOnlyList<double> Percentiles { get; } = [0.20, 0.25, 0.40, 0.50, 0.60, 0.75, 0.80, 0.90];
@@ -54,7 +54,9 @@ public sealed class CalibrationQueries(IDbContextFactory<ViralityDbContext> cont
     public async Task<CalibrationSnapshot> ComputeAsync(WesWeights? weights = null, int? newest = null, CancellationToken ct = default)
     {
         weights ??= WesWeights.Default;
-        await using var conn = await background.OpenConnectionAsync(ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        await conn.OpenAsync(ct);
         await using var tx = await BackgroundReads.BeginAsync(conn, ct);
         await using var cmd = new NpgsqlCommand(Sql, conn, tx);
         WesSql.AddWeights(cmd, weights);

@@ -80,7 +80,7 @@ public sealed class EngagementTrainingService(
         timings.Add(new StepTiming("percentiles-sql", clockSw.Elapsed.TotalMilliseconds));
         clockSw.Restart();
         // On a training thread: a million rows read and mapped are seconds of CPU the request threads must not give.
-        var labelled = await threads.Run(() => data.ReadNewestTrainable(o.MaxVideos, v => EngagementDataset.Row(v, featureSet, scheme, thresholds, o.WesWeights), ct));
+        var labelled = await threads.Run(() => data.ReadNewestTrainable(o.MaxVideos, v => EngagementDataset.Row(v, featureSet, scheme, thresholds, o.WesWeights), trainable, ct));
         timings.Add(new StepTiming("read-and-features", clockSw.Elapsed.TotalMilliseconds));
         if (trainable > o.MaxVideos)
             notes.Add($"Read the newest {o.MaxVideos:N0} of {trainable:N0} trainable videos.");

@@ -4,7 +4,6 @@ using Npgsql;
 using NpgsqlTypes;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
-using ViralityDashboard.Data;
 using ViralityDashboard.Training.Engagement;
 
 namespace ViralityDashboard.Training.Monitoring;
@@ -21,7 +20,7 @@ namespace ViralityDashboard.Training.Monitoring;
 /// prediction repeats a video as often as someone asks, from counts they typed, which would weigh and skew the weeks.
 /// </remarks>
 public sealed class MaturingPass(
-    BackgroundDatabase data, TimeProvider clock, IOptions<MonitoringOptions> options, IOptions<EngagementTrainingOptions> training,
+    NpgsqlDataSource data, TimeProvider clock, IOptions<MonitoringOptions> options, IOptions<EngagementTrainingOptions> training,
     ILogger<MaturingPass> logger) : IMaturingPass
 {
     private const string CandidatesSql = $"""

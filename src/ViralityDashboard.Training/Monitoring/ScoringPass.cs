@@ -1,11 +1,10 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
-using ViralityDashboard.Data;
 using ViralityDashboard.Training.Engagement;
 using ViralityDashboard.Training.Runs;
 
@@ -22,7 +21,7 @@ namespace ViralityDashboard.Training.Monitoring;
 /// never score the same video twice and a failed pass logs nothing.
 /// </summary>
 public sealed class ScoringPass(
-    BackgroundDatabase data, ActiveModelCache cache, TrainingThreads threads, TimeProvider clock,
+    NpgsqlDataSource data, ActiveModelCache cache, TrainingThreads threads, TimeProvider clock,
     IOptions<MonitoringOptions> options, ILogger<ScoringPass> logger) : IScoringPass
 {
     // SHARE mode waits for every transaction writing scraped_videos (imports lock it SHARE ROW EXCLUSIVE, other writers
