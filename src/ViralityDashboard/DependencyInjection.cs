@@ -13,6 +13,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ViralityDashboard.Api;
 using ViralityDashboard.Security;
+using ViralityDashboard.Diagnostics;
 
 namespace ViralityDashboard;
 
@@ -37,6 +38,7 @@ public static class DependencyInjection
         builder.AddRateLimits();
         builder.AddPromptShutdown();
         builder.Services.AddHostedService<LongGcPauseLog>();
+        builder.AddSlowRequestLog();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o => ApiEndpoints.ConfigureApiJson(o.SerializerOptions));
         // Readiness (/health) beside the liveness check of AddServiceDefaults.
@@ -151,6 +153,7 @@ public static class DependencyInjection
 
     public static void UseWebPipeline(this WebApplication app)
     {
+        app.UseSlowRequestLog();
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

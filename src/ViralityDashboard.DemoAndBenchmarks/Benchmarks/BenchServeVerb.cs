@@ -81,7 +81,8 @@ public static class BenchServeVerb
                     app = Start(["--data-dir", dataDir], new()
                     {
                         ["ASPNETCORE_URLS"] = baseUrl,
-                        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                        // What a deployment runs: Development validates DI scopes on every resolve and traces every request.
+                        ["ASPNETCORE_ENVIRONMENT"] = "Production",
                         ["Virality__ApiKey"] = key,
                         ["Virality__Owner__Password"] = secret,
                         ["Virality__Training__MaxVideos"] = parse.GetValue(videos).ToString(),
@@ -94,8 +95,11 @@ public static class BenchServeVerb
                         ["Logging__LogLevel__ViralityDashboard.Training"] = "Information",
                         ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
                         ["Logging__Console__UseUtcTimestamp"] = "true",
-                    }, log);
+                        // Requests near the target's limit, with where their time went (database, GC, CPU, scheduling).
+                        ["Virality__SlowRequests__ThresholdMs"] = "200",
+                    }, log, ownSession: true);
                     Say($"Started the app (pid {app.Id}) on {baseUrl}; its output goes to {log}");
+                    YieldToTheApp(Say);
                     await WaitHealthyAsync(baseUrl, app, ct);
                 }
                 if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
@@ -139,8 +143,15 @@ public static class BenchServeVerb
                 {
                     Row("predict", "idle", idle.Predict, idle.Seconds), Row("predict", "training", during.Predict, during.Seconds),
                     Row(pagePath, "idle", idle.Page, idle.Seconds), Row(pagePath, "training", during.Page, during.Seconds),
+                    Row("predict", "idle", idle.Predict, idle.Seconds, server: true), Row("predict", "training", during.Predict, during.Seconds, server: true),
+                    Row(pagePath, "idle", idle.Page, idle.Seconds, server: true), Row(pagePath, "training", during.Page, during.Seconds, server: true),
                 };
-                var verdicts = new[] { Verdict("predict", rows[0], rows[1]), Verdict(pagePath, rows[2], rows[3]) };
+                // As the client sees them (the target), and as the server's own times (without the client's waits).
+                var verdicts = new[]
+                {
+                    Verdict("predict", rows[0], rows[1]), Verdict(pagePath, rows[2], rows[3]),
+                    Verdict("predict (server)", rows[4], rows[5]), Verdict($"{pagePath} (server)", rows[6], rows[7]),
+                };
                 if (asJson)
                 {
                     cli.WriteJson(new
@@ -148,7 +159,7 @@ public static class BenchServeVerb
                         Url = baseUrl, Concurrency = c, Rows = rows, Targets = verdicts, Run = finished, TrainingSeconds = trainingSeconds,
                         LoadAverageIdle = loadIdle, LoadAverageTraining = loadDuring, Cores = Environment.ProcessorCount,
                     });
-                    return verdicts.All(v => v.Met) ? 0 : 1;
+                    return verdicts.Take(2).All(v => v.Met) ? 0 : 1;
                 }
                 var table = new Table().AddColumns("what", "phase", "requests", "req/s", "p50 ms", "p99 ms", "max ms");
                 foreach (var r in rows)
@@ -159,7 +170,7 @@ public static class BenchServeVerb
                 AnsiConsole.WriteLine($"Retrain: {finished} in {trainingSeconds:N1} s. Load average {loadIdle} before, {loadDuring} after ({Environment.ProcessorCount} cores; this client shares them).");
                 foreach (var v in verdicts)
                     AnsiConsole.WriteLine($"Target {v.What}: training p99 {v.TrainingP99Ms:N1} ms ≤ {v.AllowedP99Ms:N1} ms (3 × idle p99 + 20) and max {v.TrainingMaxMs:N1} ms ≤ {TargetMaxMs} ms: {(v.Met ? "met" : "NOT met")}");
-                return verdicts.All(v => v.Met) ? 0 : 1;
+                return verdicts.Take(2).All(v => v.Met) ? 0 : 1;
             }
             finally
             {
@@ -181,11 +192,33 @@ public static class BenchServeVerb
 
     public sealed record TargetVerdict(string What, double IdleP99Ms, double TrainingP99Ms, double AllowedP99Ms, double TrainingMaxMs, bool Met);
 
-    /// <summary>One request: when it was sent (seconds into its phase) and how long it took.</summary>
-    private readonly record struct Sample(double AtSeconds, double Ms);
+    /// <summary>One request: when it was sent (seconds into its phase), how long it took here, and the server's own time
+    /// (its <c>Server-Timing</c> header; NaN without one).</summary>
+    private readonly record struct Sample(double AtSeconds, double Ms, double ServerMs);
 
-    private static PhaseRow Row(string what, string phase, List<Sample> samples, double seconds)
+    /// <summary>The app's <c>Server-Timing: app;dur=…</c>: its time from the request's arrival to its first byte.</summary>
+    private static double ServerMs(HttpResponseMessage response)
     {
+        if (!response.Headers.TryGetValues("Server-Timing", out var values))
+            return double.NaN;
+        foreach (var metric in values.SelectMany(v => v.Split(',')))
+        {
+            var parts = metric.Trim().Split(';');
+            if (parts[0] == "app" && parts.Skip(1).FirstOrDefault(p => p.StartsWith("dur=", StringComparison.Ordinal)) is { } dur
+                && double.TryParse(dur[4..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+                return ms;
+        }
+        return double.NaN;
+    }
+
+    private static PhaseRow Row(string what, string phase, List<Sample> samples, double seconds, bool server = false)
+    {
+        if (server)
+        {
+            // The server's own time for the same requests: what the client adds on these shared cores is its own wait.
+            samples = samples.Where(s => !double.IsNaN(s.ServerMs)).Select(s => s with { Ms = s.ServerMs }).ToList();
+            what += " (server)";
+        }
         if (samples.Count == 0)
             return new(what, phase, 0, 0, double.NaN, double.NaN, double.NaN, []);
         var ms = samples.Select(s => s.Ms).ToList();
@@ -199,6 +232,26 @@ public static class BenchServeVerb
     {
         var allowed = TargetFactor * idle.P99Ms + TargetSlackMs;
         return new(what, idle.P99Ms, training.P99Ms, allowed, training.MaxMs, training.P99Ms <= allowed && training.MaxMs <= TargetMaxMs);
+    }
+
+    /// <summary>
+    /// Lowers this process's scheduling group to nice 10 (Linux autogroups; raising one's own nice needs no privilege).
+    /// The load it generates stands for remote clients, whose CPU is not the server's: at equal weight, this verb's 16
+    /// loops took half of the two cores from the app and its database. At nice 10 the app's group gets the CPU it
+    /// wants and the loops what is left, and they send fewer requests when the app is busy, as slower clients would.
+    /// </summary>
+    private static void YieldToTheApp(Action<string> say)
+    {
+        const string AutoGroup = "/proc/self/autogroup";
+        try
+        {
+            if (File.Exists(AutoGroup))
+                File.WriteAllText(AutoGroup, "10");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            say($"Could not lower this client's scheduling group ({e.Message}): it competes with the app for the CPU.");
+        }
     }
 
     /// <summary>
@@ -257,7 +310,7 @@ public static class BenchServeVerb
                 var sw = Stopwatch.StartNew();
                 using var response = await PredictAsync(api, ct);
                 await response.Content.ReadAsByteArrayAsync(ct);
-                times.Add(new(at, sw.Elapsed.TotalMilliseconds));
+                times.Add(new(at, sw.Elapsed.TotalMilliseconds, ServerMs(response)));
                 if (response.StatusCode != HttpStatusCode.OK)
                     throw new InvalidOperationException($"/api/predict answered HTTP {(int)response.StatusCode}; the timings would not be of predictions.");
             }
@@ -277,7 +330,7 @@ public static class BenchServeVerb
                     var at = clock.Elapsed.TotalSeconds;
                     var sw = Stopwatch.StartNew();
                     using var response = pages.Send(new HttpRequestMessage(HttpMethod.Get, page), HttpCompletionOption.ResponseContentRead, ct);
-                    times.Add(new(at, sw.Elapsed.TotalMilliseconds));
+                    times.Add(new(at, sw.Elapsed.TotalMilliseconds, ServerMs(response)));
                     if (response.StatusCode != HttpStatusCode.OK)
                         throw new InvalidOperationException($"GET {page} answered HTTP {(int)response.StatusCode}.");
                 }
@@ -329,10 +382,19 @@ public static class BenchServeVerb
         };
 
     /// <summary>This same executable (a verb, or the web app) as a child process.</summary>
-    internal static Process Start(string[] args, Dictionary<string, string> environment, string? log)
+    /// <param name="ownSession">
+    /// In a session of its own (<c>setsid</c>), as a deployed app is apart from its clients: Linux schedules each session
+    /// as a group (autogroups), so a child in this session would share one group's CPU with this verb's load loops,
+    /// which no browser or load generator on another session does.
+    /// </param>
+    internal static Process Start(string[] args, Dictionary<string, string> environment, string? log, bool ownSession = false)
     {
         var self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = log is not null, RedirectStandardError = log is not null };
+        const string SetSid = "/usr/bin/setsid";
+        ownSession &= File.Exists(SetSid);
+        var info = new ProcessStartInfo(ownSession ? SetSid : self) { UseShellExecute = false, RedirectStandardOutput = log is not null, RedirectStandardError = log is not null };
+        if (ownSession)
+            info.ArgumentList.Add(self); // setsid execs it in place: same pid, so signals and the exit code are the app's
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         foreach (var a in args)

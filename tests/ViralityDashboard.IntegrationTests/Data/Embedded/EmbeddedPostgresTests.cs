@@ -81,6 +81,34 @@ public sealed class EmbeddedPostgresTests : IDisposable
     }
 
     [Fact]
+    public async Task ThePostmasterRunsInThisProcessSessionButInAProcessGroupOfItsOwn()
+    {
+        var server = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);
+        try
+        {
+            // In its own session Linux would schedule the database as a group apart from the app (autogroups); in the
+            // app's process group a Ctrl-C in the app's terminal would stop it under the app's shutdown.
+            var postmaster = SessionAndGroup(server.PostmasterPid()!.Value);
+            var self = SessionAndGroup(Environment.ProcessId);
+            Assert.Equal(self.Session, postmaster.Session);
+            Assert.NotEqual(self.Group, postmaster.Group);
+            Assert.Equal(1, await ScalarAsync(server.ConnectionString, "SELECT 1"));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>/proc/pid/stat: "pid (comm) state ppid pgrp session …".</summary>
+    private static (int Group, int Session) SessionAndGroup(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task TheAppRoleOwnsItsDatabaseButIsNotASuperuser()
     {
         var server = await EmbeddedPostgres.StartAsync(_dataDir, NullLogger.Instance);

@@ -1,4 +1,4 @@
-namespace ViralityDashboard;
+namespace ViralityDashboard.Diagnostics;
 
 /// <summary>
 /// Logs every garbage collection that paused the process for longer than <see cref="Threshold"/>: a pause stops every
