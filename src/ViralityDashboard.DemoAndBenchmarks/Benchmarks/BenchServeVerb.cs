@@ -35,9 +35,15 @@ public static class BenchServeVerb
         var trainer = new Option<string>("--trainer") { Description = "Trainer of the measured retrain", DefaultValueFactory = _ => "lbfgs" };
         var apiKey = new Option<string?>("--api-key") { Description = "API key (default: Virality__ApiKey, or a generated one for the app started here)" };
         var password = new Option<string?>("--password") { Description = "Owner password (default: Virality__Owner__Password, or BenchServe-Owner1 for the app started here)" };
+        var clientNice = new Option<int>("--client-nice") { Description = "Nice value of this client's scheduling group (0–19), so its loops yield the CPU to the app as remote clients would", DefaultValueFactory = _ => 10 };
         var json = cli.Json();
         var command = new Command("bench-serve", "Benchmark /api/predict and a page's first render idle and during a retrain: p50, p99, max and the issue 10 target")
-            { url, videos, seconds, concurrency, page, port, trainer, apiKey, password, json };
+            { url, videos, seconds, concurrency, page, port, trainer, apiKey, password, clientNice, json };
+        clientNice.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 19)
+                r.AddError("--client-nice must be between 0 and 19");
+        });
         foreach (var (option, minimum) in new[] { (videos, 1000), (seconds, 1), (concurrency, 1) })
             option.Validators.Add(r =>
             {
@@ -56,6 +62,7 @@ public static class BenchServeVerb
             var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("Virality__Owner__Password");
             var baseUrl = parse.GetValue(url);
             Process? app = null;
+            int? niceBefore = null;
             try
             {
                 if (baseUrl is null)
@@ -99,7 +106,7 @@ public static class BenchServeVerb
                         ["Virality__SlowRequests__ThresholdMs"] = "200",
                     }, log, ownSession: true);
                     Say($"Started the app (pid {app.Id}) on {baseUrl}; its output goes to {log}");
-                    YieldToTheApp(Say);
+                    niceBefore = YieldToTheApp(parse.GetValue(clientNice), Say);
                     await WaitHealthyAsync(baseUrl, app, ct);
                 }
                 if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
@@ -183,6 +190,12 @@ public static class BenchServeVerb
                     catch (OperationCanceledException) { app.Kill(entireProcessTree: true); }
                 }
                 app?.Dispose();
+                if (niceBefore is int nice)
+                {
+                    // Lowering it again may need a privilege the raise did not; then the session keeps the client's value.
+                    try { SetAutoGroupNice(nice); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                }
             }
         });
         return command;
@@ -235,24 +248,34 @@ public static class BenchServeVerb
     }
 
     /// <summary>
-    /// Lowers this process's scheduling group to nice 10 (Linux autogroups; raising one's own nice needs no privilege).
+    /// Lowers this process's scheduling group to <c>--client-nice</c>, 10 by default (Linux autogroups; raising one's own
+    /// nice needs no privilege).
     /// The load it generates stands for remote clients, whose CPU is not the server's: at equal weight, this verb's 16
     /// loops took half of the two cores from the app and its database. At nice 10 the app's group gets the CPU it
     /// wants and the loops what is left, and they send fewer requests when the app is busy, as slower clients would.
     /// </summary>
-    private static void YieldToTheApp(Action<string> say)
+    /// <returns>The group's previous nice value, to put back at the end: the group is the whole terminal session's.</returns>
+    private static int? YieldToTheApp(int nice, Action<string> say)
     {
-        const string AutoGroup = "/proc/self/autogroup";
         try
         {
-            if (File.Exists(AutoGroup))
-                File.WriteAllText(AutoGroup, "10");
+            if (!File.Exists(AutoGroup))
+                return null;
+            // "/autogroup-123 nice 0"
+            var before = int.Parse(File.ReadAllText(AutoGroup).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
+            SetAutoGroupNice(nice);
+            return before;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             say($"Could not lower this client's scheduling group ({e.Message}): it competes with the app for the CPU.");
+            return null;
         }
     }
+
+    private const string AutoGroup = "/proc/self/autogroup";
+
+    private static void SetAutoGroupNice(int nice) => File.WriteAllText(AutoGroup, nice.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// Waits until the machine is nearly idle (under a quarter of its CPU busy over 2 s, at most 15 minutes). The app
