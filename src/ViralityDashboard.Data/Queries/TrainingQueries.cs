@@ -156,18 +156,28 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
     public async Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var run = await db.TrainingRuns.AsNoTracking().Where(r => r.RequestId == requestId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
-        return run is null ? null : Row(run, await RunVersionTags.OfAsync(db, [run], ct));
+        var found = await WithTag(db, db.TrainingRuns.AsNoTracking().Where(r => r.RequestId == requestId).OrderByDescending(r => r.Id)).FirstOrDefaultAsync(ct);
+        return found is null ? null : Row(found.Run, found.Tags);
+    }
+
+    /// <summary>A run with its version's tag, in one round trip: the Training page asks for its selected run on every render.</summary>
+    private static IQueryable<RunWithTag> WithTag(ViralityDbContext db, IQueryable<TrainingRun> runs) =>
+        runs.Select(r => new RunWithTag(r, db.ModelVersions.Where(v => v.Id == r.ModelVersionId).Select(v => v.VersionTag).FirstOrDefault()));
+
+    private sealed record RunWithTag(TrainingRun Run, string? Tag)
+    {
+        public Dictionary<long, string> Tags => Run.ModelVersionId is long id && Tag is not null ? new() { [id] = Tag } : [];
     }
 
     public async Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var run = await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (run is null)
+        var found = await WithTag(db, db.TrainingRuns.AsNoTracking().Where(r => r.Id == id)).SingleOrDefaultAsync(ct);
+        if (found is null)
             return null;
+        var run = found.Run;
         return new TrainingRunDetail(
-            Row(run, await RunVersionTags.OfAsync(db, [run], ct)),
+            Row(run, found.Tags),
             run.Warnings,
             run.Kind == ModelKind.Engagement ? RunMetrics.Read(run.Metrics) : null,
             Parse<TierDistribution>(run.TierDistribution),
