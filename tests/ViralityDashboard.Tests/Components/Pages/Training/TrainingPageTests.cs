@@ -30,6 +30,27 @@ public sealed class TrainingPageTests : DashboardTestContext
         cut.WaitForAssertion(() => Assert.Equal(10, cut.FindAll("[data-testid=run-history] tbody tr").Count));
         Assert.Equal("23", cut.Find("[data-testid=run-history] tbody tr td").TextContent);
         Assert.Contains("1-10 of 22", cut.Find("[data-testid=run-history-pager]").TextContent);
+        Assert.True(cut.Find("[aria-label='Previous page']").HasAttribute("disabled"));
+
+        cut.Find("[aria-label='Next page']").Click();
+        cut.Find("[aria-label='Next page']").Click();
+
+        Assert.Contains("21-22 of 22", cut.Find("[data-testid=run-history-pager]").TextContent);
+        Assert.Equal(["3", "2"], cut.FindAll("[data-testid=run-history] tbody tr").Select(r => r.Children[0].TextContent));
+        Assert.True(cut.Find("[aria-label='Next page']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void ClickingARunShowsItsDetailAndMarksItsRow()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+        var cut = Render<TrainingPage>();
+        cut.WaitForAssertion(() => Assert.Contains("Run #3", cut.Find("[data-testid=run-detail]").TextContent));
+
+        cut.FindAll("[data-testid=run-history] tbody tr")[1].Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Run #2", cut.Find("[data-testid=run-detail]").TextContent));
+        Assert.Equal([false, true], cut.FindAll("[data-testid=run-history] tbody tr").Select(r => r.ClassList.Contains("mud-selected-item")));
     }
 
     [Fact]
