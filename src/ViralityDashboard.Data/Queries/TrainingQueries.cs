@@ -58,6 +58,9 @@ public static class TrainerNames
 /// <summary>Tier counts of all rows, the training part and the test part.</summary>
 public sealed record TierDistribution(int[] All, int[] Train, int[] Test);
 
+/// <summary>One page of the run history, newest first, and how many runs there are in all.</summary>
+public sealed record RunPage(IReadOnlyList<TrainingRunRow> Rows, int Total);
+
 public sealed record TrainingRunDetail(
     TrainingRunRow Run, IReadOnlyList<string> Warnings, RunMetrics? Metrics, TierDistribution? Tiers, IReadOnlyList<StepTiming> Timings);
 
@@ -91,6 +94,8 @@ public interface ITrainingQueries
 {
     /// <summary>The latest runs, newest first; of one kind when <paramref name="kind"/> is given.</summary>
     Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, ModelKind? kind = null, CancellationToken ct = default);
+    /// <summary>Runs <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/>, newest first, of one kind.</summary>
+    Task<RunPage> RunPageAsync(ModelKind kind, int skip, int take, CancellationToken ct = default);
     Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default);
     Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default);
     /// <summary>All versions of every kind, newest first.</summary>
@@ -110,28 +115,40 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
                (m.test ->> 'accuracy')::float8, (m.test ->> 'macroF1')::float8,
                m.trainer, m."featureSet", jsonb_typeof(m.search) = 'object',
                r.options -> 'request' ->> 'trainer', r.options -> 'request' ->> 'featureSet',
-               m.test IS NOT NULL OR m.trainer IS NOT NULL
+               m.test IS NOT NULL OR m.trainer IS NOT NULL,
+               (SELECT count(*)::int FROM training_runs c WHERE @kind::text IS NULL OR c.kind = @kind)
         FROM training_runs r
         -- One decompression of the stored result per run: each -> on the column itself unpacked all 12 KB again.
         LEFT JOIN LATERAL jsonb_to_record(r.metrics) AS m(trainer text, "featureSet" text, test jsonb, search jsonb) ON true
         LEFT JOIN model_versions v ON v.id = r.model_version_id
         WHERE @kind::text IS NULL OR r.kind = @kind
         ORDER BY r.id DESC
-        LIMIT @take
+        LIMIT @take OFFSET @skip
         """;
 
-    public async Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, ModelKind? kind = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, ModelKind? kind = null, CancellationToken ct = default) =>
+        (await RunsAsync(kind, 0, take, ct)).Rows;
+
+    // The page reads one page of runs: each row unpacks its run's stored result, so fifty rows cost five times ten.
+    public Task<RunPage> RunPageAsync(ModelKind kind, int skip, int take, CancellationToken ct = default) => RunsAsync(kind, skip, take, ct);
+
+    private async Task<RunPage> RunsAsync(ModelKind? kind, int skip, int take, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(RecentRunsSql, conn);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("kind", NpgsqlDbType.Text) { TypedValue = kind?.Wire() });
         cmd.Parameters.AddWithValue("take", take);
+        cmd.Parameters.AddWithValue("skip", skip);
         var rows = new List<TrainingRunRow>();
+        var total = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            total = reader.GetInt32(20);
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             double? Number(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
             var runKind = WireNames.Parse<ModelKind>(reader.GetString(1));
@@ -150,7 +167,13 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
                 FeatureSet = hasResult ? Text(15) : runKind == ModelKind.Engagement ? Text(18) : null,
             });
         }
-        return rows;
+        if (rows.Count == 0 && skip > 0)
+        {
+            // A page past the last one has no row to carry the total: count on its own.
+            await reader.DisposeAsync();
+            total = await db.TrainingRuns.CountAsync(r => kind == null || r.Kind == kind, ct);
+        }
+        return new RunPage(rows, total);
     }
 
     public async Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default)

@@ -58,12 +58,22 @@ public sealed class DriftTrigger(
     TimeProvider clock,
     ILogger<DriftTrigger> logger) : IDriftTriggerCheck
 {
-    // The version's latest matured predictions, newest observed first; realized accuracy is the share predicted right.
-    private const string WindowSql = """
-        SELECT count(*)::int, coalesce(sum((predicted_tier = outcome_tier)::int), 0)::int, min(observed_at), max(observed_at)
-        FROM (SELECT predicted_tier, outcome_tier, observed_at FROM prediction_log
-              WHERE model_version_id = $1 AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL
-              ORDER BY observed_at DESC, id DESC LIMIT $2) latest
+    // Each active engagement version with its test accuracy at training and its latest matured predictions, newest
+    // observed first (realized accuracy is the share predicted right), in one round trip. The accuracy is read in SQL:
+    // parsing a version's whole stored metrics (~6 KB) on every Training page render cost more than the query.
+    private const string ActiveWindowsSql = """
+        SELECT v.version_tag, v.feature_set,
+               CASE WHEN jsonb_typeof(v.metrics -> 'test' -> 'accuracy') = 'number' THEN (v.metrics -> 'test' ->> 'accuracy')::float8 END,
+               w.matured, w.correct, w.observed_from, w.observed_to
+        FROM model_versions v
+        CROSS JOIN LATERAL (
+            SELECT count(*)::int AS matured, coalesce(sum((predicted_tier = outcome_tier)::int), 0)::int AS correct,
+                   min(observed_at) AS observed_from, max(observed_at) AS observed_to
+            FROM (SELECT predicted_tier, outcome_tier, observed_at FROM prediction_log
+                  WHERE model_version_id = v.id AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL
+                  ORDER BY observed_at DESC, id DESC LIMIT $1) latest) w
+        WHERE v.kind = 'engagement' AND v.is_active
+        ORDER BY v.feature_set
         """;
 
     // Realized accuracy is a ratio of counts; k/n minus a test accuracy read from JSON must not miss the threshold
@@ -73,16 +83,10 @@ public sealed class DriftTrigger(
     public async Task<DriftEvaluation> EvaluateAsync(CancellationToken ct = default)
     {
         var o = options.Value;
-        List<(long Id, string Tag, string FeatureSet, string Metrics)> actives;
+        var actives = await ActiveWindowsAsync(o.Window, ct);
         DriftRunSummary? last;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            actives = (await db.ModelVersions.AsNoTracking()
-                    .Where(v => v.Kind == ModelKind.Engagement && v.IsActive)
-                    .OrderBy(v => v.FeatureSet)
-                    .Select(v => new { v.Id, v.VersionTag, v.FeatureSet, v.Metrics })
-                    .ToListAsync(ct))
-                .Select(v => (v.Id, v.VersionTag, v.FeatureSet, v.Metrics)).ToList();
             last = await db.TrainingRuns.AsNoTracking()
                 .Where(r => r.Kind == ModelKind.Engagement && r.Trigger == RunTrigger.Drift)
                 .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id)
@@ -92,13 +96,8 @@ public sealed class DriftTrigger(
                 : null;
         }
 
-        var figures = new List<DriftVersionFigures>();
-        var windows = new Dictionary<string, Window>();
-        foreach (var v in actives)
-        {
-            windows[v.Tag] = await WindowAsync(v.Id, o.Window, ct);
-            figures.Add(Figures(v.Tag, v.FeatureSet, v.Metrics, windows[v.Tag], o));
-        }
+        var figures = actives.Select(v => Figures(v.Tag, v.FeatureSet, v.TestAccuracy, v.Window, o)).ToList();
+        var windows = actives.ToDictionary(v => v.Tag, v => v.Window);
         var cooldownUntil = last is null ? (DateTimeOffset?)null : last.StartedAt.AddHours(o.CooldownHours);
         if (cooldownUntil <= clock.GetUtcNow())
             cooldownUntil = null;
@@ -141,9 +140,8 @@ public sealed class DriftTrigger(
         return new DriftTriggerOutcome(evaluation, id);
     }
 
-    private static DriftVersionFigures Figures(string tag, string featureSet, string metrics, Window w, DriftTriggerOptions o)
+    private static DriftVersionFigures Figures(string tag, string featureSet, double? test, Window w, DriftTriggerOptions o)
     {
-        var test = EngagementVersionMetricsReader.TestAccuracy(metrics);
         if (test is null)
             return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, null, null, false, $"{tag} has no stored test accuracy to compare with.");
         if (w.Count < o.Window)
@@ -158,18 +156,22 @@ public sealed class DriftTrigger(
 
     private readonly record struct Window(int Count, int Correct, double? Accuracy, DateTimeOffset? From, DateTimeOffset? To);
 
-    private async Task<Window> WindowAsync(long versionId, int window, CancellationToken ct)
+    private async Task<List<(string Tag, string FeatureSet, double? TestAccuracy, Window Window)>> ActiveWindowsAsync(int window, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(WindowSql);
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = versionId });
+        await using var cmd = dataSource.CreateCommand(ActiveWindowsSql);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var count = reader.GetInt32(0);
-        var correct = reader.GetInt32(1);
-        return new Window(count, correct, count == 0 ? null : (double)correct / count,
-            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
+        var actives = new List<(string, string, double?, Window)>();
+        while (await reader.ReadAsync(ct))
+        {
+            var count = reader.GetInt32(3);
+            var correct = reader.GetInt32(4);
+            actives.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetDouble(2),
+                new Window(count, correct, count == 0 ? null : (double)correct / count,
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6))));
+        }
+        return actives;
     }
 
     private static DriftTriggerDetails? ReadDetails(string? json)

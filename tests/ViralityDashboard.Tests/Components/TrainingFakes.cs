@@ -61,6 +61,11 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
 
     public Task<IReadOnlyList<TrainingRunRow>> RecentRunsAsync(int take, ModelKind? kind = null, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<TrainingRunRow>>(Runs.Where(r => kind is null || r.Kind == kind).Take(take).ToList());
+    public Task<RunPage> RunPageAsync(ModelKind kind, int skip, int take, CancellationToken ct = default)
+    {
+        var runs = Runs.Where(r => r.Kind == kind).ToList();
+        return Task.FromResult(new RunPage(runs.Skip(skip).Take(take).ToList(), runs.Count));
+    }
     public Task<TrainingRunRow?> RunByRequestAsync(Guid requestId, CancellationToken ct = default) => Task.FromResult(LaunchedRun);
 
     public Task<TrainingRunDetail?> RunAsync(long id, CancellationToken ct = default)

@@ -157,4 +157,25 @@ public sealed class DriftTriggerTests(PostgresFixture postgres)
         Assert.False(evaluation.Fire);
         Assert.Empty(evaluation.Versions);
     }
+
+    [Fact]
+    public async Task EachActiveFeatureSetIsJudgedOnItsOwnWindowAndAVersionWithoutATestAccuracyNeverFires()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var seed15 = await StoreAsync(db, Version("champ", TestAccuracy), activate: true);
+        var blind = Version("blind", TestAccuracy, featureSet: "pre-posting");
+        blind.Metrics = """{"gate":{"accepted":true},"test":{"count":900}}""";
+        var prePosting = await StoreAsync(db, blind, activate: true);
+        await InsertAsync(db, Window(seed15.Id, 200, 190));
+        await InsertAsync(db, Window(prePosting.Id, 200, 0, firstVideo: 1000));
+
+        var evaluation = await db.Get<DriftTrigger>().EvaluateAsync();
+
+        Assert.False(evaluation.Fire);
+        Assert.Equal(["blind", "champ"], evaluation.Versions.Select(v => v.Tag)); // by feature set
+        var (noAccuracy, champ) = (evaluation.Versions[0], evaluation.Versions[1]);
+        Assert.Equal((200, 190, TestAccuracy, false), (champ.Matured, champ.Correct, champ.TestAccuracy!.Value, champ.Drifted));
+        Assert.Equal((200, 0, (double?)null, false), (noAccuracy.Matured, noAccuracy.Correct, noAccuracy.TestAccuracy, noAccuracy.Drifted));
+        Assert.Contains("blind has no stored test accuracy", evaluation.Summary);
+    }
 }

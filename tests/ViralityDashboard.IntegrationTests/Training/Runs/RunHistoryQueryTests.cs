@@ -59,11 +59,35 @@ public sealed class RunHistoryQueryTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task APageHoldsItsRunsNewestFirstAndTheTotalOfItsKind()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 23; i++)
+            ids.Add(await InsertAsync(db, ModelKind.Engagement, RunStatus.Completed, """{"test": {"accuracy": 0.6, "macroF1": 0.5}}""", "{}"));
+        await InsertAsync(db, ModelKind.Preference, RunStatus.Completed, """{"test": {"mae": 0.12}}""", "{}");
+        var queries = db.Get<ITrainingQueries>();
+        ids.Reverse();
+
+        var second = await queries.RunPageAsync(ModelKind.Engagement, 10, 10);
+        var last = await queries.RunPageAsync(ModelKind.Engagement, 20, 10);
+        var pastTheEnd = await queries.RunPageAsync(ModelKind.Engagement, 30, 10);
+
+        Assert.Equal(ids[10..20], second.Rows.Select(r => r.Id));
+        Assert.Equal(ids[20..], last.Rows.Select(r => r.Id));
+        Assert.Empty(pastTheEnd.Rows);
+        Assert.Equal([23, 23, 23], [second.Total, last.Total, pastTheEnd.Total]);
+        Assert.Equal(1, (await queries.RunPageAsync(ModelKind.Preference, 0, 10)).Total);
+    }
+
+    [Fact]
     public async Task NoRunsIsAnEmptyHistory()
     {
         await using var db = await postgres.CreateDatabaseAsync();
 
         Assert.Empty(await db.Get<ITrainingQueries>().RecentRunsAsync(50, ModelKind.Engagement));
+        var page = await db.Get<ITrainingQueries>().RunPageAsync(ModelKind.Engagement, 0, 10);
+        Assert.Equal((0, 0), (page.Rows.Count, page.Total));
     }
 
     private static async Task<long> InsertAsync(TestDatabase db, ModelKind kind, RunStatus status, string? metrics, string options, string? error = null)
