@@ -17,10 +17,11 @@ dll=$root/src/ViralityDashboard/bin/Release/net10.0/ViralityDashboard.dll
 lua=$root/src/ViralityDashboard.DemoAndBenchmarks/Benchmarks/predict.lua
 url=http://127.0.0.1:$port
 key=serve-wrk-$RANDOM$RANDOM
-password=ServeWrk-Owner1
+# The owner bench-serve created in DATA_DIR (an existing owner keeps the password it was created with).
+password=${Virality__Owner__Password:-BenchServe-Owner1}
 jar=$(mktemp)
 log=$(mktemp --suffix=.log)
-trap 'kill -TERM $app 2>/dev/null; wait $app 2>/dev/null; rm -f "$jar"' EXIT
+trap 'kill -TERM $app 2>/dev/null; wait $app 2>/dev/null; rm -f "$jar" "$jar.predict" "$jar.page"' EXIT
 
 # As bench-serve starts it: its own session, trained on every video, no gate, slow requests logged from 200 ms.
 env ASPNETCORE_URLS=$url Virality__ApiKey=$key Virality__Owner__Password=$password Virality__RateLimits__Api__PermitLimit=0 \
@@ -40,13 +41,17 @@ cookie=$(awk '$6 ~ /Identity|AspNetCore/ {printf "%s=%s; ", $6, $7}' "$jar")
 
 export Virality__ApiKey=$key # predict.lua sends it
 wrk -t1 -c32 -d5s -s "$lua" "$url" > /dev/null # warm-up: the pool's connections, the JIT
+summary() { # name, wrk output: p50, p99, max, rate
+    printf '  %-10s p50 %s  p99 %s  max %s  %s/s\n' "$1" "$(awk '/ 50%/ {print $2}' "$2")" "$(awk '/ 99%/ {print $2}' "$2")" \
+        "$(awk '/^ +Latency +[0-9]/ {print $4}' "$2")" "$(awk '/Requests\/sec/ {print $2}' "$2")"
+}
 window() { # seconds
     wrk -t1 -c32 -d"$1"s --latency -s "$lua" "$url" > "$jar.predict" &
     local predict=$!
     wrk -t1 -c1 -d"$1"s --latency -H "Cookie: $cookie" "$url/training" > "$jar.page"
     wait $predict
-    echo "  predict:   $(grep -E '^ +Latency ' "$jar.predict" | xargs) | p99 $(grep ' 99%' "$jar.predict" | xargs) | $(grep Requests/sec "$jar.predict" | xargs)"
-    echo "  /training: $(grep -E '^ +Latency ' "$jar.page" | xargs) | p99 $(grep ' 99%' "$jar.page" | xargs) | $(grep Requests/sec "$jar.page" | xargs)"
+    summary "predict" "$jar.predict"
+    summary "/training" "$jar.page"
 }
 echo "idle, 20 s"; window 20
 request=$(curl -s -X POST -H "X-Api-Key: $key" -H "Content-Type: application/json" -d '{"trainer":"lbfgs"}' "$url/api/retrain" |
