@@ -45,10 +45,10 @@ public sealed class PreferenceTrainingFlowTests(RunningApp app, BrowserSession b
         await Assertions.Expect(row).ToContainTextAsync("active");
         await Assertions.Expect(row).ToContainTextAsync("retrain");
         await Assertions.Expect(page.GetByTestId("pref-audit-action").First).ToHaveTextAsync("activate");
-        // Plotly draws after the tab's first render; under a full CI run's load that once took longer than 30 s.
-        var drawn = new LocatorWaitForOptions { Timeout = 90_000 };
-        await page.Locator("[data-testid=pref-metrics-over-versions] svg.main-svg").First.WaitForAsync(drawn);
-        await page.Locator("[data-testid=pref-feature-weights] svg.main-svg").First.WaitForAsync(drawn);
+        // Plotly draws after the tab's first render (these waited forever once the Engagement tab's charts, gone
+        // before plotly.js had loaded, made Plotly.Blazor drop their draws: ChartLoadingFlowTests).
+        await page.Locator("[data-testid=pref-metrics-over-versions] svg.main-svg").First.WaitForAsync();
+        await page.Locator("[data-testid=pref-feature-weights] svg.main-svg").First.WaitForAsync();
         await BrowserSession.ScreenshotAsync(page, "models-preference");
 
         // The same version, seen from the command line as a user in a second terminal would.

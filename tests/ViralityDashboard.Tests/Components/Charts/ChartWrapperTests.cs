@@ -80,6 +80,22 @@ public sealed class ConfusionMatrixHeatmapTests : DashboardTestContext
         Assert.Empty(cut.FindAll("[data-testid=chart-placeholder]"));
     }
 
+    [Fact]
+    public void TheChartWaitsForPlotlyJsToLoadBeforePlotlyBlazorDraws()
+    {
+        // Plotly.Blazor drops draws asked for while plotly.js loads once one of their charts has gone (ChartLoadingFlowTests).
+        Assert.True(PlotlyScripts.Known, "Plotly.Blazor's script paths (private constants) were not found: did an upgrade rename them?");
+        var loading = JSInterop.SetupModule("./Components/Charts/InteractiveChart.razor.js").SetupVoid("plotlyLoaded", PlotlyScripts.Interop, PlotlyScripts.Plotly);
+
+        var cut = Render<ConfusionMatrixHeatmap>(p => p.Add(c => c.Matrix, FakeTraining.Metrics(0.7).ConfusionMatrix));
+
+        Assert.Single(cut.FindAll("[data-testid=chart-placeholder]"));
+        Assert.Empty(cut.FindComponents<PlotlyChart>());
+        loading.SetVoidResult();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindComponents<PlotlyChart>()));
+        Assert.Empty(cut.FindAll("[data-testid=chart-placeholder]"));
+    }
+
     /// <summary>What prerendering's JS runtime does: every call throws.</summary>
     private sealed class ThrowingJSRuntime : IJSRuntime
     {
