@@ -54,9 +54,13 @@ public abstract class ModelCache<TModel>(ModelRegistryStore store, ModelKind kin
         // one caller asks the database, the others keep predicting with the model they have. Otherwise every
         // request in flight at that moment queued for its own lookup: the API's p99 spiked every two seconds, and
         // at the end of a retrain sixteen requests each read and loaded the new version (300 ms).
-        if (state is not null && Interlocked.CompareExchange(ref slot.Rechecking, 1, 0) != 0)
-            return ValueTask.FromResult(state.Model);
-        return new ValueTask<TModel?>(RecheckAsync(slot, featureSet, state is not null, ct));
+        // With no model yet (the first activation), the others have nothing to keep: they look it up themselves
+        // rather than answer "no active model" while it is being read.
+        if (state?.Model is null)
+            return new ValueTask<TModel?>(RecheckAsync(slot, featureSet, holdsFlag: false, ct));
+        if (Interlocked.CompareExchange(ref slot.Rechecking, 1, 0) != 0)
+            return ValueTask.FromResult<TModel?>(state.Model);
+        return new ValueTask<TModel?>(RecheckAsync(slot, featureSet, holdsFlag: true, ct));
     }
 
     private async Task<TModel?> RecheckAsync(ActiveSlot slot, string? featureSet, bool holdsFlag, CancellationToken ct)

@@ -41,4 +41,31 @@ public sealed class ModelCacheTests(PostgresFixture postgres)
         Assert.Equal(first.VersionTag, (await recheck)?.VersionTag);
         Assert.Equal(first.VersionTag, (await cache.GetActiveAsync())?.VersionTag);
     }
+
+    [Fact]
+    public async Task AfterTheFirstActivationCallsDuringTheLookupWaitForItInsteadOfAnsweringThatThereIsNoModel()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 800);
+        var cache = db.Get<ActiveModelCache>();
+        Assert.Null(await cache.GetActiveAsync()); // a prediction before the first model: 409, and the cache knows "none"
+        var first = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Manual);
+
+        await using var holder = new NpgsqlConnection(db.ConnectionString);
+        await holder.OpenAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("LOCK TABLE model_versions IN ACCESS EXCLUSIVE MODE", holder, tx))
+            await hold.ExecuteNonQueryAsync();
+        var recheck = cache.GetActiveAsync().AsTask();
+        // With no model to keep predicting with, the requests meanwhile (bench-serve's warm-up once got three 409s
+        // among 5,748 here) have nothing to answer but "no active model": they must wait for the lookup instead.
+        var meanwhile = Task.WhenAll(Enumerable.Range(0, 16).Select(_ => cache.GetActiveAsync().AsTask()));
+        await Task.Delay(500);
+        var waitedForTheLock = !recheck.IsCompleted && !meanwhile.IsCompleted;
+        await tx.RollbackAsync();
+
+        Assert.True(waitedForTheLock);
+        Assert.Equal(first.VersionTag, (await recheck)?.VersionTag);
+        Assert.All(await meanwhile.WaitAsync(TimeSpan.FromSeconds(20)), m => Assert.Equal(first.VersionTag, m?.VersionTag));
+    }
 }
