@@ -105,9 +105,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         _adminConnectionString = builder.ConnectionString;
         await RenewLeaseAsync(ct);
         builder.Database = DatabaseName;
-        // Warm connections stay open: a new one costs a backend fork and a SCRAM exchange, 170 ms for a page's query
-        // while a retrain and a predict load kept both cores busy. A server of one's own has room for these.
-        builder.MinPoolSize = 8;
+        // Up to 32 connections stay once load has opened them. A new one costs a backend fork and a SCRAM exchange
+        // (170–800 ms under load), and pruning idle ones down to a smaller minimum closed two dozen at once five
+        // minutes after a burst: their backends' exits held every request for half a second. A server of one's own
+        // has room for these; the maximum stays Npgsql's 100, so a larger burst does not queue for a connection.
+        builder.MinPoolSize = KeptConnections;
         // The pages repeat the same few dozen statements; prepared once per connection, each skips its parse and plan.
         builder.MaxAutoPrepare = 64;
         ConnectionString = builder.ConnectionString;
@@ -132,6 +134,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     private const string Bash = "/bin/bash";
+    private const int KeptConnections = 32;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
