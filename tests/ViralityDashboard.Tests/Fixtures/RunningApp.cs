@@ -159,7 +159,14 @@ public sealed class RunningApp : IAsyncLifetime
         using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The app had not exited 60 s after SIG{signal}:\n{Output}");
+        }
         return watch.Elapsed;
     }
 
