@@ -14,6 +14,9 @@ namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 /// during training p99 ≤ 3 × idle p99 + 20 ms and no request over 250 ms. Either against <c>--url</c> (a running app
 /// with an active engagement model, started with the API key and owner password given here), or it seeds a scratch
 /// <c>--data-dir</c> with generated videos and starts the app itself, set to train on all of them.
+/// The load comes from <c>wrk</c> when it is installed (the issue's own client: light, at normal priority, in a
+/// session of its own), otherwise from .NET loops in this process, which share the app's two cores and so distort
+/// what they measure: at nice 10 they starve themselves, at nice 0 they take the cores the app needs.
 /// </summary>
 public static class BenchServeVerb
 {
@@ -29,27 +32,34 @@ public static class BenchServeVerb
         var url = new Option<string?>("--url") { Description = "A running app to measure; without it the app is started on --data-dir" };
         var videos = new Option<int>("--videos") { Description = "Generated videos in the scratch data dir; the retrain reads all of them", DefaultValueFactory = _ => 1_000_000 };
         var seconds = new Option<int>("--seconds") { Description = "Length of the idle phase; the training phase lasts as long as the retrain", DefaultValueFactory = _ => 20 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Closed-loop /api/predict clients", DefaultValueFactory = _ => 16 };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Closed-loop /api/predict clients (default: 32 with wrk, as in the issue; 16 with the .NET client)" };
+        var client = new Option<string>("--client") { Description = "Load generator: wrk (needs wrk on PATH), dotnet (loops in this process) or auto (wrk when installed)", DefaultValueFactory = _ => "auto" };
+        client.AcceptOnlyFromAmong("auto", "wrk", "dotnet");
         var page = new Option<string>("--page") { Description = "The page whose first render is timed (one request at a time)", DefaultValueFactory = _ => "/training" };
         var port = new Option<int>("--port") { Description = "Port of the app this verb starts", DefaultValueFactory = _ => 5077 };
         var trainer = new Option<string>("--trainer") { Description = "Trainer of the measured retrain", DefaultValueFactory = _ => "lbfgs" };
         var apiKey = new Option<string?>("--api-key") { Description = "API key (default: Virality__ApiKey, or a generated one for the app started here)" };
         var password = new Option<string?>("--password") { Description = "Owner password (default: Virality__Owner__Password, or BenchServe-Owner1 for the app started here)" };
-        var clientNice = new Option<int>("--client-nice") { Description = "Nice value of this client's scheduling group (0–19), so its loops yield the CPU to the app as remote clients would", DefaultValueFactory = _ => 10 };
+        var clientNice = new Option<int>("--client-nice") { Description = "With the .NET client: nice value of this client's scheduling group (0–19), so its loops yield the CPU to the app as remote clients would", DefaultValueFactory = _ => 10 };
         var json = cli.Json();
         var command = new Command("bench-serve", "Benchmark /api/predict and a page's first render idle and during a retrain: p50, p99, max and the issue 10 target")
-            { url, videos, seconds, concurrency, page, port, trainer, apiKey, password, clientNice, json };
+            { url, videos, seconds, concurrency, client, page, port, trainer, apiKey, password, clientNice, json };
         clientNice.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 19)
                 r.AddError("--client-nice must be between 0 and 19");
         });
-        foreach (var (option, minimum) in new[] { (videos, 1000), (seconds, 1), (concurrency, 1) })
+        foreach (var (option, minimum) in new[] { (videos, 1000), (seconds, 1) })
             option.Validators.Add(r =>
             {
                 if (r.GetValueOrDefault<int>() < minimum)
                     r.AddError($"{option.Name} must be at least {minimum}");
             });
+        concurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() < 1)
+                r.AddError("--concurrency must be at least 1");
+        });
         command.SetAction(async (parse, ct) =>
         {
             var asJson = parse.GetValue(json);
@@ -61,6 +71,13 @@ public static class BenchServeVerb
             var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("Virality__ApiKey");
             var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("Virality__Owner__Password");
             var baseUrl = parse.GetValue(url);
+            var wrk = parse.GetValue(client) switch
+            {
+                "dotnet" => null,
+                "wrk" => WrkLoad.Find() ?? throw new ArgumentException("--client wrk: wrk is not on PATH (apt-get install wrk)."),
+                _ => WrkLoad.Find(),
+            };
+            Say(wrk is null ? "Load: .NET loops in this process (install wrk for a client that does not share the app's cores)." : $"Load: {wrk}.");
             Process? app = null;
             int? niceBefore = null;
             try
@@ -106,15 +123,18 @@ public static class BenchServeVerb
                         ["Virality__SlowRequests__ThresholdMs"] = "200",
                     }, log, ownSession: true);
                     Say($"Started the app (pid {app.Id}) on {baseUrl}; its output goes to {log}");
-                    niceBefore = YieldToTheApp(parse.GetValue(clientNice), Say);
+                    if (wrk is null)
+                        niceBefore = YieldToTheApp(parse.GetValue(clientNice), Say);
                     await WaitHealthyAsync(baseUrl, app, ct);
                 }
                 if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
                     throw new ArgumentException("Give --api-key and --password (or Virality__ApiKey and Virality__Owner__Password) of the app at --url.");
 
-                using var api = Client(baseUrl, parse.GetValue(concurrency) + 2, cookies: false);
+                var c = parse.GetValue(concurrency) ?? (wrk is null ? 16 : 32);
+                using var api = Client(baseUrl, c + 2, cookies: false);
                 api.DefaultRequestHeaders.Add("X-Api-Key", key);
-                using var pages = Client(baseUrl, 2, cookies: true);
+                var jar = new CookieContainer();
+                using var pages = Client(baseUrl, 2, cookies: true, jar);
                 await BenchPagesVerb.SignInAsync(pages, "owner", secret, ct);
                 var retrainBody = JsonSerializer.Serialize(new { trainer = parse.GetValue(trainer) });
 
@@ -128,42 +148,84 @@ public static class BenchServeVerb
                     }
                 }
 
-                var c = parse.GetValue(concurrency);
                 var pagePath = parse.GetValue(page)!;
                 await WaitQuietAsync(Say, ct);
-                // Warm-up: JIT, connection pools, the model cache.
-                await MeasureAsync(api, pages, pagePath, c, Until(TimeSpan.FromSeconds(3)), ct);
-                Say($"Idle: {c} predict clients and one page client for {parse.GetValue(seconds)} s …");
                 var loadIdle = BenchPagesVerb.LoadAverage();
-                var idle = await MeasureAsync(api, pages, pagePath, c, Until(TimeSpan.FromSeconds(parse.GetValue(seconds))), ct);
-
-                Say($"Training: the same load from the retrain request ({DateTime.UtcNow:HH:mm:ss.f} UTC) until its run ends …");
-                var trainingClock = Stopwatch.StartNew();
-                var requestId = await RetrainAsync(api, retrainBody, ct);
-                var run = WaitRunAsync(api, requestId, ct);
-                var during = await MeasureAsync(api, pages, pagePath, c, () => !run.IsCompleted, ct);
-                var finished = await run;
+                var trainingClock = new Stopwatch();
+                async Task<(string Status, T Measured)> RetrainAndMeasureAsync<T>(Func<Task<string>, Task<T>> measure)
+                {
+                    Say($"Training: the same load from the retrain request ({DateTime.UtcNow:HH:mm:ss.f} UTC) until its run ends …");
+                    trainingClock.Start();
+                    var run = WaitRunAsync(api, await RetrainAsync(api, retrainBody, ct), ct);
+                    var measured = await measure(run);
+                    var status = await run;
+                    trainingClock.Stop();
+                    return (status, measured);
+                }
+                Say($"Idle: {c} predict clients and one page client for {parse.GetValue(seconds)} s …");
+                PhaseRow[] rows;
+                string finished;
+                if (wrk is not null)
+                {
+                    var scripts = Directory.CreateTempSubdirectory("bench-serve-wrk-");
+                    try
+                    {
+                        WrkLoad.WriteScripts(scripts.FullName);
+                        var cookie = jar.GetCookieHeader(new Uri(baseUrl));
+                        (WrkLoad Predict, WrkLoad Page) Load(int? length) => (
+                            WrkLoad.Start(wrk, "predict", baseUrl, c, Path.Combine(scripts.FullName, "predict.lua"), length, new Dictionary<string, string> { ["Virality__ApiKey"] = key }),
+                            WrkLoad.Start(wrk, pagePath, baseUrl.TrimEnd('/') + pagePath, 1, Path.Combine(scripts.FullName, "page.lua"), length, new Dictionary<string, string> { ["BENCH_COOKIE"] = cookie }));
+                        async Task<(WrkFigures Predict, WrkFigures Page)> Both((WrkLoad Predict, WrkLoad Page) load, Func<WrkLoad, Task<WrkFigures>> end)
+                        {
+                            using (load.Predict)
+                            using (load.Page)
+                                return (await end(load.Predict), await end(load.Page));
+                        }
+                        // Warm-up: JIT, connection pools, the model cache.
+                        await Both(Load(3), l => l.WaitAsync(ct));
+                        var idle = await Both(Load(parse.GetValue(seconds)), l => l.WaitAsync(ct));
+                        (finished, var during) = await RetrainAndMeasureAsync(async run =>
+                        {
+                            var load = Load(null);
+                            try { await run; }
+                            catch { using (load.Predict) using (load.Page) throw; }
+                            return await Both(load, l => l.StopAsync(ct));
+                        });
+                        rows =
+                        [
+                            Row("predict", "idle", idle.Predict), Row("predict", "training", during.Predict),
+                            Row(pagePath, "idle", idle.Page), Row(pagePath, "training", during.Page),
+                        ];
+                    }
+                    finally
+                    {
+                        scripts.Delete(recursive: true);
+                    }
+                }
+                else
+                {
+                    // Warm-up: JIT, connection pools, the model cache.
+                    await MeasureAsync(api, pages, pagePath, c, Until(TimeSpan.FromSeconds(3)), ct);
+                    var idle = await MeasureAsync(api, pages, pagePath, c, Until(TimeSpan.FromSeconds(parse.GetValue(seconds))), ct);
+                    (finished, var during) = await RetrainAndMeasureAsync(run => MeasureAsync(api, pages, pagePath, c, () => !run.IsCompleted, ct));
+                    rows =
+                    [
+                        Row("predict", "idle", idle.Predict, idle.Seconds), Row("predict", "training", during.Predict, during.Seconds),
+                        Row(pagePath, "idle", idle.Page, idle.Seconds), Row(pagePath, "training", during.Page, during.Seconds),
+                        // The server's own times for the same requests (Server-Timing), without this client's waits.
+                        Row("predict", "idle", idle.Predict, idle.Seconds, server: true), Row("predict", "training", during.Predict, during.Seconds, server: true),
+                        Row(pagePath, "idle", idle.Page, idle.Seconds, server: true), Row(pagePath, "training", during.Page, during.Seconds, server: true),
+                    ];
+                }
                 var trainingSeconds = trainingClock.Elapsed.TotalSeconds;
                 var loadDuring = BenchPagesVerb.LoadAverage();
-
-                var rows = new[]
-                {
-                    Row("predict", "idle", idle.Predict, idle.Seconds), Row("predict", "training", during.Predict, during.Seconds),
-                    Row(pagePath, "idle", idle.Page, idle.Seconds), Row(pagePath, "training", during.Page, during.Seconds),
-                    Row("predict", "idle", idle.Predict, idle.Seconds, server: true), Row("predict", "training", during.Predict, during.Seconds, server: true),
-                    Row(pagePath, "idle", idle.Page, idle.Seconds, server: true), Row(pagePath, "training", during.Page, during.Seconds, server: true),
-                };
-                // As the client sees them (the target), and as the server's own times (without the client's waits).
-                var verdicts = new[]
-                {
-                    Verdict("predict", rows[0], rows[1]), Verdict(pagePath, rows[2], rows[3]),
-                    Verdict("predict (server)", rows[4], rows[5]), Verdict($"{pagePath} (server)", rows[6], rows[7]),
-                };
+                // As the client sees them (the target), then, with the .NET client, as the server timed them.
+                var verdicts = rows.Chunk(4).SelectMany(r => new[] { Verdict(r[0].What, r[0], r[1]), Verdict(r[2].What, r[2], r[3]) }).ToArray();
                 if (asJson)
                 {
                     cli.WriteJson(new
                     {
-                        Url = baseUrl, Concurrency = c, Rows = rows, Targets = verdicts, Run = finished, TrainingSeconds = trainingSeconds,
+                        Url = baseUrl, Client = wrk is null ? "dotnet" : "wrk", Concurrency = c, Rows = rows, Targets = verdicts, Run = finished, TrainingSeconds = trainingSeconds,
                         LoadAverageIdle = loadIdle, LoadAverageTraining = loadDuring, Cores = Environment.ProcessorCount,
                     });
                     return verdicts.Take(2).All(v => v.Met) ? 0 : 1;
@@ -172,9 +234,9 @@ public static class BenchServeVerb
                 foreach (var r in rows)
                     table.AddRow(r.What, r.Phase, r.Requests.ToString("N0"), r.PerSecond.ToString("N0"), r.P50Ms.ToString("N2"), r.P99Ms.ToString("N2"), r.MaxMs.ToString("N1"));
                 AnsiConsole.Write(table);
-                foreach (var r in rows)
+                foreach (var r in rows.Where(r => r.Slowest.Length > 0))
                     AnsiConsole.WriteLine($"Slowest {r.What} {r.Phase}: {string.Join(", ", r.Slowest)}");
-                AnsiConsole.WriteLine($"Retrain: {finished} in {trainingSeconds:N1} s. Load average {loadIdle} before, {loadDuring} after ({Environment.ProcessorCount} cores; this client shares them).");
+                AnsiConsole.WriteLine($"Retrain: {finished} in {trainingSeconds:N1} s. Load average {loadIdle} before, {loadDuring} after ({Environment.ProcessorCount} cores; the client shares them).");
                 foreach (var v in verdicts)
                     AnsiConsole.WriteLine($"Target {v.What}: training p99 {v.TrainingP99Ms:N1} ms ≤ {v.AllowedP99Ms:N1} ms (3 × idle p99 + 20) and max {v.TrainingMaxMs:N1} ms ≤ {TargetMaxMs} ms: {(v.Met ? "met" : "NOT met")}");
                 return verdicts.Take(2).All(v => v.Met) ? 0 : 1;
@@ -240,6 +302,9 @@ public static class BenchServeVerb
             .Select(s => $"{s.Ms:N0} ms at {s.AtSeconds:N1} s").ToArray();
         return new(what, phase, ms.Count, ms.Count / seconds, BenchPagesVerb.Percentile(ms, 0.5), BenchPagesVerb.Percentile(ms, 0.99), ms.Max(), slowest);
     }
+
+    private static PhaseRow Row(string what, string phase, WrkFigures figures) =>
+        new(what, phase, (int)figures.Requests, figures.Requests / figures.Seconds, figures.P50Ms, figures.P99Ms, figures.MaxMs, []);
 
     private static TargetVerdict Verdict(string what, PhaseRow idle, PhaseRow training)
     {
@@ -397,8 +462,8 @@ public static class BenchServeVerb
         }
     }
 
-    internal static HttpClient Client(string baseUrl, int connections, bool cookies) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseCookies = cookies, CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+    internal static HttpClient Client(string baseUrl, int connections, bool cookies, CookieContainer? jar = null) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseCookies = cookies, CookieContainer = jar ?? new CookieContainer(), AllowAutoRedirect = false })
         {
             BaseAddress = new Uri(baseUrl),
             Timeout = TimeSpan.FromSeconds(120),

@@ -48,4 +48,9 @@ function done(summary, latency, requests)
   end
   io.write(string.format("non-200 responses: %d\n", bad))
   if sample ~= nil then io.write("first non-200: " .. sample .. "\n") end
+  -- One line for bench-serve (latencies in microseconds).
+  local e = summary.errors
+  io.write(string.format("bench-serve: requests=%d seconds=%.3f p50=%d p99=%d max=%d non200=%d errors=%d%s\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99), latency.max, bad,
+    e.connect + e.read + e.write + e.timeout, sample and (" first=" .. sample) or ""))
 end
