@@ -170,11 +170,11 @@ public static class BenchServeVerb
                     var scripts = Directory.CreateTempSubdirectory("bench-serve-wrk-");
                     try
                     {
-                        WrkLoad.WriteScripts(scripts.FullName);
+                        var script = WrkLoad.WriteScript(scripts.FullName);
                         var cookie = jar.GetCookieHeader(new Uri(baseUrl));
                         (WrkLoad Predict, WrkLoad Page) Load(int? length) => (
-                            WrkLoad.Start(wrk, "predict", baseUrl, c, Path.Combine(scripts.FullName, "predict.lua"), length, new Dictionary<string, string> { ["Virality__ApiKey"] = key }),
-                            WrkLoad.Start(wrk, pagePath, baseUrl.TrimEnd('/') + pagePath, 1, Path.Combine(scripts.FullName, "page.lua"), length, new Dictionary<string, string> { ["BENCH_COOKIE"] = cookie }));
+                            WrkLoad.Start(wrk, "predict", baseUrl, c, script, length, WrkLoad.PredictEnvironment(key)),
+                            WrkLoad.Start(wrk, pagePath, baseUrl.TrimEnd('/') + pagePath, 1, script, length, WrkLoad.PageEnvironment(cookie)));
                         async Task<(WrkFigures Predict, WrkFigures Page)> Both((WrkLoad Predict, WrkLoad Page) load, Func<WrkLoad, Task<WrkFigures>> end)
                         {
                             using (load.Predict)

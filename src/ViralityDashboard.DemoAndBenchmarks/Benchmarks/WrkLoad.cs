@@ -8,7 +8,7 @@ namespace ViralityDashboard.DemoAndBenchmarks.Benchmarks;
 /// One <c>wrk</c> load (the client issue 10 measured with): a light C event loop, started in a session of its own at
 /// normal priority, so it neither starves itself behind the app (as bench-serve's .NET loops did at nice 10) nor takes
 /// the cores the app needs (as they did at nice 0). Runs for a fixed time, or until <see cref="StopAsync"/>: wrk stops on
-/// SIGINT and still reports. Its Lua script prints one line of figures, parsed here.
+/// SIGINT and still reports. Its Lua script (<c>bench-serve.lua</c>) prints one line of figures, parsed here.
 /// </summary>
 internal sealed class WrkLoad : IDisposable
 {
@@ -32,18 +32,25 @@ internal sealed class WrkLoad : IDisposable
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, "wrk")).FirstOrDefault(File.Exists);
 
-    /// <summary>Writes the verb's Lua scripts (embedded in this assembly) to <paramref name="directory"/>.</summary>
-    public static void WriteScripts(string directory)
+    public const string ScriptName = "bench-serve.lua";
+
+    /// <summary>Writes the verb's Lua script (embedded in this assembly) to <paramref name="directory"/>; its path.</summary>
+    public static string WriteScript(string directory)
     {
         var assembly = typeof(WrkLoad).Assembly;
-        foreach (var name in new[] { "predict.lua", "page.lua" })
-        {
-            using var source = assembly.GetManifestResourceStream($"Benchmarks.{name}")
-                ?? throw new InvalidOperationException($"The embedded script {name} is missing from {assembly.GetName().Name}.");
-            using var target = File.Create(Path.Combine(directory, name));
-            source.CopyTo(target);
-        }
+        using var source = assembly.GetManifestResourceStream($"Benchmarks.{ScriptName}")
+            ?? throw new InvalidOperationException($"The embedded script {ScriptName} is missing from {assembly.GetName().Name}.");
+        var path = Path.Combine(directory, ScriptName);
+        using var target = File.Create(path);
+        source.CopyTo(target);
+        return path;
     }
+
+    /// <summary>The script's environment for a page's first render (GET, signed in with <paramref name="cookie"/>).</summary>
+    public static Dictionary<string, string> PageEnvironment(string cookie) => new() { ["BENCH_PAGE"] = "1", ["BENCH_COOKIE"] = cookie };
+
+    /// <summary>The script's environment for <c>POST /api/predict</c> with <paramref name="apiKey"/>.</summary>
+    public static Dictionary<string, string> PredictEnvironment(string apiKey) => new() { ["BENCH_PAGE"] = "0", ["Virality__ApiKey"] = apiKey };
 
     /// <param name="what">The row's name ("predict", the page's path).</param>
     /// <param name="seconds">Its length; null: until <see cref="StopAsync"/>.</param>

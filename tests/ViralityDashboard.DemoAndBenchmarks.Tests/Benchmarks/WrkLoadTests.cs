@@ -10,8 +10,9 @@ public sealed class WrkLoadTests : IDisposable
     private readonly HttpListener _server = new();
     private readonly DirectoryInfo _scripts = Directory.CreateTempSubdirectory("wrk-load-tests-");
     private readonly string _url;
+    private readonly string _script;
     private volatile int _status = 200;
-    private string? _cookieSeen;
+    private string? _cookieSeen, _keySeen, _requestSeen;
 
     public WrkLoadTests()
     {
@@ -27,6 +28,8 @@ public sealed class WrkLoadTests : IDisposable
                 try { context = await _server.GetContextAsync(); }
                 catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
                 _cookieSeen = context.Request.Headers["Cookie"];
+                _keySeen = context.Request.Headers["X-Api-Key"];
+                _requestSeen = $"{context.Request.HttpMethod} {context.Request.Url?.AbsolutePath}";
                 context.Response.StatusCode = _status;
                 var body = "ok"u8.ToArray();
                 context.Response.ContentLength64 = body.Length;
@@ -34,7 +37,7 @@ public sealed class WrkLoadTests : IDisposable
                 context.Response.Close();
             }
         });
-        WrkLoad.WriteScripts(_scripts.FullName);
+        _script = WrkLoad.WriteScript(_scripts.FullName);
     }
 
     private static string Wrk => WrkLoad.Find() ?? throw new InvalidOperationException("wrk is not on PATH: apt-get install wrk (.ci/run does this).");
@@ -42,8 +45,7 @@ public sealed class WrkLoadTests : IDisposable
     [Fact]
     public async Task AFixedLoadReportsItsRequestsAndLatenciesWithTheCookieSent()
     {
-        using var load = WrkLoad.Start(Wrk, "/page", _url + "page", 2, Path.Combine(_scripts.FullName, "page.lua"), 1,
-            new Dictionary<string, string> { ["BENCH_COOKIE"] = "session=abc" });
+        using var load = WrkLoad.Start(Wrk, "/page", _url + "page", 2, _script, 1, WrkLoad.PageEnvironment("session=abc"));
 
         var figures = await load.WaitAsync(CancellationToken.None);
 
@@ -51,26 +53,28 @@ public sealed class WrkLoadTests : IDisposable
         Assert.InRange(figures.Seconds, 0.5, 5);
         Assert.True(figures.P50Ms > 0 && figures.P50Ms <= figures.P99Ms && figures.P99Ms <= figures.MaxMs, $"{figures}");
         Assert.Equal("session=abc", _cookieSeen);
+        Assert.Equal("GET /page", _requestSeen);
     }
 
     [Fact]
-    public async Task AnOpenEndedLoadStopsOnRequestAndStillReports()
+    public async Task AnOpenEndedPredictLoadStopsOnRequestAndStillReports()
     {
-        using var load = WrkLoad.Start(Wrk, "predict", _url, 4, Path.Combine(_scripts.FullName, "predict.lua"), null,
-            new Dictionary<string, string> { ["Virality__ApiKey"] = "test-key" });
+        using var load = WrkLoad.Start(Wrk, "predict", _url, 4, _script, null, WrkLoad.PredictEnvironment("test-key"));
         await Task.Delay(1500);
 
         var figures = await load.StopAsync(CancellationToken.None);
 
         Assert.True(figures.Requests > 0);
         Assert.InRange(figures.Seconds, 0.5, 20); // stopped, not its day-long duration
+        Assert.Equal("POST /api/predict", _requestSeen);
+        Assert.Equal("test-key", _keySeen);
     }
 
     [Fact]
     public async Task AnswersThatAreNotOkAreRefusedNotTimed()
     {
         _status = 302; // a page client whose sign-in was lost: redirected to the login page
-        using var load = WrkLoad.Start(Wrk, "/training", _url + "training", 1, Path.Combine(_scripts.FullName, "page.lua"), 1, new Dictionary<string, string>());
+        using var load = WrkLoad.Start(Wrk, "/training", _url + "training", 1, _script, 1, WrkLoad.PageEnvironment(""));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => load.WaitAsync(CancellationToken.None));
 
