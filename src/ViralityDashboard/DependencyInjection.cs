@@ -160,6 +160,7 @@ public static class DependencyInjection
         app.UseApiErrors();
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // The sign-in limit is an endpoint policy: it needs the endpoint chosen, which WebApplication does first (no UseRouting call).
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -37,13 +37,24 @@ public sealed class RateLimitOptions
 
 internal static class RateLimits
 {
+    /// <summary>
+    /// The sign-in form's policy, attached to the form's endpoint (<c>[EnableRateLimiting]</c> on the login page) rather
+    /// than to a path: every spelling the router takes to the form (case, trailing slash, dot segments, a query)
+    /// spends one budget. A path match missed <c>/Account/Login/</c> (issue 22).
+    /// </summary>
+    public const string SignInPolicy = "sign-in";
+
     public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c => Partition(c, limits.Value));
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(c =>
+                ApiErrors.IsApi(c.Request) ? PerClient(c, "api", limits.Value.Api) : RateLimitPartition.GetNoLimiter(""));
+            // Loading the form is free; only its POST (an attempt) counts.
+            o.AddPolicy(SignInPolicy, c =>
+                HttpMethods.IsPost(c.Request.Method) ? PerClient(c, SignInPolicy, limits.Value.SignIn) : RateLimitPartition.GetNoLimiter(""));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = RejectAsync;
         });
@@ -51,11 +62,8 @@ internal static class RateLimits
     }
 
     /// <remarks>The client is the connection's address; behind a reverse proxy, configure forwarded headers first.</remarks>
-    private static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions options)
+    private static RateLimitPartition<string> PerClient(HttpContext context, string name, ClientLimit limit)
     {
-        var (name, limit) = ApiErrors.IsApi(context.Request) ? ("api", options.Api)
-            : IsSignIn(context.Request) ? ("sign-in", options.SignIn)
-            : ("", null);
         if (limit is not { PermitLimit: > 0 })
             return RateLimitPartition.GetNoLimiter("");
         var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -66,9 +74,6 @@ internal static class RateLimits
             QueueLimit = 0,
         });
     }
-
-    private static bool IsSignIn(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.Equals("/account/login", StringComparison.OrdinalIgnoreCase);
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
     {

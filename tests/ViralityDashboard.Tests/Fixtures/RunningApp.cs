@@ -103,11 +103,12 @@ public sealed class RunningApp : IAsyncLifetime
             : throw new InvalidOperationException($"The app printed no owner password:\n{Output}");
 
     /// <summary>Signs in through the real form (antiforgery token included), as a browser would.</summary>
-    public async Task<HttpResponseMessage> SignInAsync(HttpClient http, string userName, string password)
+    /// <param name="path">Where the form is posted: another spelling of <c>/account/login</c>, say. Sent as written (no dot-segment removal).</param>
+    public async Task<HttpResponseMessage> SignInAsync(HttpClient http, string userName, string password, string path = "/account/login")
     {
         var form = await http.GetStringAsync("/account/login");
         var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
-        return await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        return await http.PostAsync(new Uri(http.BaseAddress!.GetLeftPart(UriPartial.Authority) + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login",
             ["__RequestVerificationToken"] = token,
