@@ -11,6 +11,10 @@ namespace ViralityDashboard.Api;
 /// a cross-site form or a "simple" fetch cannot send <c>application/json</c> without a CORS preflight, which this
 /// app never grants. An endpoint that declares other types (<c>Accepts</c>: the import's <c>text/csv</c> and
 /// <c>application/x-ndjson</c>) takes those instead; none of them is a type a form or a simple fetch can send either.
+/// A cookie-authenticated call with no body that carries neither <c>Origin</c> nor <c>Sec-Fetch-Site</c> gets 403 too,
+/// unless it has one of those types or an <c>X-Requested-With</c> header: with no body, the type check alone let an empty
+/// form post through (issue 22: <c>POST /api/retrain</c>, <c>Content-Length: 0</c>, no Origin, started a run). Browsers
+/// send <c>Origin</c> with every POST, so the app's own pages are unaffected; a script using the cookie adds the header.
 /// </summary>
 internal static class CrossSiteGuard
 {
@@ -29,6 +33,11 @@ internal static class CrossSiteGuard
         if (HasBody(request) && !(accepted is { Count: > 0 } ? IsOneOf(request.ContentType, accepted) : request.HasJsonContentType()))
             return TypedResults.Problem($"Send the body as {(accepted is { Count: > 0 } ? string.Join(", ", accepted) : "application/json")}, not {request.ContentType ?? "without a Content-Type"}.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        if (!SignedInWithApiKey(context) && !SaysWhereItComesFrom(request, accepted))
+            return TypedResults.Problem(
+                "A change through the sign-in cookie must carry an Origin or Sec-Fetch-Site header (browsers send them), a Content-Type of "
+                + $"{(accepted is { Count: > 0 } ? string.Join(", ", accepted) : "application/json")}, or an X-Requested-With header; this request has none of them, like a form posted from another site.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused");
         return await next(invocation);
     }
 
@@ -49,6 +58,16 @@ internal static class CrossSiteGuard
             return $"Requests from {origin} may not use the sign-in cookie to change anything.";
         return null;
     }
+
+    /// <summary>
+    /// Whether a cross-site page could not have sent this: a browser's provenance header (checked above), a type a form
+    /// or a simple fetch cannot send, or a custom header, which needs a CORS preflight this app never grants.
+    /// </summary>
+    private static bool SaysWhereItComesFrom(HttpRequest request, IReadOnlyList<string>? accepted) =>
+        !string.IsNullOrEmpty(request.Headers.Origin)
+        || !string.IsNullOrEmpty(request.Headers["Sec-Fetch-Site"])
+        || !string.IsNullOrEmpty(request.Headers.XRequestedWith)
+        || (accepted is { Count: > 0 } ? IsOneOf(request.ContentType, accepted) : request.HasJsonContentType());
 
     /// <remarks>
     /// Host and port only, not the scheme: behind a proxy that ends TLS the app sees http while the browser says
