@@ -6,6 +6,7 @@ using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
 using Microsoft.Extensions.Validation.Embedded;
 using ViralityDashboard.Core.Videos;
+using ViralityDashboard.Data.Import;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Data.Registry;
 using ViralityDashboard.Training;
@@ -14,22 +15,23 @@ using ViralityDashboard.Training.Scheduling;
 namespace ViralityDashboard.Api;
 
 /// <remarks>
-/// Checked by the framework's validation (<see cref="ApiValidation"/>). The messages name each field by its JSON
-/// name, as the API has always worded them: DataAnnotations would format the C# name into <c>{0}</c>.
+/// Checked by the framework's validation (<see cref="ApiValidation"/>) by the import's rules (<see cref="FieldRules"/>):
+/// the same limits on counts, followers, duration and posting time. The messages name each field by its JSON name,
+/// as the API has always worded them: DataAnnotations would format the C# name into <c>{0}</c>.
 /// </remarks>
 [ValidatableType]
 public sealed record PredictRequest(
-    [Required(ErrorMessage = "'views' is required."), Range(0d, double.MaxValue, ErrorMessage = "'views' must be 0 or more.")] long? Views,
-    [Required(ErrorMessage = "'likes' is required."), Range(0d, double.MaxValue, ErrorMessage = "'likes' must be 0 or more.")] long? Likes,
-    [Required(ErrorMessage = "'shares' is required."), Range(0d, double.MaxValue, ErrorMessage = "'shares' must be 0 or more.")] long? Shares,
-    [Required(ErrorMessage = "'comments' is required."), Range(0d, double.MaxValue, ErrorMessage = "'comments' must be 0 or more.")] long? Comments,
-    [Range(0d, double.MaxValue, ErrorMessage = "'saves' must be 0 or more.")] long? Saves,
+    [Required(ErrorMessage = "'views' is required."), Count] long? Views,
+    [Required(ErrorMessage = "'likes' is required."), Count] long? Likes,
+    [Required(ErrorMessage = "'shares' is required."), Count] long? Shares,
+    [Required(ErrorMessage = "'comments' is required."), Count] long? Comments,
+    [Count] long? Saves,
     [Range(0d, double.MaxValue, ErrorMessage = "'durationSeconds' must be 0 or more.")]
-    [AtMost(36_000d, ErrorMessage = "'durationSeconds' must be at most 36000 (10 hours).")] double? DurationSeconds,
+    [AtMost(FieldRules.MaxDurationSeconds, ErrorMessage = "'durationSeconds' must be at most 36000 (10 hours).")] double? DurationSeconds,
     IReadOnlyList<string>? Hashtags,
     string? SoundName, bool? SoundOriginal, string? Description,
-    [Range(0d, double.MaxValue, ErrorMessage = "'authorFollowers' must be 0 or more.")] long? AuthorFollowers,
-    bool? AuthorVerified, DateTimeOffset? PostedAt, string? Version, string? FeatureSet = null, string? VideoId = null);
+    [Count(FieldRules.MaxFollowers)] long? AuthorFollowers,
+    bool? AuthorVerified, [PostedAt] DateTimeOffset? PostedAt, string? Version, string? FeatureSet = null, string? VideoId = null);
 
 /// <param name="Kind">Rollback only: engagement (default) or preference.</param>
 /// <summary>
@@ -91,7 +93,14 @@ public static class ApiEndpoints
 
     private static JsonSerializerOptions CreateJson()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        // Stricter than the web defaults, as the import is: a number sent as a string ("1000", "NaN") and a key sent twice
+        // (which value wins?) are errors, not guesses.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+            AllowDuplicateProperties = false,
+        };
         ConfigureApiJson(options);
         options.MakeReadOnly();
         return options;
@@ -116,18 +125,18 @@ public static class ApiEndpoints
         api.MapBacktestEndpoint();
     }
 
-    private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, CancellationToken ct)
+    private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, IVideoTableQueries videos, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<PredictRequest>(http, ct);
         if (error is not null)
             return error;
-        // Web JSON reads "NaN" and "Infinity" from strings; no range attribute names that for what it is.
-        if (body!.DurationSeconds is double d && !double.IsFinite(d))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["durationSeconds"] = ["'durationSeconds' must be a finite number."] });
-        if (await ApiValidation.ProblemAsync(body, http.HttpContext, ct) is { } problem)
+        if (await ApiValidation.ProblemAsync(body!, http.HttpContext, ct) is { } problem)
             return problem;
-        if (body.FeatureSet is { } set && !FeatureSet.BuiltIn.Any(f => f.Name == set))
+        if (body!.FeatureSet is { } set && !FeatureSet.BuiltIn.Any(f => f.Name == set))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["featureSet"] = [$"'featureSet' must be one of {string.Join(", ", FeatureSet.BuiltIn.Select(f => f.Name))}."] });
+        // The log links the prediction to the named video; a name that is no stored video is the caller's mistake.
+        if (!string.IsNullOrWhiteSpace(body.VideoId) && await videos.FindAsync(body.VideoId, ct) is null)
+            return Results.Problem($"No stored video has the id '{FieldRules.Shorten(body.VideoId.Trim())}' ('videoId').", statusCode: StatusCodes.Status404NotFound);
         var video = new ScrapedVideoRecord
         {
             VideoId = "api",
@@ -282,22 +291,21 @@ public static class ApiEndpoints
         return await queries.RunAsync(runId, ct) is { } run ? Results.Ok(run) : Results.Problem($"No training run {runId}.", statusCode: StatusCodes.Status404NotFound);
     }
 
-    /// <summary>Reads the body as JSON; malformed JSON or a wrong type becomes a 400 naming the field from the JSON path.</summary>
+    /// <summary>Reads the body as JSON; malformed JSON or a wrong type becomes a 400 naming the field by its JSON name.</summary>
     private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest http, CancellationToken ct) where T : class
     {
+        var type = Json.GetTypeInfo(typeof(T));
         try
         {
-            var value = (T?)await JsonSerializer.DeserializeAsync(http.Body, Json.GetTypeInfo(typeof(T)), ct);
+            var value = (T?)await JsonSerializer.DeserializeAsync(http.Body, type, ct);
             return value is null
                 ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] }))
                 : (value, null);
         }
         catch (JsonException e)
         {
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"Invalid JSON at '{field}': {FirstSentence(e.Message)}"] }));
+            var (field, message) = JsonBodyErrors.Describe(e, type);
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }));
         }
     }
-
-    private static string FirstSentence(string message) => message.Split(" Path:")[0];
 }

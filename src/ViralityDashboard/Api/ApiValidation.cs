@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Validation;
+using ViralityDashboard.Data.Import;
 
 namespace ViralityDashboard.Api;
 
@@ -45,4 +46,42 @@ internal static class ApiValidation
 internal sealed class AtMostAttribute(double maximum) : ValidationAttribute
 {
     public override bool IsValid(object? value) => value is null || Convert.ToDouble(value, CultureInfo.InvariantCulture) <= maximum;
+}
+
+/// <summary>
+/// A count as the import takes it: from 0 to <see cref="FieldRules.MaxCount"/> (or another of its limits). The
+/// message names the field by its JSON name.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
+internal sealed class CountAttribute(long maximum = FieldRules.MaxCount) : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not long count)
+            return ValidationResult.Success;
+        var field = JsonNamingPolicy.CamelCase.ConvertName(validationContext.MemberName ?? validationContext.DisplayName);
+        if (count < 0)
+            return new ValidationResult($"'{field}' must be 0 or more.");
+        return count > maximum
+            ? new ValidationResult(string.Create(CultureInfo.InvariantCulture, $"'{field}' must be at most {maximum:N0}."))
+            : ValidationResult.Success;
+    }
+}
+
+/// <summary>A posting time the import would take: from <see cref="FieldRules.EarliestPost"/> to a day from now.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
+internal sealed class PostedAtAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not DateTimeOffset at)
+            return ValidationResult.Success;
+        var clock = validationContext.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
+        var latest = clock.GetUtcNow() + FieldRules.FutureTolerance;
+        if (at >= FieldRules.EarliestPost && at <= latest)
+            return ValidationResult.Success;
+        var field = JsonNamingPolicy.CamelCase.ConvertName(validationContext.MemberName ?? validationContext.DisplayName);
+        return new ValidationResult(string.Create(CultureInfo.InvariantCulture,
+            $"'{field}' must be between {FieldRules.EarliestPost:yyyy-MM-dd} and a day from now ({latest.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}); {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is {(at < FieldRules.EarliestPost ? "before TikTok existed" : "in the future")}."));
+    }
 }
