@@ -136,7 +136,7 @@ public static class ApiEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["featureSet"] = [$"'featureSet' must be one of {string.Join(", ", FeatureSet.BuiltIn.Select(f => f.Name))}."] });
         // The log links the prediction to the named video; a name that is no stored video is the caller's mistake.
         if (!string.IsNullOrWhiteSpace(body.VideoId) && await videos.FindAsync(body.VideoId, ct) is null)
-            return Results.Problem($"No stored video has the id '{FieldRules.Shorten(body.VideoId.Trim())}' ('videoId').", statusCode: StatusCodes.Status404NotFound);
+            return Results.Problem($"'videoId' names no stored video: '{FieldRules.Shorten(body.VideoId.Trim())}'.", statusCode: StatusCodes.Status404NotFound);
         var video = new ScrapedVideoRecord
         {
             VideoId = "api",

@@ -30,13 +30,13 @@ internal static class CrossSiteGuard
         if (!SignedInWithApiKey(context) && CrossSiteReason(request) is { } reason)
             return TypedResults.Problem(reason, statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused");
         var accepted = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes;
-        if (HasBody(request) && !(accepted is { Count: > 0 } ? IsOneOf(request.ContentType, accepted) : request.HasJsonContentType()))
-            return TypedResults.Problem($"Send the body as {(accepted is { Count: > 0 } ? string.Join(", ", accepted) : "application/json")}, not {request.ContentType ?? "without a Content-Type"}.",
+        if (HasBody(request) && !HasAcceptedType(request, accepted))
+            return TypedResults.Problem($"Send the body as {AcceptedTypes(accepted)}, not {request.ContentType ?? "without a Content-Type"}.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         if (!SignedInWithApiKey(context) && !SaysWhereItComesFrom(request, accepted))
             return TypedResults.Problem(
-                "A change through the sign-in cookie must carry an Origin or Sec-Fetch-Site header (browsers send them), a Content-Type of "
-                + $"{(accepted is { Count: > 0 } ? string.Join(", ", accepted) : "application/json")}, or an X-Requested-With header; this request has none of them, like a form posted from another site.",
+                $"A change through the sign-in cookie must carry an Origin or Sec-Fetch-Site header (browsers send them), a Content-Type of {AcceptedTypes(accepted)}, "
+                + "or an X-Requested-With header; this request has none of them, like a form posted from another site.",
                 statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused");
         return await next(invocation);
     }
@@ -67,7 +67,13 @@ internal static class CrossSiteGuard
         !string.IsNullOrEmpty(request.Headers.Origin)
         || !string.IsNullOrEmpty(request.Headers["Sec-Fetch-Site"])
         || !string.IsNullOrEmpty(request.Headers.XRequestedWith)
-        || (accepted is { Count: > 0 } ? IsOneOf(request.ContentType, accepted) : request.HasJsonContentType());
+        || HasAcceptedType(request, accepted);
+
+    private static bool HasAcceptedType(HttpRequest request, IReadOnlyList<string>? accepted) =>
+        accepted is { Count: > 0 } ? IsOneOf(request.ContentType, accepted) : request.HasJsonContentType();
+
+    private static string AcceptedTypes(IReadOnlyList<string>? accepted) =>
+        accepted is { Count: > 0 } ? string.Join(", ", accepted) : "application/json";
 
     /// <remarks>
     /// Host and port only, not the scheme: behind a proxy that ends TLS the app sees http while the browser says
