@@ -124,7 +124,9 @@ public sealed class TwoInstanceClusterTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
-            var (_, run) = await app.RunAsync(id);
+            var (_, body) = await app.RunAsync(id);
+            // A queued request answers {"requestId","status"}; a run answers its detail, {"run": {"status",…}, …}.
+            var run = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("run", out var row) ? row : body;
             var status = run.ValueKind == JsonValueKind.Object ? run.GetProperty("status").GetString() : null;
             if (status is not (null or "queued" or "running"))
             {
