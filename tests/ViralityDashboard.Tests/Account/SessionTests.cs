@@ -121,6 +121,33 @@ public sealed class SessionTests(SessionApps apps, ITestOutputHelper output) : I
     }
 
     [Fact]
+    [Trait("Category", "Browser")]
+    public async Task AnOpenPageOfARemovedUserFallsBackToTheSignInForm()
+    {
+        var viewer = $"open-{Guid.NewGuid():N}"[..12];
+        await AppProcess.RunCliAsync(["users", "add", viewer, "--role", "viewer", "--password", "Viewer-Pass-2026"], apps.CliOnOne);
+        var browser = new BrowserSession();
+        await browser.InitializeAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(apps.One.BaseAddress);
+            await page.GotoAsync("/account/login");
+            await BrowserSession.SubmitSignInAsync(page, viewer, "Viewer-Pass-2026");
+            // The circuit is up: from now on the page talks over its WebSocket and never sends the cookie again.
+            await BrowserSession.GotoInteractiveAsync(page, "/");
+
+            await AppProcess.RunCliAsync(["users", "remove", viewer], apps.CliOnOne);
+            var removed = Stopwatch.StartNew();
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login", new() { Timeout = 30_000 });
+            output.WriteLine($"the removed viewer's open page went to the sign-in form {removed.Elapsed.TotalSeconds:F1} s after the removal (recheck every {SessionApps.RecheckSeconds} s)");
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task ASessionOutlivesARestartOnAnEmptyHome()
     {
         using var jar = new CookieJar();
