@@ -36,6 +36,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<PreferenceDataQueries>();
         builder.Services.AddSingleton<ITrainingQueries, TrainingQueries>();
         builder.Services.AddSingleton<ModelRegistryStore>();
+        builder.Services.AddSingleton<DatabaseInstallation>();
         return builder;
     }
 }

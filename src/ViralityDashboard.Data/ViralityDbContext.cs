@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -11,7 +12,7 @@ namespace ViralityDashboard.Data;
 /// <c>dotnet ef migrations add Name --project src/ViralityDashboard.Data --output-dir Migrations</c>;
 /// the design-time factory below means no web host is booted for that.
 /// </remarks>
-public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<ScrapedVideo> ScrapedVideos => Set<ScrapedVideo>();
     public DbSet<VideoSnapshot> VideoSnapshots => Set<VideoSnapshot>();
@@ -25,6 +26,9 @@ public sealed class ViralityDbContext(DbContextOptions<ViralityDbContext> option
     public DbSet<PredictionLogEntry> PredictionLog => Set<PredictionLogEntry>();
     public DbSet<RealizedWeek> RealizedMetrics => Set<RealizedWeek>();
     public DbSet<ScoringWatermark> ScoringWatermarks => Set<ScoringWatermark>();
+    /// <summary>The Data Protection key ring of every instance of this database (sign-in cookies, antiforgery tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Installation> Installation => Set<Installation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -67,6 +67,7 @@ public static class DependencyInjection
         builder.Services.AddUserStore()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        builder.AddDatabaseSessions();
         builder.Services.AddScoped<OwnerGuard>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner))

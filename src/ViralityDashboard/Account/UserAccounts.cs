@@ -73,6 +73,7 @@ public sealed class UserAccounts(IServiceScopeFactory scopes) : IUserAccounts
         var user = await users.FindByNameAsync(userName) ?? throw new UserAccountException($"No account '{userName}'.");
         if (await users.IsInRoleAsync(user, Roles.Owner) && (await users.GetUsersInRoleAsync(Roles.Owner)).Count == 1)
             throw new UserAccountException("The last owner account cannot be removed.");
+        // Its sessions end with the row: every instance's recheck (Virality:Accounts:SessionRecheckSeconds) finds no user.
         Check(await users.DeleteAsync(user));
     }
 

@@ -86,6 +86,36 @@ public sealed class AppProcess : IAsyncDisposable
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text));
     }
 
+    /// <summary>
+    /// Runs a verb of the app's executable with these settings (environment variables, e.g. the connection string of a
+    /// server the app processes share), as an operator in another terminal would; throws when it fails.
+    /// </summary>
+    public static async Task<string> RunCliAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var (exitCode, output, errors) = await RunCliForExitCodeAsync(args, environment);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' failed ({exitCode}):\n{output}\n{errors}");
+        return output;
+    }
+
+    /// <summary>As <see cref="RunCliAsync"/>, for verbs expected to fail: the exit code, standard output and standard error.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunCliForExitCodeAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(RunningApp.AppAssembly());
+        foreach (var arg in args)
+            psi.ArgumentList.Add(arg);
+        psi.Environment.Remove("ConnectionStrings__Virality");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[key] = value;
+        using var process = Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
     /// <summary>kill -9: no shutdown code runs.</summary>
     public void Kill()
     {

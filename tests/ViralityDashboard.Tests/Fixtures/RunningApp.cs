@@ -104,7 +104,11 @@ public sealed class RunningApp : IAsyncLifetime
 
     /// <summary>Signs in through the real form (antiforgery token included), as a browser would.</summary>
     /// <param name="path">Where the form is posted: another spelling of <c>/account/login</c>, say. Sent as written (no dot-segment removal).</param>
-    public async Task<HttpResponseMessage> SignInAsync(HttpClient http, string userName, string password, string path = "/account/login")
+    public Task<HttpResponseMessage> SignInAsync(HttpClient http, string userName, string password, string path = "/account/login") =>
+        SignInThroughFormAsync(http, userName, password, path);
+
+    /// <summary>Signs in on whichever app <paramref name="http"/> points at, through its real form (antiforgery token included).</summary>
+    internal static async Task<HttpResponseMessage> SignInThroughFormAsync(HttpClient http, string userName, string password, string path = "/account/login")
     {
         var form = await http.GetStringAsync("/account/login");
         var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
@@ -127,24 +131,8 @@ public sealed class RunningApp : IAsyncLifetime
     }
 
     /// <summary>As <see cref="RunCliAsync"/>, for verbs expected to fail: the exit code, standard output and standard error.</summary>
-    public async Task<(int ExitCode, string Output, string Errors)> RunCliForExitCodeAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(AppAssembly());
-        foreach (var arg in args)
-            psi.ArgumentList.Add(arg);
-        psi.ArgumentList.Add("--data-dir");
-        psi.ArgumentList.Add(DataDirectory);
-        psi.Environment.Remove("ConnectionStrings__Virality");
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            psi.Environment[key] = value;
-        using var process = Process.Start(psi)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
+    public Task<(int ExitCode, string Output, string Errors)> RunCliForExitCodeAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        AppProcess.RunCliForExitCodeAsync([.. args, "--data-dir", DataDirectory], environment);
 
     /// <summary>SIGTERM, as a service manager stops it: the app stops, and with it the PostgreSQL cluster it started.</summary>
     public Task StopAsync() => SignalAsync("TERM");
