@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using ViralityDashboard.Data.Import;
 using ViralityDashboard.Data.Queries;
@@ -25,6 +26,8 @@ public static class DependencyInjection
         // The app's one meter (import, training and prediction figures); nothing is measured until something listens.
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<ViralityMetrics>();
+        builder.Services.AddOptions<ImportQueueOptions>().BindConfiguration(ImportQueueOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ImportQueueOptions>, ImportQueueOptionsValidator>();
         builder.Services.AddSingleton<VideoImporter>();
         builder.Services.AddSingleton<IStatsQueries, StatsQueries>();
         builder.Services.AddSingleton<CalibrationQueries>();
@@ -38,5 +41,14 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ModelRegistryStore>();
         builder.Services.AddSingleton<DatabaseInstallation>();
         return builder;
+    }
+}
+
+internal sealed class ImportQueueOptionsValidator : IValidateOptions<ImportQueueOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImportQueueOptions options)
+    {
+        var errors = ImportQueueOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

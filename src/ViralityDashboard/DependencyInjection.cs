@@ -103,12 +103,13 @@ public static class DependencyInjection
         configuration.AddCommandLine(args, new Dictionary<string, string> { ["--data-dir"] = $"{DataOptions.Section}:{nameof(DataOptions.DataDir)}" });
 
     /// <summary>Starts the embedded database when no server is configured; on failure prints one clear message.</summary>
-    public static async Task<DatabaseLease> StartDatabaseOrExitAsync(this WebApplicationBuilder builder)
+    /// <param name="ct">A stop during startup: a cluster this call launched is stopped again before it throws.</param>
+    public static async Task<DatabaseLease> StartDatabaseOrExitAsync(this WebApplicationBuilder builder, CancellationToken ct = default)
     {
         using var loggerFactory = LoggerFactory.Create(l => l.AddConsole());
         try
         {
-            return new DatabaseLease(await builder.StartDatabaseAsync(loggerFactory.CreateLogger("Database")), Failed: false);
+            return new DatabaseLease(await builder.StartDatabaseAsync(loggerFactory.CreateLogger("Database"), ct), Failed: false);
         }
         catch (EmbeddedPostgresException e)
         {
@@ -122,11 +123,30 @@ public static class DependencyInjection
     /// a time (under <see cref="DatabaseSetupLock"/>), each checking inside the lock whether the work is still needed,
     /// so two apps started together on a fresh data directory both come up.
     /// </summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    /// <param name="ct">
+    /// A stop during startup. Checked between steps; the demo data, written in several transactions, is finished
+    /// first, since a half-seeded database would not be seeded again (it is no longer empty).
+    /// On cancellation the app is disposed, so its connections close before the caller stops the cluster.
+    /// </param>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
-        await using var setupLock = await AcquireSetupLockAsync(app);
-        await app.Services.MigrateDatabaseAsync();
+        try
+        {
+            await PrepareAsync(app, ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task PrepareAsync(WebApplication app, CancellationToken ct)
+    {
+        await using var setupLock = await AcquireSetupLockAsync(app, ct);
+        await app.Services.MigrateDatabaseAsync(ct);
         await OwnerAccount.EnsureAsync(app.Services, app.Logger);
+        ct.ThrowIfCancellationRequested();
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataOptions>>().Value;
         var seeder = app.Services.GetRequiredService<DemoSeeder>();
         if (options.SeedDemoData && app.Services.GetRequiredService<DatabaseEndpoint>().IsEmbedded && await seeder.IsDatabaseEmptyAsync())
@@ -135,20 +155,21 @@ public static class DependencyInjection
             var report = await seeder.SeedAsync(new DemoDataOptions { AwaitingRating = DemoDataOptions.DashboardAwaitingRating, PostingWindowDays = DemoDataOptions.DashboardPostingWindowDays, Now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow() }, CancellationToken.None);
             app.Logger.LogInformation("Demo data added: {Videos} videos, {Analyses} analyses, {Ratings} ratings", report.Videos.Inserted, report.AnalysesAdded, report.RatingsAdded);
         }
+        ct.ThrowIfCancellationRequested();
     }
 
-    private static async Task<DatabaseSetupLock> AcquireSetupLockAsync(WebApplication app)
+    private static async Task<DatabaseSetupLock> AcquireSetupLockAsync(WebApplication app, CancellationToken ct)
     {
         var dataSource = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
         try
         {
-            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger);
+            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger, ct);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
         {
             // A configured server without the database yet: migrating creates it (EF Core's own lock guards that step).
-            await app.Services.MigrateDatabaseAsync();
-            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger);
+            await app.Services.MigrateDatabaseAsync(ct);
+            return await DatabaseSetupLock.AcquireAsync(dataSource, app.Logger, ct);
         }
     }
 

@@ -71,9 +71,48 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
         // Serialises initdb and start between processes that share the data directory.
         await using var initLock = await AcquireLockAsync(StartLockPath, ct);
+        try
+        {
+            await StartLockedAsync(ct);
+        }
+        catch (Exception e) when (_launched)
+        {
+            // Stopped (or failed) after this call launched the postmaster: nobody will dispose an instance that was never
+            // returned, so stop it here, still under the start lock (nobody has joined it), or it outlives the app.
+            _logger.LogInformation("Stopping the PostgreSQL this start launched in {Dir}: {Reason}", ClusterDirectory,
+                e is OperationCanceledException ? "the start was stopped" : e.Message);
+            await StopLaunchedAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Set once this instance has launched a postmaster during its start.</summary>
+    private bool _launched;
+    /// <summary>The launched postmaster's pid, when started in this session (<see cref="StartInThisSessionAsync"/>).</summary>
+    private int? _launchedPid;
+
+    private async Task StopLaunchedAsync()
+    {
+        // A postmaster still starting may not have written postmaster.pid yet, and pg_ctl stop needs it.
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (_launchedPid is int pid && IsLivePostgres(pid, orItsLauncher: true) && !IsReady(pid) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        if (!IsPostmasterRunning())
+            return;
+        var (code, output) = await _runner.RunAsync(_binaries.PgCtl, ["stop", "-D", ClusterDirectory, "-m", "fast", "-w"], CommandTimeout);
+        if (code != 0)
+            _logger.LogWarning("Stopping PostgreSQL in {Dir} failed: {Output}", ClusterDirectory, output);
+    }
+
+    private async Task StartLockedAsync(CancellationToken ct)
+    {
         var credentials = await LoadOrCreateCredentialsAsync();
         if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
-            await InitClusterAsync(credentials = await WithAdminAsync(credentials), ct);
+        {
+            // initdb runs to its end (seconds): cut off, it would leave a cluster that looks made but is not.
+            await InitClusterAsync(credentials = await WithAdminAsync(credentials), CancellationToken.None);
+            ct.ThrowIfCancellationRequested();
+        }
 
         var runningPort = IsPostmasterRunning() ? await RunningPortAsync(ct) : null;
         if (runningPort is int port)
@@ -85,6 +124,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             RemoveStalePidFile();
             Port = FreeLoopbackPort();
+            _launched = true;
             await StartPostmasterAsync(ct);
             StartedHere = true;
             _logger.LogInformation("Started PostgreSQL ({Bin}) in {Dir} on 127.0.0.1:{Port}", _binaries.Directory, ClusterDirectory, Port);
@@ -149,11 +189,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task StartInThisSessionAsync(string logFile, string[] settings, CancellationToken ct)
     {
         const string Launch = """set -m; log=$1; shift; "$@" </dev/null >>"$log" 2>&1 & echo $!""";
+        // Not cancelled midway: the launch takes milliseconds, and its pid is what a stop during the wait below needs.
         var (code, output) = await _runner.RunAsync(Bash,
             ["-c", Launch, "bash", logFile, _binaries.Postgres, "-D", ClusterDirectory, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. settings],
-            CommandTimeout, ct);
+            CommandTimeout, CancellationToken.None);
         if (code != 0 || !int.TryParse(output.Split('\n').LastOrDefault(), out var pid))
             throw new EmbeddedPostgresException($"PostgreSQL did not start in {ClusterDirectory}: {output}\n{TailOfLog(logFile)}");
+        _launchedPid = pid;
         // What pg_ctl -w waits for: postmaster.pid names this process and its status line says ready.
         var deadline = DateTime.UtcNow + StartTimeout;
         while (!IsReady(pid))

@@ -70,10 +70,10 @@ internal static class CsvVideoReader
         {
             ct.ThrowIfCancellationRequested();
             var where = new RowPlace("line", previousRawRow + 1);
-            if (bytes?.InvalidLineBetween(where.Number, csv.Parser.RawRow) is long badLine)
+            if (bytes?.InvalidLineBetween(where.Number, csv.Parser.RawRow) is (long badLine, long offset))
             {
                 previousRawRow = csv.Parser.RawRow;
-                yield return ParsedRow.Invalid(where, $"line {badLine} holds bytes that are not valid UTF-8 text");
+                yield return ParsedRow.Invalid(where, $"line {badLine} holds bytes that are not valid UTF-8 text (the first at byte offset {offset})");
                 continue;
             }
             previousRawRow = csv.Parser.RawRow;

@@ -32,9 +32,9 @@ internal static class ImportFormat
         var replay = new ReplayStream(head.AsMemory(bom, length - bom), stream);
         var sniff = head.AsSpan(bom, length - bom);
 
-        var nul = sniff.IndexOf((byte)0);
-        if (nul >= 0 || !IsUtf8(sniff, complete: length < head.Length))
-            throw new ImportFormatException($"the file is not text (binary data near byte {(nul >= 0 ? nul : 0) + 1}); expected CSV or JSON");
+        if (FirstNonText(sniff, complete: length < head.Length) is int bad)
+            throw new ImportFormatException(
+                $"the file is not text (byte offset {bom + bad} holds 0x{sniff[bad]:X2}, {(sniff[bad] == 0 ? "a NUL" : "not valid UTF-8")}); expected CSV or JSON");
         var first = FirstSignificantByte(sniff);
         return first switch
         {
@@ -42,13 +42,13 @@ internal static class ImportFormat
             (byte)'{' when StartsAsJsonLines(sniff) => await JsonLinesRowsAsync(replay, now, ct),
             (byte)'{' => (ScraperJson, JsonRows(replay, "collector", now, ct)),
             (byte)'[' => await JsonArrayRowsAsync(replay, now, ct),
-            _ => CsvRows(replay, now, ct),
+            _ => CsvRows(replay, bom, now, ct),
         };
     }
 
-    private static (string, IAsyncEnumerable<ParsedRow>) CsvRows(Stream stream, DateTimeOffset now, CancellationToken ct)
+    private static (string, IAsyncEnumerable<ParsedRow>) CsvRows(Stream stream, int bom, DateTimeOffset now, CancellationToken ct)
     {
-        var bytes = new Utf8LineCheck(stream);
+        var bytes = new Utf8LineCheck(stream, firstOffset: bom);
         var (apify, rows) = CsvVideoReader.Open(new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), now, ct, bytes);
         return (apify ? ApifyCsv : Csv, rows);
     }
@@ -167,15 +167,22 @@ internal static class ImportFormat
         return -1;
     }
 
-    private static bool IsUtf8(ReadOnlySpan<byte> data, bool complete)
+    /// <summary>Where the first NUL or byte that is not UTF-8 is (an offset into <paramref name="data"/>), if any.</summary>
+    private static int? FirstNonText(ReadOnlySpan<byte> data, bool complete)
     {
-        // The sniff may cut a multi-byte character in two: allow an incomplete one at the very end.
-        for (var trim = 0; trim <= (complete ? 0 : 3) && trim <= data.Length; trim++)
+        for (var i = 0; i < data.Length;)
         {
-            if (System.Text.Unicode.Utf8.IsValid(data[..^trim]))
-                return true;
+            if (data[i] == 0)
+                return i;
+            var status = Rune.DecodeFromUtf8(data[i..], out _, out var used);
+            // The sniff may cut a multi-byte character in two: an incomplete one at the very end is not an error.
+            if (status == System.Buffers.OperationStatus.NeedMoreData && !complete)
+                return null;
+            if (status != System.Buffers.OperationStatus.Done)
+                return i;
+            i += used;
         }
-        return false;
+        return null;
     }
 
     /// <summary>Gives back the sniffed bytes, then the rest of the inner stream.</summary>

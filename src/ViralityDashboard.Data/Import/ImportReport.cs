@@ -40,6 +40,18 @@ public sealed class StrictImportException(ImportError error)
 }
 
 /// <summary>
+/// Another import held its turn on scraped_videos for longer than <see cref="ImportQueueOptions.WaitSeconds"/>; nothing
+/// was written, and the same file can be sent again once that import is done. An <see cref="InvalidOperationException"/>:
+/// the table is busy, not the file wrong, and the Data page and the CLI already show such errors as they are.
+/// </summary>
+public sealed class ImportBusyException(TimeSpan waited, Exception inner)
+    : InvalidOperationException($"another import is running and did not finish within {waited.TotalSeconds:0} s (Virality:Import:WaitSeconds); nothing was written: send the file again once it is done", inner)
+{
+    /// <summary>How long this import waited for its turn.</summary>
+    public TimeSpan Waited { get; } = waited;
+}
+
+/// <summary>
 /// The database connection was lost during the import (the server stopped, or ended the session). Before the
 /// commit, the server undid the transaction, so nothing was written. An <see cref="IOException"/>: a lost
 /// connection is an I/O failure, and callers that already report I/O errors to the user (the Data page) show it.

@@ -9,20 +9,23 @@ namespace ViralityDashboard.Data.Import;
 /// those into U+FFFD without a word; the CSV reader asks this, for each row, whether any of its lines had one,
 /// and rejects that row. Lines are counted by '\n', as the CSV parser counts them for "\n" and "\r\n" files.
 /// </summary>
-internal sealed class Utf8LineCheck(Stream inner) : ForwardReadStream
+/// <param name="firstOffset">The offset in the file of the first byte read (after a byte order mark, 3).</param>
+internal sealed class Utf8LineCheck(Stream inner, long firstOffset = 0) : ForwardReadStream
 {
-    private readonly Queue<long> _invalidLines = new();
+    /// <summary>Each line that held invalid bytes, with the file offset of its first one.</summary>
+    private readonly Queue<(long Line, long Offset)> _invalidLines = new();
+    private long _offset = firstOffset; // of the next byte checked
     private readonly byte[] _tail = new byte[3]; // an incomplete character cut by the previous read
     private int _tailLength;
     private long _line = 1;
     private long _lastInvalidLine;
 
-    /// <summary>The first line, from <paramref name="firstLine"/> to <paramref name="lastLine"/>, that held invalid bytes.</summary>
-    public long? InvalidLineBetween(long firstLine, long lastLine)
+    /// <summary>The first line, from <paramref name="firstLine"/> to <paramref name="lastLine"/>, that held invalid bytes, and where the first of them is.</summary>
+    public (long Line, long Offset)? InvalidLineBetween(long firstLine, long lastLine)
     {
-        while (_invalidLines.TryPeek(out var line) && line < firstLine)
+        while (_invalidLines.TryPeek(out var bad) && bad.Line < firstLine)
             _invalidLines.Dequeue();
-        return _invalidLines.TryPeek(out var first) && first <= lastLine ? first : null;
+        return _invalidLines.TryPeek(out var first) && first.Line <= lastLine ? first : null;
     }
 
     public override int Read(Span<byte> buffer)
@@ -82,16 +85,18 @@ internal sealed class Utf8LineCheck(Stream inner) : ForwardReadStream
         if (Utf8.IsValid(data))
         {
             _line += data.Count((byte)'\n');
+            _offset += data.Length;
             return;
         }
         // Rare: find the lines character by character.
         while (!data.IsEmpty)
         {
             if (Rune.DecodeFromUtf8(data, out _, out var used) != OperationStatus.Done && _lastInvalidLine != _line)
-                _invalidLines.Enqueue(_lastInvalidLine = _line);
+                _invalidLines.Enqueue((_lastInvalidLine = _line, _offset));
             if (data[0] == (byte)'\n')
                 _line++;
             data = data[used..];
+            _offset += used;
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using ViralityDashboard.Data.Configurations;
 using ViralityDashboard.Data.Telemetry;
@@ -17,10 +18,18 @@ namespace ViralityDashboard.Data.Import;
 /// scraped_videos exactly as it was. Into an empty table (a first load) the rows are copied straight in,
 /// with the indexes built once afterwards: there is nothing to merge with.
 /// </summary>
-/// <remarks>Traced as span <c>import</c> with a child per step; <paramref name="metrics"/> counts its rows (the benchmarks pass none).</remarks>
-public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts, TimeProvider time, ILogger<VideoImporter> logger, ViralityMetrics? metrics = null)
+/// <remarks>
+/// Imports take turns (<see cref="TakeTurnAsync"/>), each waiting up to <see cref="ImportQueueOptions.WaitSeconds"/>.
+/// Traced as span <c>import</c> with a child per step; <paramref name="metrics"/> counts its rows (the benchmarks pass none).
+/// </remarks>
+public sealed class VideoImporter(
+    IDbContextFactory<ViralityDbContext> contexts, TimeProvider time, ILogger<VideoImporter> logger,
+    IOptions<ImportQueueOptions>? queue = null, ViralityMetrics? metrics = null)
 {
     private const int ProgressEvery = 10_000;
+
+    /// <summary>The name whose <c>hashtext</c> is the transaction advisory lock an import holds from its start to its end.</summary>
+    public const string TurnLockName = "import:scraped_videos";
 
     private const string StagingColumns =
         "platform, platform_video_id, views, likes, shares, comments, saves, duration_seconds, hashtags, sound_name, "
@@ -59,8 +68,9 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         var committing = false;
         try
         {
-            // A first load copies straight into the table. Checked without a lock first, so imports into a
-            // filled table still parse and stage side by side, and again under the lock, which is then held.
+            await TakeTurnAsync(conn, tx, ct);
+            // A first load copies straight into the table. Checked without the table lock first (an import into a
+            // filled table takes it only to merge, so readers are held up only then), and again under it.
             var direct = await ScalarAsync(conn, tx, EmptyTableCheck, ct) == 1;
             if (direct)
             {
@@ -167,6 +177,30 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
         {
             throw ImportAbortedException.ConnectionLost(e, committing);
         }
+    }
+
+    /// <summary>
+    /// Waits for the imports before this one, before this transaction touches scraped_videos at all. Each import used to
+    /// take its locks as it went: two large merges each held ACCESS SHARE (staging, the empty check) while waiting for
+    /// the table lock, and the winner's DROP INDEX then waited for the loser's ACCESS SHARE: a deadlock, and one import
+    /// failed (issue 22 §3). With a turn taken first, a second import holds no lock on the table while it waits. The
+    /// lock is the transaction's, so the server releases it at the commit, at the rollback and when the session dies.
+    /// </summary>
+    private async Task TakeTurnAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var wait = TimeSpan.FromSeconds((queue?.Value ?? new ImportQueueOptions()).WaitSeconds);
+        await ExecuteAsync(conn, tx, $"SET LOCAL lock_timeout = '{(int)wait.TotalMilliseconds}ms'", ct);
+        try
+        {
+            await ExecuteAsync(conn, tx, $"SELECT pg_advisory_xact_lock(hashtext('{TurnLockName}'))", ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            logger.LogWarning("An import gave up waiting {Seconds:0} s for the one before it (Virality:Import:WaitSeconds)", wait.TotalSeconds);
+            throw new ImportBusyException(wait, e);
+        }
+        // Only the wait for the turn is bounded: the steps after it wait for readers as before.
+        await ExecuteAsync(conn, tx, "SET LOCAL lock_timeout TO DEFAULT", ct);
     }
 
     private bool RecordFailure(System.Diagnostics.Activity? span, System.Diagnostics.Activity? copyStep, Exception e, long started)
@@ -344,7 +378,8 @@ public sealed class VideoImporter(IDbContextFactory<ViralityDbContext> contexts,
     /// were, and a rewrite costs a new row version and index entries). Snapshots come from the same staging
     /// rows: one join finds the stored videos, counts them and appends those whose counts changed; the insert
     /// of new videos appends theirs through RETURNING.
-    /// The table lock makes concurrent imports take turns (readers carry on), so no ON CONFLICT is needed.
+    /// Imports take turns (<see cref="TakeTurnAsync"/>) and the table lock keeps other writers out while readers carry
+    /// on, so no ON CONFLICT is needed.
     /// A load that at least a third of the table will be new drops the key index and builds it again
     /// afterwards, and the secondary indexes with it: a sorted build is several times cheaper than a million
     /// random index insertions, at the price of blocking readers for the rebuild (about two seconds per

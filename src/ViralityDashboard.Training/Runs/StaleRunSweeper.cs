@@ -28,9 +28,13 @@ public sealed class StaleRunSweeper(
 {
     public const string InterruptedMessage = "interrupted (process ended)";
 
+    /// <summary>The error of the run recorded instead of a third attempt of a request whose two runs both ended with their process.</summary>
+    public const string InterruptedTwiceMessage = "interrupted twice; not retried";
+
     /// <summary>
-    /// After this many runs in a row ended with their process, a recovered firing is not run again: a request that
-    /// kills its process (out of memory, say) would otherwise restart, crash and recover forever.
+    /// A request whose latest this many runs all ended with their process is not run again when recovered: one that
+    /// kills its process (out of memory, say) would otherwise restart, crash and recover forever. So an interrupted
+    /// request is re-run once.
     /// </summary>
     public const int MaxConsecutiveInterruptions = 2;
 
@@ -79,24 +83,34 @@ public sealed class StaleRunSweeper(
 
     /// <summary>
     /// Whether a recovered firing should give up rather than run: the latest <see cref="MaxConsecutiveInterruptions"/>
-    /// runs were all interrupted. If so, records a failed run for <paramref name="requestId"/> that says why, so the
-    /// Training page and a waiting caller see it; a new launch (not a recovery) runs as usual.
+    /// runs of the same request were all interrupted. If so, records a failed run for it saying
+    /// <see cref="InterruptedTwiceMessage"/>, which the Training page and a waiting caller see. A new launch (not a
+    /// recovery) runs as usual.
     /// </summary>
+    /// <remarks>
+    /// The same request: its <paramref name="requestId"/>. A scheduled firing carries none: its runs are the runs of
+    /// its kind and trigger without one (a schedule fires at most once at a time). Runs of other requests between two
+    /// interruptions change nothing, where the latest runs of all requests once let a crashing request run again
+    /// whenever another ran in between (issue 22 §6).
+    /// </remarks>
     public async Task<bool> GiveUpOnRecoveryAsync(ModelKind kind, RunTrigger trigger, Guid? requestId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var latest = await db.TrainingRuns.AsNoTracking().OrderByDescending(r => r.Id)
+        var runs = requestId is { } id
+            ? db.TrainingRuns.Where(r => r.RequestId == id)
+            : db.TrainingRuns.Where(r => r.RequestId == null && r.Kind == kind && r.Trigger == trigger);
+        var latest = await runs.AsNoTracking().OrderByDescending(r => r.Id)
             .Take(MaxConsecutiveInterruptions).Select(r => r.Error).ToListAsync(ct);
         if (latest.Count < MaxConsecutiveInterruptions || latest.Any(e => e != InterruptedMessage))
             return false;
         var now = clock.GetUtcNow();
-        var message = $"not recovered: the last {MaxConsecutiveInterruptions} runs ended with their process; launch it again once the cause is found";
         db.TrainingRuns.Add(new TrainingRun
         {
-            Kind = kind, Trigger = trigger, Status = RunStatus.Failed, StartedAt = now, FinishedAt = now, RequestId = requestId, Error = message,
+            Kind = kind, Trigger = trigger, Status = RunStatus.Failed, StartedAt = now, FinishedAt = now, RequestId = requestId, Error = InterruptedTwiceMessage,
         });
         await db.SaveChangesAsync(ct);
-        logger.LogError("A recovered retrain was not run again: the last {Count} runs ended with their process (a crash loop?)", MaxConsecutiveInterruptions);
+        logger.LogError("A recovered {Kind} retrain (request {RequestId}) was not run again: its last {Count} runs ended with their process (a crash loop?); launch it again once the cause is found",
+            kind.Wire(), requestId?.ToString() ?? "of the schedule", MaxConsecutiveInterruptions);
         return true;
     }
 

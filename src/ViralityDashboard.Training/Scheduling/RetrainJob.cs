@@ -12,8 +12,8 @@ namespace ViralityDashboard.Training.Scheduling;
 /// training service. <see cref="DisallowConcurrentExecutionAttribute"/> with the clustered ADO store means a
 /// second firing waits (its trigger is blocked) until the first finishes, in whichever process it runs. It requests
 /// recovery: when a node dies during a run, another node runs the request again (<see cref="IJobExecutionContext.Recovering"/>),
-/// after <see cref="StaleRunSweeper"/> has marked the dead node's row interrupted, unless runs keep ending with their
-/// process (<see cref="StaleRunSweeper.GiveUpOnRecoveryAsync"/>).
+/// after <see cref="StaleRunSweeper"/> has marked the dead node's row interrupted, once: a request whose rerun ended
+/// with its process too is recorded failed instead (<see cref="StaleRunSweeper.GiveUpOnRecoveryAsync"/>).
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class RetrainJob(EngagementTrainingService training, PreferenceTrainingService preference, StaleRunSweeper sweeper) : IJob

@@ -26,10 +26,12 @@ internal static class ImportEndpoint
         // record), so this request's body must allow it; the body is still read as it arrives, never held whole.
         if (context.Features.Get<IHttpBodyControlFeature>() is { } body)
             body.AllowSynchronousIO = true;
+        var log = logs.CreateLogger(typeof(ImportEndpoint));
+        var received = new CountingStream(context.Request.Body);
         try
         {
-            var report = await importer.ImportAsync(context.Request.Body, new ImportOptions { Strict = strict == true }, ct);
-            logs.CreateLogger(typeof(ImportEndpoint)).LogInformation("{User} pushed {Format} over HTTP: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected",
+            var report = await importer.ImportAsync(received, new ImportOptions { Strict = strict == true }, ct);
+            log.LogInformation("{User} pushed {Format} over HTTP: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected",
                 context.User.Identity?.Name ?? "api", report.Format, report.Read, report.Inserted, report.Updated, report.Rejected);
             // Scored by the Quartz job, not in this request.
             if (report.Inserted + report.Updated > 0)
@@ -45,6 +47,12 @@ internal static class ImportEndpoint
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Strict import refused a row",
                 extensions: new Dictionary<string, object?> { ["where"] = e.Error.Where, ["reason"] = e.Error.Reason });
         }
+        catch (ImportBusyException e)
+        {
+            // Imports take turns; this one waited its whole turn. The client sends the file again later.
+            context.Response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Another import is running");
+        }
         catch (ImportAbortedException e)
         {
             context.Response.Headers.RetryAfter = "5";
@@ -54,6 +62,50 @@ internal static class ImportEndpoint
         {
             // A body without a length is cut off by Kestrel while the parser reads it; the transaction is undone.
             return TypedResults.Problem($"{tooLarge.Message} (Virality:Api:MaxImportBytes); nothing was written.", statusCode: tooLarge.StatusCode);
+        }
+        catch (Exception e) when (ct.IsCancellationRequested || ClientGone(e))
+        {
+            // The client closed the connection mid-upload: nobody is left to answer, but the operator should see why a
+            // scraper's push left no data (the transaction was undone).
+            log.LogWarning("Import aborted by the client after {Bytes} bytes received ({Reason}); nothing was written",
+                received.BytesRead, e.GetBaseException().Message);
+            return TypedResults.Empty;
+        }
+    }
+
+    /// <summary>Seconds a client refused for a busy import is asked to wait before sending again.</summary>
+    public const int BusyRetryAfterSeconds = 30;
+
+    /// <summary>Kestrel's word for a body that ended before its length or chunk end: the client went away.</summary>
+    private static bool ClientGone(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } or Microsoft.AspNetCore.Connections.ConnectionResetException)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The request body, counting what the import has read of it (for the abort's log line).</summary>
+    private sealed class CountingStream(Stream inner) : ForwardReadStream
+    {
+        private long _read;
+
+        public long BytesRead => Interlocked.Read(ref _read);
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Count(await inner.ReadAsync(buffer, ct));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        private int Count(int n)
+        {
+            Interlocked.Add(ref _read, n);
+            return n;
         }
     }
 

@@ -6,6 +6,9 @@ namespace ViralityDashboard.Cli;
 
 internal static class ImportVerb
 {
+    /// <summary>Another import held the table for longer than Virality:Import:WaitSeconds; nothing was written.</summary>
+    public const int BusyExitCode = 3;
+
     public static Command Create()
     {
         var file = new Argument<FileInfo>("FILE") { Description = "Normalized or Apify CSV, tiktok-scraper, Apify or TikTok web items JSON, or JSON Lines of them (detected from content)" };
@@ -33,6 +36,12 @@ internal static class ImportVerb
                 // The database went away: say so plainly (the message says whether anything was written), no stack trace.
                 Console.Error.WriteLine($"{(progress is null ? "" : "\n")}error: {e.Message}");
                 return 2;
+            }
+            catch (ImportBusyException e)
+            {
+                // Its own code: a script can tell "try again later" from a file that will never go in.
+                Console.Error.WriteLine($"{(progress is null ? "" : "\n")}error: {e.Message}");
+                return BusyExitCode;
             }
             if (progress is not null)
                 Console.Error.Write("\r");

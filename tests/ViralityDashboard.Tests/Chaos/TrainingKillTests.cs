@@ -76,7 +76,7 @@ public sealed class TrainingKillTests
     }
 
     /// <summary>A cluster the killed app started and no app stopped: joining and leaving stops it when nobody else is connected.</summary>
-    private static async Task StopLeftoverClusterAsync(string dataDir)
+    internal static async Task StopLeftoverClusterAsync(string dataDir)
     {
         try
         {

@@ -32,22 +32,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Starts the app with these settings (environment variables) and waits until <c>/health</c> answers.</summary>
     public static async Task<AppProcess> StartAsync(string apiKey, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{RunningApp.FreePort()}");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(RunningApp.AppAssembly());
-        psi.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        psi.Environment["Virality__ApiKey"] = apiKey;
-        psi.Environment.Remove("ConnectionStrings__Virality");
-        foreach (var (key, value) in environment)
-            psi.Environment[key] = value;
-        psi.WorkingDirectory = Path.GetDirectoryName(RunningApp.AppAssembly())!;
-        var app = new AppProcess(Process.Start(psi)!, baseAddress, apiKey);
-        app._process.OutputDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
-        app._process.ErrorDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
-        app._process.BeginOutputReadLine();
-        app._process.BeginErrorReadLine();
-
+        var app = Launch(apiKey, environment);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(4));
         while (DateTime.UtcNow < deadline)
         {
@@ -68,6 +53,60 @@ public sealed class AppProcess : IAsyncDisposable
         await app.DisposeAsync();
         throw new TimeoutException($"The app did not become healthy in time:\n{app.Output}");
     }
+
+    /// <summary>Starts the app and returns at once, for tests that act during its startup.</summary>
+    public static AppProcess Launch(string apiKey, IReadOnlyDictionary<string, string> environment)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{RunningApp.FreePort()}");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(RunningApp.AppAssembly());
+        psi.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["Virality__ApiKey"] = apiKey;
+        psi.Environment.Remove("ConnectionStrings__Virality");
+        foreach (var (key, value) in environment)
+            psi.Environment[key] = value;
+        psi.WorkingDirectory = Path.GetDirectoryName(RunningApp.AppAssembly())!;
+        var app = new AppProcess(Process.Start(psi)!, baseAddress, apiKey);
+        app._process.OutputDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
+        app._process.ErrorDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
+        app._process.BeginOutputReadLine();
+        app._process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>Waits until the app's output holds <paramref name="text"/>; false when it exits or the time is up first.</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+                return Output.Contains(text, StringComparison.Ordinal);
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
+    /// <summary><c>kill -TERM</c>, as a service manager stops it; answers how long it took to exit, null when it had not within a minute.</summary>
+    public async Task<TimeSpan?> TerminateAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await term.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return clock.Elapsed;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>POST /api/retrain; returns the request id.</summary>
     public async Task<Guid> RetrainAsync(object? body = null)

@@ -2,7 +2,8 @@ namespace ViralityDashboard.Tests.Fixtures;
 
 /// <summary>
 /// A running app of its own for the push-import tests: no demo data (imports start from an empty table) and a small
-/// import limit (4 MiB, above the largest real file) so that the 413 tests need not send a gigabyte.
+/// import limit (4 MiB, above the largest real file) so that the 413 tests need not send a gigabyte. An import waits 20 s
+/// for its turn, not 120: long enough for the large concurrent imports, short enough for the test that waits it out.
 /// </summary>
 public sealed class ImportApp : IAsyncLifetime
 {
@@ -12,6 +13,7 @@ public sealed class ImportApp : IAsyncLifetime
     {
         ["Virality__SeedDemoData"] = "false",
         ["Virality__Api__MaxImportBytes"] = MaxImportBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Virality__Import__WaitSeconds"] = "20",
     });
 
     public Task InitializeAsync() => App.InitializeAsync();

@@ -140,7 +140,30 @@ public sealed partial class VideoImporterTests
         var error = Assert.Single(report.Errors);
         Assert.Equal("line 62", error.Where);
         Assert.Contains("UTF-8", error.Reason, StringComparison.Ordinal);
+        Assert.Contains($"byte offset {Array.IndexOf(bytes, (byte)0xFF)}", error.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE description LIKE '%' || chr(65533) || '%'"));
+    }
+
+    /// <summary>Issue 22 §6: the file-level refusal said "near byte 1" wherever the bad byte was.</summary>
+    [Theory]
+    [InlineData(false, 0xFF, "not valid UTF-8")]
+    [InlineData(true, 0xC3, "not valid UTF-8")] // a lead byte without its continuation, after a byte order mark
+    [InlineData(false, 0x00, "a NUL")]
+    public async Task ABadByteInTheFirst4KBRefusesTheFileNamingItsByteOffset(bool byteOrderMark, byte bad, string what)
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var bytes = new List<byte>(byteOrderMark ? Encoding.UTF8.GetPreamble() : []);
+        bytes.AddRange(Encoding.UTF8.GetBytes("video_id,views,likes,shares,comments,description\n7500000000000000001,10,1,0,0,caption "));
+        var offset = bytes.Count;
+        bytes.Add(bad);
+        bytes.AddRange(Encoding.UTF8.GetBytes("x\n7500000000000000002,10,1,0,0,fine\n"));
+
+        var error = await Assert.ThrowsAsync<ImportFormatException>(() => db.Get<VideoImporter>().ImportAsync(new MemoryStream([.. bytes]), new ImportOptions()));
+
+        Assert.StartsWith("the file is not text", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"byte offset {offset} ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(what, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("near byte", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -127,50 +127,94 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task ARecoveredFiringAfterTwoRunsThatEndedWithTheirProcessIsRecordedFailedInsteadOfRunAgain()
+    public async Task ARecoveredRequestInterruptedTwiceIsRecordedFailedInsteadOfRunAThirdTime()
     {
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
         await TrainingFixtures.SeedAsync(db, 120);
-        await InsertInterruptedAsync(db, 2);
         var requestId = Guid.NewGuid();
+        await InsertRunsAsync(db, requestId, StaleRunSweeper.InterruptedMessage, StaleRunSweeper.InterruptedMessage);
 
         await ExecuteAsync(db, new TrainingRequest(RequestId: requestId), recovering: true);
 
-        await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
-        var run = await ctx.TrainingRuns.AsNoTracking().SingleAsync(r => r.RequestId == requestId);
-        Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.StartsWith("not recovered: the last 2 runs ended with their process", run.Error);
-        Assert.Null(run.ModelVersionId);
-        Assert.Equal(0, await ctx.ModelVersions.CountAsync());
+        await AssertGivenUpAsync(db, r => r.RequestId == requestId);
+    }
+
+    /// <summary>
+    /// Issue 22 §6: the rule looked at the latest two runs of any request, so a run of another request between a crashing
+    /// request's interruptions let it run (and crash the process) again; per request, it is run at most twice.
+    /// </summary>
+    [Fact]
+    public async Task ARequestInterruptedTwiceIsNotRunAThirdTimeWhenAnotherRequestRanInBetween()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 120);
+        var requestId = Guid.NewGuid();
+        await InsertRunsAsync(db, requestId, StaleRunSweeper.InterruptedMessage, StaleRunSweeper.InterruptedMessage);
+        await InsertRunsAsync(db, Guid.NewGuid(), (string?)null);
+
+        await ExecuteAsync(db, new TrainingRequest(RequestId: requestId), recovering: true);
+
+        await AssertGivenUpAsync(db, r => r.RequestId == requestId);
     }
 
     [Fact]
-    public async Task ARecoveredFiringAfterOneInterruptedRunTrainsAgain()
+    public async Task ARecoveredRequestInterruptedOnceTrainsAgainThoughAnotherRequestWasInterruptedToo()
     {
         await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
         await TrainingFixtures.SeedAsync(db, 120);
-        await InsertInterruptedAsync(db, 1);
+        await InsertRunsAsync(db, Guid.NewGuid(), StaleRunSweeper.InterruptedMessage);
         var requestId = Guid.NewGuid();
+        await InsertRunsAsync(db, requestId, StaleRunSweeper.InterruptedMessage);
 
         await ExecuteAsync(db, new TrainingRequest(RequestId: requestId), recovering: true);
 
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
-        var run = await ctx.TrainingRuns.AsNoTracking().SingleAsync(r => r.RequestId == requestId);
+        var run = await ctx.TrainingRuns.AsNoTracking().Where(r => r.RequestId == requestId).OrderByDescending(r => r.Id).FirstAsync();
         Assert.NotEqual(RunStatus.Running, run.Status);
         Assert.Null(run.Error);
     }
 
-    private static async Task InsertInterruptedAsync(TestDatabase db, int count)
+    /// <summary>A scheduled firing carries no request id: its runs are the schedule's, and they are not retried a third time either.</summary>
+    [Fact]
+    public async Task AScheduledFiringInterruptedTwiceIsNotRunAThirdTimeWhenALaunchRanInBetween()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 120);
+        await InsertRunsAsync(db, null, StaleRunSweeper.InterruptedMessage, StaleRunSweeper.InterruptedMessage);
+        await InsertRunsAsync(db, Guid.NewGuid(), (string?)null);
+
+        await ExecuteAsync(db, new TrainingRequest(Trigger: RunTrigger.Schedule), recovering: true);
+
+        await AssertGivenUpAsync(db, r => r.RequestId == null && r.Trigger == RunTrigger.Schedule);
+    }
+
+    /// <summary>The latest run matching <paramref name="ofRequest"/> is the failed one that says why, and nothing was trained.</summary>
+    private static async Task AssertGivenUpAsync(TestDatabase db, System.Linq.Expressions.Expression<Func<ViralityDashboard.Data.Entities.TrainingRun, bool>> ofRequest)
     {
         await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
-        for (var i = 0; i < count; i++)
+        var runs = await ctx.TrainingRuns.AsNoTracking().Where(ofRequest).OrderBy(r => r.Id).ToListAsync();
+        Assert.Equal(3, runs.Count);
+        Assert.Equal(RunStatus.Failed, runs[^1].Status);
+        Assert.Equal(StaleRunSweeper.InterruptedTwiceMessage, runs[^1].Error);
+        Assert.Null(runs[^1].ModelVersionId);
+        Assert.Equal(0, await ctx.ModelVersions.CountAsync());
+    }
+
+    /// <summary>One ended run per error (null: completed) for the request, oldest first; no request id for the schedule's runs.</summary>
+    private static async Task InsertRunsAsync(TestDatabase db, Guid? requestId, params string?[] errors)
+    {
+        await using var ctx = await db.Get<IDbContextFactory<ViralityDbContext>>().CreateDbContextAsync();
+        foreach (var error in errors)
+        {
             ctx.TrainingRuns.Add(new ViralityDashboard.Data.Entities.TrainingRun
             {
-                Kind = ModelKind.Engagement, Trigger = RunTrigger.Manual, Status = RunStatus.Failed,
-                StartedAt = DateTimeOffset.UtcNow.AddMinutes(-10 + i), FinishedAt = DateTimeOffset.UtcNow.AddMinutes(-9 + i),
-                Error = StaleRunSweeper.InterruptedMessage,
+                Kind = ModelKind.Engagement, Trigger = requestId is null ? RunTrigger.Schedule : RunTrigger.Manual,
+                Status = error is null ? RunStatus.Completed : RunStatus.Failed, RequestId = requestId,
+                StartedAt = DateTimeOffset.UtcNow.AddMinutes(-10), FinishedAt = DateTimeOffset.UtcNow.AddMinutes(-9),
+                Error = error,
             });
-        await ctx.SaveChangesAsync();
+            await ctx.SaveChangesAsync(); // one at a time: the ids keep their order
+        }
     }
 
     /// <summary>Runs the job as Quartz does for a firing (recovered or not) carrying this request.</summary>
