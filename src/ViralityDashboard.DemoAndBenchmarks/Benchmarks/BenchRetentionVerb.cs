@@ -106,17 +106,22 @@ public static class BenchRetentionVerb
                 var script = WrkLoad.WriteScript(scripts.FullName);
                 var c = parse.GetValue(concurrency);
                 WrkLoad Load(int? length) => WrkLoad.Start(wrk, "predict", baseUrl, c, script, length, WrkLoad.PredictEnvironment(key));
-                using (var warmUp = Load(3))
+                using (var warmUp = Load(10))
                     await warmUp.WaitAsync(ct);
                 Say($"Idle: {c} wrk connections on /api/predict for {parse.GetValue(seconds)} s …");
                 WrkFigures idle;
+                var idleFrom = DateTimeOffset.UtcNow;
                 using (var idleLoad = Load(parse.GetValue(seconds)))
                     idle = await idleLoad.WaitAsync(ct);
+                var idleTo = DateTimeOffset.UtcNow;
+                await Task.Delay(2000, ct);
+                var idleLogged = await LoggedAsync(data, idleFrom, idleTo, ct);
 
                 Say("During: the same load while one retention pass runs …");
                 WrkFigures during;
                 RetentionPassResult pass;
                 var passClock = Stopwatch.StartNew();
+                var duringFrom = DateTimeOffset.UtcNow;
                 using (var load = Load(null))
                 {
                     // Let wrk's connections open before the pass starts.
@@ -126,16 +131,28 @@ public static class BenchRetentionVerb
                     passClock.Stop();
                     during = await load.StopAsync(ct);
                 }
+                // The app's log writer queues rows and drops them when its queue is full: were the inserts kept up with?
+                var duringTo = DateTimeOffset.UtcNow;
+                await Task.Delay(2000, ct);
+                var duringLogged = await LoggedAsync(data, duringFrom, duringTo, ct);
+                // Idle again: the first idle phase can still run code the JIT has not optimized yet (during was faster
+                // than it), so the target compares with the better of the two.
+                Say($"Idle again for {parse.GetValue(seconds)} s …");
+                WrkFigures afterIdle;
+                using (var afterLoad = Load(parse.GetValue(seconds)))
+                    afterIdle = await afterLoad.WaitAsync(ct);
+                var idleP99 = Math.Min(idle.P99Ms, afterIdle.P99Ms);
                 var after = await SizeAsync(data, ct);
                 var passSeconds = passClock.Elapsed.TotalSeconds;
-                var allowed = P99TargetFactor * idle.P99Ms;
+                var allowed = P99TargetFactor * idleP99;
                 var met = passSeconds < DeleteTargetSeconds * Math.Max(1, pass.Deleted / 10_000_000d) && during.P99Ms <= allowed;
                 var result = new
                 {
                     Deleted = pass.Deleted, pass.Served, pass.Preference, pass.Scoring, pass.Batches, BatchSize = parse.GetValue(batchSize),
                     PassSeconds = passSeconds, RowsPerSecond = pass.Deleted / passSeconds,
-                    Idle = new { idle.Requests, PerSecond = idle.Requests / idle.Seconds, idle.P50Ms, idle.P99Ms, idle.MaxMs },
-                    During = new { during.Requests, PerSecond = during.Requests / during.Seconds, during.P50Ms, during.P99Ms, during.MaxMs },
+                    Idle = new { idle.Requests, PerSecond = idle.Requests / idle.Seconds, idle.P50Ms, idle.P99Ms, idle.MaxMs, idle.Non200, idle.Errors, Logged = idleLogged },
+                    IdleAfter = new { afterIdle.Requests, PerSecond = afterIdle.Requests / afterIdle.Seconds, afterIdle.P50Ms, afterIdle.P99Ms, afterIdle.MaxMs, afterIdle.Non200, afterIdle.Errors },
+                    During = new { during.Requests, PerSecond = during.Requests / during.Seconds, during.P50Ms, during.P99Ms, during.MaxMs, during.Non200, during.Errors, Logged = duringLogged },
                     RowsBefore = before.Rows, RowsAfter = after.Rows, BytesBefore = before.Bytes, BytesAfter = after.Bytes,
                     Met = met, Cores = Environment.ProcessorCount, LoadAverage = BenchPagesVerb.LoadAverage(),
                 };
@@ -144,13 +161,14 @@ public static class BenchRetentionVerb
                     cli.WriteJson(result);
                     return met ? 0 : 1;
                 }
-                var table = new Table().AddColumns("predict", "requests", "req/s", "p50 ms", "p99 ms", "max ms");
-                table.AddRow("idle", idle.Requests.ToString("N0"), result.Idle.PerSecond.ToString("N0"), idle.P50Ms.ToString("N2"), idle.P99Ms.ToString("N2"), idle.MaxMs.ToString("N1"));
-                table.AddRow("during the pass", during.Requests.ToString("N0"), result.During.PerSecond.ToString("N0"), during.P50Ms.ToString("N2"), during.P99Ms.ToString("N2"), during.MaxMs.ToString("N1"));
+                var table = new Table().AddColumns("predict", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "not 200", "logged");
+                table.AddRow("idle", idle.Requests.ToString("N0"), result.Idle.PerSecond.ToString("N0"), idle.P50Ms.ToString("N2"), idle.P99Ms.ToString("N2"), idle.MaxMs.ToString("N1"), (idle.Non200 + idle.Errors).ToString("N0"), idleLogged.ToString("N0"));
+                table.AddRow("during the pass", during.Requests.ToString("N0"), result.During.PerSecond.ToString("N0"), during.P50Ms.ToString("N2"), during.P99Ms.ToString("N2"), during.MaxMs.ToString("N1"), (during.Non200 + during.Errors).ToString("N0"), duringLogged.ToString("N0"));
+                table.AddRow("idle after", afterIdle.Requests.ToString("N0"), result.IdleAfter.PerSecond.ToString("N0"), afterIdle.P50Ms.ToString("N2"), afterIdle.P99Ms.ToString("N2"), afterIdle.MaxMs.ToString("N1"), (afterIdle.Non200 + afterIdle.Errors).ToString("N0"), "");
                 AnsiConsole.Write(table);
                 AnsiConsole.WriteLine($"Pass: {pass.Deleted:N0} rows deleted ({pass.Served:N0} served, {pass.Preference:N0} preference, {pass.Scoring:N0} matured scoring) in {pass.Batches:N0} batches of up to {parse.GetValue(batchSize):N0}: {passSeconds:N1} s, {result.RowsPerSecond:N0} rows/s.");
                 AnsiConsole.WriteLine($"Log: {before.Rows:N0} → {after.Rows:N0} rows (estimate), {before.Bytes / 1048576d:N0} → {after.Bytes / 1048576d:N0} MiB (the space is reused after VACUUM, not returned).");
-                AnsiConsole.WriteLine($"Target: pass under {DeleteTargetSeconds} s per 10M rows, and p99 during {during.P99Ms:N1} ms ≤ {allowed:N1} ms (2 × idle): {(met ? "met" : "NOT met")}. {Environment.ProcessorCount} cores, load average {result.LoadAverage}.");
+                AnsiConsole.WriteLine($"Target: pass under {DeleteTargetSeconds} s per 10M rows, and p99 during {during.P99Ms:N1} ms ≤ {allowed:N1} ms (2 × the better idle p99): {(met ? "met" : "NOT met")}. {Environment.ProcessorCount} cores, load average {result.LoadAverage}.");
                 return met ? 0 : 1;
             }
             finally
@@ -217,6 +235,15 @@ public static class BenchRetentionVerb
         }
         await WriteAsync(expired, keep: false);
         await WriteAsync(kept, keep: true);
+    }
+
+    /// <summary>API predictions the app logged between the two times (its writer drops rows when its queue is full).</summary>
+    private static async Task<long> LoggedAsync(NpgsqlDataSource data, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var cmd = data.CreateCommand("SELECT count(*) FROM prediction_log WHERE kind = 'engagement' AND source = 'api' AND served_at >= $1 AND served_at < $2");
+        cmd.Parameters.AddWithValue(from);
+        cmd.Parameters.AddWithValue(to);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     private static async Task<(long Rows, long Bytes)> SizeAsync(NpgsqlDataSource data, CancellationToken ct)

@@ -19,7 +19,7 @@ public interface IRetentionPass
 
 /// <summary>
 /// Deletes expired prediction-log rows rule by rule, <see cref="PredictionLogRetentionOptions.BatchSize"/> rows per
-/// statement, each statement its own transaction: <c>/api/predict</c>'s inserts and the readers never wait on it, and a
+/// statement, each batch its own transaction: <c>/api/predict</c>'s inserts and the readers never wait on it, and a
 /// pass stopped half-way keeps what it deleted. Each rule reads its own partial index in time order
 /// (<c>ix_prediction_log_served_expiry</c>, <c>ix_prediction_log_matured_scoring_expiry</c>) and the next batch starts
 /// at the time the last one reached, so no batch walks again over the dead index entries of the batches before it.
@@ -56,21 +56,32 @@ public sealed class RetentionPass(
         {
             var deleted = 0L;
             DateTimeOffset? from = null;
+            await using var conn = await data.OpenConnectionAsync(ct);
             while (true)
             {
-                await using var cmd = data.CreateCommand(BatchSql(rule, time, from is not null));
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                // A batch's commit need not wait for its WAL (tens of MB of page images) to reach the disk: if the server
+                // crashes first, the rows are still there and the next pass deletes them.
+                await using (var relax = new NpgsqlCommand("SET LOCAL synchronous_commit = off", conn, tx))
+                    await relax.ExecuteNonQueryAsync(ct);
+                await using var cmd = new NpgsqlCommand(BatchSql(rule, time, from is not null), conn, tx);
                 if (kind is { } k)
                     cmd.Parameters.AddWithValue("kind", k.Wire());
                 cmd.Parameters.AddWithValue("cutoff", now.AddDays(-days));
                 cmd.Parameters.AddWithValue("limit", o.BatchSize);
                 if (from is { } f)
                     cmd.Parameters.AddWithValue("from", f);
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                await r.ReadAsync(ct);
-                var n = r.GetInt64(0);
+                long n;
+                DateTimeOffset? reached;
+                await using (var r = await cmd.ExecuteReaderAsync(ct))
+                {
+                    await r.ReadAsync(ct);
+                    (n, reached) = (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateTimeOffset>(1));
+                }
+                await tx.CommitAsync(ct);
                 if (n == 0)
                     return deleted;
-                (deleted, batches, from) = (deleted + n, batches + 1, r.GetFieldValue<DateTimeOffset>(1));
+                (deleted, batches, from) = (deleted + n, batches + 1, reached);
                 // Fewer than a batch: the rule's rows are done (a row that moved under this batch waits for the next pass).
                 if (n < o.BatchSize)
                     return deleted;
