@@ -93,6 +93,7 @@ public static class DependencyInjection
             q.AddJob<DriftTriggerJob>(j => j.WithIdentity(DriftTriggerJob.Key).StoreDurably().WithDescription("Check the engagement model's performance-drift trigger"));
             q.AddJob<ScoringJob>(j => j.WithIdentity(MonitoringSchedule.ScoringJobKey).StoreDurably().WithDescription("Score newly seen videos with the active and shadow engagement versions"));
             q.AddJob<MaturingJob>(j => j.WithIdentity(MonitoringSchedule.MaturingJobKey).StoreDurably().WithDescription("Give mature videos' predictions their outcome; update realized metrics"));
+            q.AddJob<RetentionJob>(j => j.WithIdentity(MonitoringSchedule.RetentionJobKey).StoreDurably().WithDescription("Delete the prediction log's expired rows"));
         });
         // Not q.AddTrigger: Quartz would overwrite the stored trigger with the configured cron at every start,
         // losing a schedule the owner set on the Training page.
@@ -118,6 +119,9 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
         builder.Services.AddSingleton<IScoringPass, ScoringPass>();
         builder.Services.AddSingleton<IMaturingPass, MaturingPass>();
+        builder.Services.AddOptions<PredictionLogRetentionOptions>().BindConfiguration(PredictionLogRetentionOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PredictionLogRetentionOptions>, PredictionLogRetentionOptionsValidator>();
+        builder.Services.AddSingleton<IRetentionPass, RetentionPass>();
         builder.Services.AddSingleton<BacktestService>();
         builder.Services.AddSingleton<IScoringTrigger, ScoringTrigger>();
         // The import page's commands, followed by the scoring job (the CLI verb and the API fire it themselves).
@@ -170,5 +174,14 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
     {
         var errors = MonitoringOptions.Validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{MonitoringOptions.Section}: {e}"));
+    }
+}
+
+internal sealed class PredictionLogRetentionOptionsValidator : IValidateOptions<PredictionLogRetentionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PredictionLogRetentionOptions options)
+    {
+        var errors = PredictionLogRetentionOptions.Validate(options).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => $"{PredictionLogRetentionOptions.Section}: {e}"));
     }
 }

@@ -29,5 +29,10 @@ internal sealed class PredictionLogEntryConfiguration : IEntityTypeConfiguration
         // (measured 2.6 s → 1.3 s for 1M + 300k rows). Matured rows only, so the scoring job's inserts do not pay for it.
         b.HasIndex(p => new { p.ModelVersionId, p.VideoId }).IncludeProperties(p => new { p.PredictedTier, p.OutcomeTier })
             .HasFilter("source = 'scoring' AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL").HasDatabaseName("ix_prediction_log_matured_scoring_by_video");
+        // The retention pass (issue 22 §5) finds expired rows in time order, each rule by its own column. Served rows by kind
+        // (engagement and preference are kept for different times); scoring rows only once matured, so neither the scoring
+        // job's COPY nor a row still waiting for its outcome pays for it.
+        b.HasIndex(p => new { p.Kind, p.ServedAt }).HasFilter("source <> 'scoring'").HasDatabaseName("ix_prediction_log_served_expiry");
+        b.HasIndex(p => p.MaturedAt).HasFilter("source = 'scoring' AND matured_at IS NOT NULL").HasDatabaseName("ix_prediction_log_matured_scoring_expiry");
     }
 }

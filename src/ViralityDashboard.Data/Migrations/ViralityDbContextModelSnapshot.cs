@@ -616,9 +616,17 @@ namespace ViralityDashboard.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_prediction_log");
 
+                    b.HasIndex("MaturedAt")
+                        .HasDatabaseName("ix_prediction_log_matured_scoring_expiry")
+                        .HasFilter("source = 'scoring' AND matured_at IS NOT NULL");
+
                     b.HasIndex("VideoId")
                         .HasDatabaseName("ix_prediction_log_awaiting_outcome")
                         .HasFilter("video_id IS NOT NULL AND outcome_tier IS NULL");
+
+                    b.HasIndex("Kind", "ServedAt")
+                        .HasDatabaseName("ix_prediction_log_served_expiry")
+                        .HasFilter("source <> 'scoring'");
 
                     b.HasIndex("ModelVersionId", "ServedAt")
                         .HasDatabaseName("ix_prediction_log_served_by_version")

@@ -15,6 +15,8 @@ public static class MonitoringSchedule
     public static readonly JobKey MaturingJobKey = new("monitoring-maturing", "monitoring");
     public static readonly TriggerKey ScoringCronKey = new("monitoring-scoring-cron", "monitoring");
     public static readonly TriggerKey MaturingCronKey = new("monitoring-maturing-cron", "monitoring");
+    public static readonly JobKey RetentionJobKey = new("monitoring-retention", "monitoring");
+    public static readonly TriggerKey RetentionCronKey = new("monitoring-retention-cron", "monitoring");
 }
 
 /// <summary>
@@ -49,6 +51,17 @@ public sealed class MaturingJob(IMaturingPass maturing, DriftTrigger drift) : IJ
         if ((await maturing.MatureAsync(ct)).Matured > 0)
             await drift.CheckAndLaunchAsync(ct);
     }
+}
+
+/// <summary>
+/// Deletes the prediction log's expired rows (<see cref="PredictionLogRetentionOptions"/>). Thin.
+/// <see cref="DisallowConcurrentExecutionAttribute"/> with the clustered store: one pass at a time across processes.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class RetentionJob(IRetentionPass retention) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await retention.DeleteExpiredAsync(cancellationToken);
 }
 
 /// <summary>Fires the scoring job after an import, through Quartz: the import's request never scores inline.</summary>
@@ -87,15 +100,23 @@ internal sealed class ScoringAfterImport(IVideoImportCommands inner, IScoringTri
     }
 }
 
-/// <summary>Writes the scoring and maturing jobs' cron triggers into the store when the web app starts (<see cref="CronTriggers.SeedCheckAsync"/>).</summary>
-internal sealed class MonitoringScheduleSeeder(ISchedulerFactory schedulers, IOptions<MonitoringOptions> options, ILogger<MonitoringScheduleSeeder> logger) : IHostedService
+/// <summary>Writes the scoring, maturing and retention jobs' cron triggers into the store when the web app starts (<see cref="CronTriggers.SeedCheckAsync"/>).</summary>
+internal sealed class MonitoringScheduleSeeder(
+    ISchedulerFactory schedulers, IOptions<MonitoringOptions> options, IOptions<PredictionLogRetentionOptions> retention,
+    ILogger<MonitoringScheduleSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        var r = retention.Value;
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        foreach (var (key, job, cron) in new[] { (MonitoringSchedule.ScoringCronKey, MonitoringSchedule.ScoringJobKey, o.ScoringCron), (MonitoringSchedule.MaturingCronKey, MonitoringSchedule.MaturingJobKey, o.MaturingCron) })
-            if (await CronTriggers.SeedCheckAsync(scheduler, key, job, cron, o.SchedulesEnabled, cancellationToken))
+        foreach (var (key, job, cron, enabled) in new[]
+                 {
+                     (MonitoringSchedule.ScoringCronKey, MonitoringSchedule.ScoringJobKey, o.ScoringCron, o.SchedulesEnabled),
+                     (MonitoringSchedule.MaturingCronKey, MonitoringSchedule.MaturingJobKey, o.MaturingCron, o.SchedulesEnabled),
+                     (MonitoringSchedule.RetentionCronKey, MonitoringSchedule.RetentionJobKey, r.Cron, r.Enabled),
+                 })
+            if (await CronTriggers.SeedCheckAsync(scheduler, key, job, cron, enabled, cancellationToken))
                 logger.LogInformation("{Job} runs on cron {Cron} (UTC)", job.Name, cron);
     }
 

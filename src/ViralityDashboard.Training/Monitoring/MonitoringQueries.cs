@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
@@ -9,10 +11,18 @@ namespace ViralityDashboard.Training.Monitoring;
 
 /// <summary>
 /// Realized performance as stored by the maturing pass (<c>realized_metrics</c>) beside each version's test figures:
-/// two queries, no recomputation from the prediction log.
+/// two queries, no recomputation from the prediction log; and the log's size from the catalog.
 /// </summary>
-public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> contexts) : IMonitoringQueries
+public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> contexts, NpgsqlDataSource data, IOptions<PredictionLogRetentionOptions> retention)
+    : IMonitoringQueries
 {
+    /// <summary>Below this estimate the log's rows are counted: reltuples is -1 before the first ANALYZE and lags a small table.</summary>
+    public const long CountLogBelow = 100_000;
+
+    // Catalog reads only: the estimate and the size cost the same at 10 rows or 100M.
+    private const string LogSizeSql =
+        "SELECT c.reltuples::bigint, pg_total_relation_size(c.oid) FROM pg_class c WHERE c.oid = 'prediction_log'::regclass";
+
     /// <summary>
     /// Below this many matured predictions a week's accuracy is flagged as a small count: its 95 % interval is then
     /// wider than ±0.15 or so, too wide to read a change against the test accuracy.
@@ -53,7 +63,25 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
             var test = StoredJson.Read<EngagementVersionMetrics>(v.Metrics)?.Test;
             var realized = byVersion[v.Id].OrderBy(r => r.Week).Select(Figures).ToList();
             return new VersionMonitoring(v.VersionTag, v.FeatureSet, v.IsActive, v.IsShadow, v.TrainedAt, test?.Accuracy, test?.MacroF1, realized);
-        }).ToList());
+        }).ToList(), await LogSizeAsync(ct));
+    }
+
+    private async Task<PredictionLogSize> LogSizeAsync(CancellationToken ct)
+    {
+        long estimate, bytes;
+        await using (var cmd = data.CreateCommand(LogSizeSql))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            (estimate, bytes) = (r.GetInt64(0), r.GetInt64(1));
+        }
+        var estimated = estimate >= CountLogBelow;
+        if (!estimated)
+        {
+            await using var count = data.CreateCommand("SELECT count(*) FROM prediction_log");
+            estimate = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+        return new PredictionLogSize(estimate, estimated, bytes, PredictionLogRetention.Of(retention.Value));
     }
 
     private static RealizedWeekFigures Figures(RealizedWeek r)

@@ -16,8 +16,23 @@ public sealed record VersionMonitoring(
     string Tag, string FeatureSet, bool IsActive, bool IsShadow, DateTimeOffset TrainedAt,
     double? TestAccuracy, double? TestMacroF1, IReadOnlyList<RealizedWeekFigures> Weeks);
 
-/// <summary>What <c>monitor --json</c> and <c>GET /api/monitoring</c> answer: <c>{"versions":[{"tag","testAccuracy","weeks":[…]}]}</c>.</summary>
-public sealed record MonitoringReport(IReadOnlyList<VersionMonitoring> Versions);
+/// <summary>
+/// What <c>monitor --json</c> and <c>GET /api/monitoring</c> answer:
+/// <c>{"versions":[{"tag","testAccuracy","weeks":[…]}],"log":{"rows","bytes","retention":{…}}}</c>.
+/// </summary>
+public sealed record MonitoringReport(IReadOnlyList<VersionMonitoring> Versions, PredictionLogSize Log);
+
+/// <summary>
+/// How big <c>prediction_log</c> is: rows (PostgreSQL's estimate from <c>pg_class.reltuples</c> once large, a count
+/// below that), bytes with its indexes and TOAST (<c>pg_total_relation_size</c>), and the retention in force.
+/// </summary>
+public sealed record PredictionLogSize(long Rows, bool RowsIsEstimate, long Bytes, PredictionLogRetention Retention);
+
+/// <summary>How long the log keeps each kind of row (<see cref="PredictionLogRetentionOptions"/>); not enforced when <paramref name="Enabled"/> is false.</summary>
+public sealed record PredictionLogRetention(bool Enabled, int ServedDays, int PreferenceDays, int MaturedScoringDays)
+{
+    public static PredictionLogRetention Of(PredictionLogRetentionOptions o) => new(o.Enabled, o.ServedDays, o.PreferenceDays, o.MaturedScoringDays);
+}
 
 /// <summary>Reads realized performance; the Models page, the Overview, the <c>monitor</c> verb and the API share it.</summary>
 public interface IMonitoringQueries

@@ -50,7 +50,9 @@ internal static class CommandLineApp
         root.Subcommands.Add(BenchPagesVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(BenchServeVerb.Create(BenchCli.Instance));
         root.Subcommands.Add(MonitorVerb.Create());
+        root.Subcommands.Add(PruneLogVerb.Create());
         root.Subcommands.Add(BenchMonitorVerb.Create(BenchCli.Instance));
+        root.Subcommands.Add(BenchRetentionVerb.Create(BenchCli.Instance));
         return root;
     }
 }

@@ -45,6 +45,11 @@ internal static class MonitorVerb
 
     private static void Print(MonitoringReport report)
     {
+        var log = report.Log;
+        AnsiConsole.MarkupLine(FormattableString.Invariant($"Prediction log: {(log.RowsIsEstimate ? "about " : "")}{log.Rows:N0} rows, {log.Bytes / 1048576d:0.0} MiB; ") +
+            (log.Retention.Enabled
+                ? $"kept: served {log.Retention.ServedDays} days, preference {log.Retention.PreferenceDays} days, scoring {log.Retention.MaturedScoringDays} days after its outcome"
+                : "retention off (everything kept)"));
         if (report.Versions.Count == 0)
         {
             AnsiConsole.MarkupLine("No engagement version is active, in shadow or has matured predictions yet: train one, then the scoring job logs what it says about new videos.");

@@ -42,6 +42,20 @@ public sealed class MonitoringApiTests(MonitoringApp monitoring) : IDisposable
     }
 
     [Fact]
+    public async Task ReportsThePredictionLogsSizeAndTheRetentionInForce()
+    {
+        var log = (await _http.GetFromJsonAsync<JsonElement>("/api/monitoring")).GetProperty("log");
+
+        // A small log is counted exactly; a large one is PostgreSQL's estimate (pg_class.reltuples), flagged as such.
+        Assert.Equal((MonitoringApp.LoggedPredictions, false), (log.GetProperty("rows").GetInt64(), log.GetProperty("rowsIsEstimate").GetBoolean()));
+        // Table, indexes and TOAST (pg_total_relation_size): at least a page.
+        Assert.True(log.GetProperty("bytes").GetInt64() >= 8192, log.GetRawText());
+        var retention = log.GetProperty("retention");
+        Assert.Equal((true, 30, 90, 180), (retention.GetProperty("enabled").GetBoolean(), retention.GetProperty("servedDays").GetInt32(),
+            retention.GetProperty("preferenceDays").GetInt32(), retention.GetProperty("maturedScoringDays").GetInt32()));
+    }
+
+    [Fact]
     public async Task OneVersionAndItsLastWeeksOnly()
     {
         var report = await _http.GetFromJsonAsync<JsonElement>($"/api/monitoring?version={MonitoringApp.Older}&weeks=1");

@@ -23,6 +23,9 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-train --rows 100 --folds 0")]
     [InlineData("bench-monitor")]
     [InlineData("bench-monitor --videos 20000 --new-videos 2000 --generate-only")]
+    [InlineData("bench-retention")]
+    [InlineData("bench-retention --rows 1000000 --kept 0 --batch-size 10000")]
+    [InlineData("prune-log --json")]
     public void VerbsParseWithTheirDefaults(string line)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message);
@@ -39,6 +42,8 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-serve --client curl", "curl")]
     [InlineData("bench-monitor --snapshots 1", "--snapshots must be at least 2")]
     [InlineData("bench-monitor --new-videos -1", "--new-videos must be at least 0")]
+    [InlineData("bench-retention --batch-size 0", "--batch-size must be at least 1")]
+    [InlineData("bench-retention --kept -1", "--kept must be at least 0")]
     [InlineData("seed-demo --videos 100", "cannot exceed --videos (100)")]
     [InlineData("seed-demo --analyzed -1", "cannot be negative")]
     public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)

@@ -12,6 +12,9 @@ public sealed class FakeMonitoring : IMonitoringQueries
     public List<VersionMonitoring> Versions { get; } = [];
     public List<(string? Tag, int Weeks)> Asked { get; } = [];
 
+    /// <summary>The prediction log's size as served; by default an empty log under the default retention.</summary>
+    public PredictionLogSize Log { get; set; } = new(0, false, 8192, PredictionLogRetention.Of(new PredictionLogRetentionOptions()));
+
     /// <summary>A week from its counts: <paramref name="right"/> on the diagonal of each tier, <paramref name="wrong"/> one tier off.</summary>
     public static RealizedWeekFigures Week(int index, int right, int wrong)
     {
@@ -31,6 +34,6 @@ public sealed class FakeMonitoring : IMonitoringQueries
             throw new ModelRegistryException($"No engagement model version is tagged '{versionTag}'.");
         return Task.FromResult(new MonitoringReport(Versions
             .Where(v => versionTag is null || v.Tag == versionTag)
-            .Select(v => v with { Weeks = v.Weeks.TakeLast(weeks).ToList() }).ToList()));
+            .Select(v => v with { Weeks = v.Weeks.TakeLast(weeks).ToList() }).ToList(), Log));
     }
 }

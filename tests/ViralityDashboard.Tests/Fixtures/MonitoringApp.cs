@@ -17,6 +17,9 @@ public sealed class MonitoringApp : IAsyncLifetime
     public const string Active = "eng-monitor-active", Older = "eng-monitor-older";
     public static readonly DateOnly FirstWeek = new(2026, 10, 5);
 
+    /// <summary>API predictions in the log (not matured, no video): what <c>/api/monitoring</c> reports as its size.</summary>
+    public const int LoggedPredictions = 3;
+
     public RunningApp App { get; } = new(new Dictionary<string, string> { ["Virality__SeedDemoData"] = "false" });
 
     /// <summary>The test accuracy stored with <see cref="Active"/>, from its test confusion.</summary>
@@ -56,6 +59,13 @@ public sealed class MonitoringApp : IAsyncLifetime
                     cmd.Parameters.Add(new NpgsqlParameter { Value = value });
                 await cmd.ExecuteNonQueryAsync();
             }
+        await using var log = new NpgsqlCommand("""
+            INSERT INTO prediction_log (model_version_id, kind, source, inputs_hash, score, served_at, observed_at)
+            SELECT $1, 'engagement', 'api', repeat('0', 64), 50, now(), now() FROM generate_series(1, $2)
+            """, conn);
+        log.Parameters.Add(new NpgsqlParameter { Value = ids[Active] });
+        log.Parameters.Add(new NpgsqlParameter { Value = LoggedPredictions });
+        await log.ExecuteNonQueryAsync();
     }
 
     public Task DisposeAsync() => App.DisposeAsync();

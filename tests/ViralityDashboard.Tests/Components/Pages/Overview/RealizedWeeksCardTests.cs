@@ -51,4 +51,30 @@ public sealed class RealizedWeeksCardTests : DashboardTestContext
         var w = _monitoring.Versions[0].Weeks[1];
         Assert.Contains(FormattableString.Invariant($"({w.AccuracyLow:0.000}–{w.AccuracyHigh:0.000})"), newest.TextContent);
     }
+
+    [Fact]
+    public void ShowsThePredictionLogsSizeAndHowLongItKeepsWhat()
+    {
+        _monitoring.Log = new PredictionLogSize(1_234_567, RowsIsEstimate: true, 369_098_752, new PredictionLogRetention(true, 30, 90, 180));
+
+        var cut = Render<RealizedWeeksCard>();
+
+        var log = cut.Find("[data-testid=overview-prediction-log]").TextContent;
+        Assert.Contains("about 1,234,567 rows", log);
+        Assert.Contains("352.0 MiB", log);
+        Assert.Contains("served predictions 30 days, preference 90 days, scoring 180 days after their outcome", log);
+    }
+
+    [Fact]
+    public void SaysWhenTheLogKeepsEverything()
+    {
+        _monitoring.Log = new PredictionLogSize(12, RowsIsEstimate: false, 16_384, new PredictionLogRetention(false, 30, 90, 180));
+
+        var cut = Render<RealizedWeeksCard>();
+
+        var log = cut.Find("[data-testid=overview-prediction-log]").TextContent;
+        Assert.Contains("12 rows", log);
+        Assert.DoesNotContain("about", log);
+        Assert.Contains("retention is off", log);
+    }
 }
