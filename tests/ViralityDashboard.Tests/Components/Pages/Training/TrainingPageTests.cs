@@ -126,7 +126,7 @@ public sealed class TrainingPageTests : DashboardTestContext
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
         var cut = Render<TrainingPage>();
         MudSelect<string> Select(string label) => cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label).Instance;
-        Assert.Contains("trains the configured default", cut.Find("[data-testid=schedule]").TextContent);
+        Assert.Contains("trains auto (configured default)", cut.Find("[data-testid=schedule]").TextContent);
 
         await cut.InvokeAsync(() => Select("Scheduled trainer").SelectOption("lightgbm"));
         await cut.InvokeAsync(() => Select("Scheduled features").SelectOption("pre-posting"));
@@ -146,9 +146,22 @@ public sealed class TrainingPageTests : DashboardTestContext
 
         var cut = Render<TrainingPage>();
 
-        Assert.Contains("trains forest, seed15-noleak, tiers the configured default", cut.Find("[data-testid=schedule]").TextContent);
+        Assert.Contains("trains forest, seed15-noleak, tiers views (configured default)", cut.Find("[data-testid=schedule]").TextContent);
         // Nothing to save: the selects hold the stored choices (had they started at the defaults, they would differ).
         Assert.True(cut.Find("[data-testid=save-schedule]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void TheScheduleLineNamesTheConfiguredDefaultsInForce()
+    {
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(
+            new ViralityDashboard.Training.Engagement.EngagementTrainingOptions { Trainer = "lightgbm", FeatureSet = "pre-posting", TierScheme = "wes" }));
+        AddAuthorization().SetAuthorized("viewer");
+
+        var cut = Render<TrainingPage>();
+
+        Assert.Contains("trains lightgbm (configured default), pre-posting (configured default), tiers wes (configured default)",
+            cut.Find("[data-testid=schedule]").TextContent);
     }
 
     [Fact]
