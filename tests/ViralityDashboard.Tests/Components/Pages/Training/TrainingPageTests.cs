@@ -104,6 +104,25 @@ public sealed class TrainingPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheDriftPanelShowsTheVersionALaunchedRunActivatedWithoutAReload()
+    {
+        var drift = new FakeChallengers();
+        drift.Register(Services);
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var cut = Render<TrainingPage>();
+        cut.WaitForAssertion(() => Assert.Contains("No active engagement version", cut.Find("[data-testid=drift-summary]").TextContent));
+
+        cut.Find("[data-testid=launch]").Click();
+        drift.Drift = new ViralityDashboard.Training.Monitoring.DriftEvaluation(false, "eng-r4: 0 of 200 matured predictions so far.",
+            [new("eng-r4", "seed15", 0, 0, null, 0.71, null, false, "too few")], null, null, null);
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4, VersionTag = "eng-r4" };
+
+        cut.WaitForAssertion(() => Assert.Contains("run #4", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => Assert.Contains("eng-r4", cut.Find("[data-testid=drift-figures]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("No active engagement version", cut.Find("[data-testid=drift-summary]").TextContent);
+    }
+
+    [Fact]
     public void OwnerSeesCronValidationAndPreviewAndSavesTheSchedule()
     {
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
