@@ -137,7 +137,7 @@ internal static class ImportFormat
 
     private static async IAsyncEnumerable<ParsedRow> JsonRows(Stream stream, string property, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        long index = 0;
+        long index = 1; // numbered from 1, as lines are
         await foreach (var item in JsonItemStream.ReadAsync(stream, property, ct))
             yield return TikTokJsonMapper.Map(item, index++, webItem: false, now);
     }
@@ -146,7 +146,7 @@ internal static class ImportFormat
     {
         await using (items)
         {
-            long index = 0;
+            long index = 1; // numbered from 1, as lines are
             if (!hasFirst)
                 yield break;
             do

@@ -56,11 +56,11 @@ internal static class JsonItemStream
             }
             catch (JsonException e) when (endOfStream)
             {
-                throw new ImportFormatException($"item {index + items.Count}: the JSON ends unexpectedly (truncated file?) at {Describe(e)}");
+                throw new ImportFormatException($"item {index + items.Count + 1}: the JSON ends unexpectedly (truncated file?) at {Describe(e)}");
             }
             catch (JsonException e)
             {
-                throw new ImportFormatException($"item {index + items.Count}: the JSON is malformed at {Describe(e)}");
+                throw new ImportFormatException($"item {index + items.Count + 1}: the JSON is malformed at {Describe(e)}");
             }
             foreach (var item in items)
             {
@@ -74,7 +74,7 @@ internal static class JsonItemStream
                     yield break;
                 throw new ImportFormatException(scan.Phase == Phase.BeforeArray
                     ? arrayProperty is null ? "the JSON holds no array of items" : $"the JSON holds no \"{arrayProperty}\" array"
-                    : $"the JSON ends after item {index - 1} without closing its array (truncated file?)");
+                    : $"the JSON ends after item {index} without closing its array (truncated file?)");
             }
             Buffer.BlockCopy(buffer, consumed, buffer, 0, length - consumed);
             length -= consumed;

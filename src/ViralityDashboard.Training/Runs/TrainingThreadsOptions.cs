@@ -15,7 +15,7 @@ public sealed class TrainingThreadsOptions
     public int MaxTrainingThreads { get; set; }
 
     /// <summary>
-    /// Run the training threads at a lower scheduling priority (nice 10 on Linux), so a request or a page that wants a
+    /// Run the training threads at a lower scheduling priority (on Linux 10 nicer than the process itself, at most 19), so a request or a page that wants a
     /// core busy with training gets it first; a retrain then takes longer only while requests keep the cores busy.
     /// </summary>
     public bool LowPriority { get; set; } = true;

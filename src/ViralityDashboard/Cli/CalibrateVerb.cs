@@ -22,7 +22,7 @@ internal static class CalibrateVerb
                 CliOutput.WriteJson(new { Id = id, s.ComputedAt, s.VideoCount, Views = s.Views, Wes = s.Wes, s.WesWeights });
                 return 0;
             }
-            AnsiConsole.MarkupLineInterpolated($"Calibration baseline {id}: {s.VideoCount:N0} trainable videos, WES weights {s.WesWeights}");
+            AnsiConsole.MarkupLineInterpolated($"Calibration baseline {id}: {s.VideoCount:N0} trainable videos, WES weights {Describe(s.WesWeights)}");
             var table = new Table().AddColumn("percentile").AddColumn(new TableColumn("views").RightAligned()).AddColumn(new TableColumn("WES").RightAligned());
             foreach (var p in CalibrationQueries.Percentiles.Select(CalibrationQueries.Name))
                 table.AddRow(p, $"{s.Views[p]:N1}", $"{s.Wes[p]:0.00000}");
@@ -31,4 +31,8 @@ internal static class CalibrateVerb
         });
         return command;
     }
+
+    /// <summary>As the Calibration page says them.</summary>
+    private static string Describe(ViralityDashboard.Core.Engagement.WesWeights w) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{w.Likes}/{w.Comments}/{w.Shares}/{w.Saves} (likes/comments/shares/saves)");
 }

@@ -17,6 +17,10 @@ internal static class CommandLineApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Piped or redirected, Spectre.Console assumes 80 columns and wraps every longer line and table cell there;
+        // a file or a script has no width, so lines stay whole (tables still take only the width they need).
+        if (Console.IsOutputRedirected)
+            Spectre.Console.AnsiConsole.Profile.Width = RedirectedWidth;
         var parsed = CreateRoot().Parse(args);
         try
         {
@@ -29,6 +33,8 @@ internal static class CommandLineApp
             return 2;
         }
     }
+
+    private const int RedirectedWidth = 4096;
 
     public static RootCommand CreateRoot()
     {

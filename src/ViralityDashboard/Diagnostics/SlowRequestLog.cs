@@ -73,7 +73,7 @@ internal sealed class SlowRequestLog : IDisposable
         {
             var end = Stopwatch.GetTimestamp();
             var ms = Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
-            if (ms >= _thresholdMs)
+            if (ms >= _thresholdMs && !IsLongLived(context))
             {
                 var (osLate, poolWait) = _probe!.WorstBetween(start, end);
                 _logger.LogWarning(
@@ -85,6 +85,15 @@ internal sealed class SlowRequestLog : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// An upgraded connection (a Blazor circuit's WebSocket, answered 101) lasts as long as its tab: its length is no
+    /// request's latency, and logging it filled the warnings with every closed tab.
+    /// </summary>
+    private static bool IsLongLived(HttpContext context) =>
+        context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols
+        || context.WebSockets.IsWebSocketRequest
+        || context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>()?.IsUpgradableRequest == true;
 
     public void Dispose()
     {

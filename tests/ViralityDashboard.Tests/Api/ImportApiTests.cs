@@ -38,7 +38,7 @@ public sealed class ImportApiTests(ImportApp fixture)
         [.. report.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("where").GetString()!)];
 
     [Theory]
-    [InlineData("apify.json", "application/json", "apify", "item 2")]
+    [InlineData("apify.json", "application/json", "apify", "item 3")]
     [InlineData("apify.jsonl", "application/x-ndjson", "apify-jsonl", "line 3")]
     [InlineData("apify.csv", "text/csv", "apify-csv", "line 4")]
     public async Task APushedFileIsImportedAndAnsweredWithTheClisReport(string file, string mediaType, string format, string firstBadRow)

@@ -63,8 +63,12 @@ public sealed class MonitoringFlowTests(MonitoringFlowApp fixture, BrowserSessio
         await Assertions.Expect(panel.GetByTestId("no-challengers")).ToBeVisibleAsync();
         var toggle = panel.Locator($"[data-testid=shadow-toggle][data-tag='{first}']");
         await toggle.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("from-to")).ToContainTextAsync($"{first}: not in shadow → in shadow");
+        await page.Locator(".mud-dialog input").FillAsync("browser test: compare on new videos");
+        await page.GetByTestId("confirm").ClickAsync();
         await Assertions.Expect(toggle).ToHaveTextAsync("Stop shadow");
         await Assertions.Expect(page.GetByTestId("audit-action").First).ToHaveTextAsync("shadow");
+        await Assertions.Expect(page.GetByTestId("audit").Locator("tbody tr").First).ToContainTextAsync("browser test: compare on new videos");
         var challenger = panel.Locator($"[data-testid=challenger-row][data-tag='{first}']");
         await Assertions.Expect(challenger.GetByTestId("no-shared")).ToBeVisibleAsync();
 

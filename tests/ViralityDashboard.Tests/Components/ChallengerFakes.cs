@@ -16,7 +16,7 @@ public sealed class FakeChallengers : IChallengerComparison, IModelShadowing, ID
 
     public DriftEvaluation Drift { get; set; } = new(false, "No active engagement version: nothing to judge.", [], null, null, null);
 
-    public List<(string Tag, bool Shadow, string Who)> ShadowChanges { get; } = [];
+    public List<(string Tag, bool Shadow, string Who, string? Reason)> ShadowChanges { get; } = [];
 
     /// <summary>A champion r2, an idle candidate r1 and a shadow r4 that beat r2 on 180 shared videos.</summary>
     public static ChallengerReport WithChallenger() => new(
@@ -41,14 +41,14 @@ public sealed class FakeChallengers : IChallengerComparison, IModelShadowing, ID
 
     public Task<DriftEvaluation> EvaluateAsync(CancellationToken ct = default) => Task.FromResult(Drift);
 
-    public Task<ActivationChange> ShadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default) => Change(tag, true, changedBy);
+    public Task<ActivationChange> ShadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default) => Change(tag, true, changedBy, reason);
 
-    public Task<ActivationChange> UnshadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default) => Change(tag, false, changedBy);
+    public Task<ActivationChange> UnshadowAsync(string tag, string changedBy, string? reason, CancellationToken ct = default) => Change(tag, false, changedBy, reason);
 
-    private Task<ActivationChange> Change(string tag, bool shadow, string who)
+    private Task<ActivationChange> Change(string tag, bool shadow, string who, string? reason)
     {
-        ShadowChanges.Add((tag, shadow, who));
+        ShadowChanges.Add((tag, shadow, who, reason));
         return Task.FromResult(new ActivationChange(ShadowChanges.Count, ModelKind.Engagement, shadow ? ActivationAction.Shadow : ActivationAction.Unshadow,
-            null, tag, who, T0, null));
+            null, tag, who, T0, reason));
     }
 }

@@ -21,7 +21,15 @@ public sealed partial class SlowRequestLogTests
         builder.AddSlowRequestLog();
         var app = builder.Build();
         app.UseSlowRequestLog();
+        app.UseWebSockets();
         app.MapGet("/slow", async () => { await Task.Delay(80); return "done"; });
+        // A Blazor circuit's WebSocket lives as long as its tab: held open past the threshold, then closed.
+        app.Map("/socket", async (Microsoft.AspNetCore.Http.HttpContext context) =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await Task.Delay(80);
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        });
         app.MapGet("/fast", () => "done");
         await app.StartAsync();
         return app;
@@ -41,6 +49,25 @@ public sealed partial class SlowRequestLogTests
         Assert.Matches(@"Slow request: GET /slow took \d+ ms \(200\): database 0 ms in 0 commands, garbage collection paused \d+ ms", line);
         Assert.Contains("ready threads ran up to", line);
         Assert.Contains("thread-pool work waited up to", line);
+    }
+
+    [Fact]
+    public async Task ALongLivedWebSocketIsNotLoggedAsASlowRequest()
+    {
+        var logged = new ConcurrentQueue<string>();
+        await using var app = await StartAsync(50, logged);
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+
+        await socket.ConnectAsync(new Uri(app.Urls.First().Replace("http://", "ws://", StringComparison.Ordinal) + "/socket"), CancellationToken.None);
+        var received = await socket.ReceiveAsync(new byte[16], CancellationToken.None);
+        Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Close, received.MessageType);
+        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        Assert.Equal("done", await http.GetStringAsync("/slow"));
+        await app.StopAsync();
+
+        var line = Assert.Single(logged, l => l.Contains("Slow request", StringComparison.Ordinal));
+        Assert.Contains("GET /slow ", line);
     }
 
     [Fact]

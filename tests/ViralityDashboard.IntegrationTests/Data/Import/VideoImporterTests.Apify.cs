@@ -14,7 +14,7 @@ public sealed partial class VideoImporterTests
 {
     public static TheoryData<string, string, string[]> ApifyFiles => new()
     {
-        { "apify.json", "apify", ["item 2", "item 3"] },
+        { "apify.json", "apify", ["item 3", "item 4"] },
         { "apify.jsonl", "apify-jsonl", ["line 3", "line 4"] },
         { "apify.csv", "apify-csv", ["line 4", "line 5"] },
     };
@@ -47,7 +47,7 @@ public sealed partial class VideoImporterTests
     }
 
     [Theory]
-    [InlineData("apify.json", "item 2")]
+    [InlineData("apify.json", "item 3")]
     [InlineData("apify.jsonl", "line 3")]
     [InlineData("apify.csv", "line 4")]
     public async Task AStrictApifyImportWithABadRowWritesNothing(string file, string firstBadRow)

@@ -65,7 +65,7 @@ public sealed partial class VideoImporterTests
 
         Assert.Equal((1L, 1L), (report.Inserted, report.Rejected));
         var error = Assert.Single(report.Errors);
-        Assert.Equal("item 0", error.Where);
+        Assert.Equal("item 1", error.Where);
         Assert.StartsWith(field + " ", error.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE duration_seconds = 'NaN' OR duration_seconds = 'Infinity'"));
     }
@@ -207,7 +207,7 @@ public sealed partial class VideoImporterTests
 
         Assert.Equal((2L, 1L), (report.Inserted, report.Rejected));
         var error = Assert.Single(report.Errors);
-        Assert.Equal("item 1", error.Where);
+        Assert.Equal("item 2", error.Where);
         Assert.Contains("UTF-8", error.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE description LIKE '%' || chr(65533) || '%'"));
     }

@@ -106,7 +106,7 @@ public sealed partial class VideoImporterTests(PostgresFixture postgres)
     }
 
     [Theory]
-    [InlineData("truncated.json", "item 1: the JSON ends unexpectedly (truncated file?)")]
+    [InlineData("truncated.json", "item 2: the JSON ends unexpectedly (truncated file?)")]
     [InlineData("wrong_header.csv", "line 1: the CSV header lacks video_id, views, likes, shares, comments")]
     [InlineData("garbage.bin", "the file is not text")]
     public async Task MalformedFileGivesAClearErrorAndChangesNothing(string file, string expected)
@@ -215,7 +215,7 @@ public sealed partial class VideoImporterTests(PostgresFixture postgres)
 
         Assert.Equal((1L, 1L), (report.Inserted, report.Rejected));
         var error = Assert.Single(report.Errors);
-        Assert.Equal("item 0", error.Where);
+        Assert.Equal("item 1", error.Where);
         Assert.Contains("desc holds an escaped lone surrogate", error.Reason, StringComparison.Ordinal);
     }
 }

@@ -91,6 +91,19 @@ public sealed class DataPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheImportPanelNamesEveryFormatAndItsSizeLimit()
+    {
+        this.SignInAsOwner();
+
+        var cut = Render<DataPage>();
+
+        var text = cut.Find("[data-testid=import-panel]").TextContent;
+        Assert.Contains("Apify", text);
+        Assert.Contains("JSON Lines", text);
+        Assert.Contains("up to 512 MiB", text);
+    }
+
+    [Fact]
     public void TheOwnerUploadsAFileAndSeesTheReportWithEachRejection()
     {
         this.SignInAsOwner();

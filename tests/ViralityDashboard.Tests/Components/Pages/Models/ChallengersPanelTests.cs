@@ -47,19 +47,33 @@ public sealed class ChallengersPanelTests : DashboardTestContext
     }
 
     [Fact]
-    public void OwnerTogglesShadowPerVersion()
+    public void OwnerTogglesShadowPerVersionGivingAReasonTheAuditKeeps()
     {
         _challengers.Report = FakeChallengers.WithChallenger();
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
-
+        var dialogs = Render<MudDialogProvider>();
         var cut = Render<ChallengersPanel>();
         var toggles = cut.WaitForElements("[data-testid=shadow-toggle]");
         Assert.Equal(["Stop shadow", "Shadow"], toggles.Select(b => b.TextContent.Trim()));
+
         cut.Find("[data-testid=shadow-toggle][data-tag=eng-20261120-030000-r1]").Click();
+        dialogs.WaitForAssertion(() => Assert.Equal("eng-20261120-030000-r1: not in shadow → in shadow", dialogs.Find("[data-testid=from-to]").TextContent));
+        dialogs.Find("[data-testid=confirm]").Click(); // no reason yet: refused
+        Assert.Contains("Give a reason", dialogs.Markup);
+        dialogs.Find("[data-testid=cancel]").Click();
+        Assert.Empty(_challengers.ShadowChanges);
+
+        cut.Find("[data-testid=shadow-toggle][data-tag=eng-20261120-030000-r1]").Click();
+        dialogs.WaitForElement("input").Input("compare on new videos");
+        dialogs.Find("[data-testid=confirm]").Click();
+        cut.WaitForAssertion(() => Assert.Single(_challengers.ShadowChanges));
         cut.Find("[data-testid=shadow-toggle][data-tag=eng-20261123-030000-r4]").Click();
+        dialogs.WaitForAssertion(() => Assert.Equal("eng-20261123-030000-r4: in shadow → not in shadow", dialogs.Find("[data-testid=from-to]").TextContent));
+        dialogs.Find("input").Input("seen enough");
+        dialogs.Find("[data-testid=confirm]").Click();
 
         cut.WaitForAssertion(() => Assert.Equal(
-            [("eng-20261120-030000-r1", true, "owner"), ("eng-20261123-030000-r4", false, "owner")], _challengers.ShadowChanges));
+            [("eng-20261120-030000-r1", true, "owner", "compare on new videos"), ("eng-20261123-030000-r4", false, "owner", "seen enough")], _challengers.ShadowChanges));
     }
 
     [Fact]

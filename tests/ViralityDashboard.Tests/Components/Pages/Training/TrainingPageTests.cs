@@ -104,6 +104,25 @@ public sealed class TrainingPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheDriftPanelShowsTheVersionALaunchedRunActivatedWithoutAReload()
+    {
+        var drift = new FakeChallengers();
+        drift.Register(Services);
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var cut = Render<TrainingPage>();
+        cut.WaitForAssertion(() => Assert.Contains("No active engagement version", cut.Find("[data-testid=drift-summary]").TextContent));
+
+        cut.Find("[data-testid=launch]").Click();
+        drift.Drift = new ViralityDashboard.Training.Monitoring.DriftEvaluation(false, "eng-r4: 0 of 200 matured predictions so far.",
+            [new("eng-r4", "seed15", 0, 0, null, 0.71, null, false, "too few")], null, null, null);
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4, VersionTag = "eng-r4" };
+
+        cut.WaitForAssertion(() => Assert.Contains("run #4", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => Assert.Contains("eng-r4", cut.Find("[data-testid=drift-figures]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("No active engagement version", cut.Find("[data-testid=drift-summary]").TextContent);
+    }
+
+    [Fact]
     public void OwnerSeesCronValidationAndPreviewAndSavesTheSchedule()
     {
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
@@ -126,7 +145,7 @@ public sealed class TrainingPageTests : DashboardTestContext
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
         var cut = Render<TrainingPage>();
         MudSelect<string> Select(string label) => cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label).Instance;
-        Assert.Contains("trains the configured default", cut.Find("[data-testid=schedule]").TextContent);
+        Assert.Contains("trains auto (configured default)", cut.Find("[data-testid=schedule]").TextContent);
 
         await cut.InvokeAsync(() => Select("Scheduled trainer").SelectOption("lightgbm"));
         await cut.InvokeAsync(() => Select("Scheduled features").SelectOption("pre-posting"));
@@ -146,9 +165,22 @@ public sealed class TrainingPageTests : DashboardTestContext
 
         var cut = Render<TrainingPage>();
 
-        Assert.Contains("trains forest, seed15-noleak, tiers the configured default", cut.Find("[data-testid=schedule]").TextContent);
+        Assert.Contains("trains forest, seed15-noleak, tiers views (configured default)", cut.Find("[data-testid=schedule]").TextContent);
         // Nothing to save: the selects hold the stored choices (had they started at the defaults, they would differ).
         Assert.True(cut.Find("[data-testid=save-schedule]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void TheScheduleLineNamesTheConfiguredDefaultsInForce()
+    {
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(
+            new ViralityDashboard.Training.Engagement.EngagementTrainingOptions { Trainer = "lightgbm", FeatureSet = "pre-posting", TierScheme = "wes" }));
+        AddAuthorization().SetAuthorized("viewer");
+
+        var cut = Render<TrainingPage>();
+
+        Assert.Contains("trains lightgbm (configured default), pre-posting (configured default), tiers wes (configured default)",
+            cut.Find("[data-testid=schedule]").TextContent);
     }
 
     [Fact]

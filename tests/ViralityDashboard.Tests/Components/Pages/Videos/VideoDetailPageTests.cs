@@ -45,6 +45,21 @@ public sealed class VideoDetailPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheHeadingNamesTheVideoOnceAndTheCardStillLinksToTikTok()
+    {
+        this.SignInAsViewer();
+
+        var cut = Render<VideoDetailPage>(p => p.Add(c => c.Id, 12));
+
+        cut.WaitForAssertion(() => Assert.Contains("garlic noodles", cut.Markup));
+        var heading = cut.Find("[data-testid=video-heading]").TextContent.Trim();
+        Assert.StartsWith("@", heading);
+        var text = string.Concat(cut.Nodes.Select(n => n.TextContent));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(text, System.Text.RegularExpressions.Regex.Escape(heading)));
+        Assert.Contains("tiktok.com", cut.Find("[data-testid=tiktok-link]").GetAttribute("href"));
+    }
+
+    [Fact]
     public void AnUnknownIdSaysSo()
     {
         this.SignInAsViewer();
