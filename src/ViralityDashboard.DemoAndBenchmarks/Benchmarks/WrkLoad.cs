@@ -130,6 +130,8 @@ internal sealed record WrkFigures(long Requests, double Seconds, double P50Ms, d
         // A fast benchmark of 401s, 409s or dropped connections is no benchmark.
         if (figures.Non200 > 0)
             throw new InvalidOperationException($"{what}: {figures.Non200:N0} of {figures.Requests:N0} answers were not 200 (first: {figures.FirstNon200}).");
+        if (figures.Requests == 0 && figures.Errors == 0)
+            throw new InvalidOperationException($"{what}: no request was answered in {figures.Seconds:0.#} s:\n{output.Trim()}");
         if (figures.Errors > 0)
             throw new InvalidOperationException($"{what}: wrk counted {figures.Errors:N0} socket errors or timeouts:\n{output.Trim()}");
         return figures;

@@ -9,7 +9,13 @@ public sealed class TrainingAndModelsFlowTests(RunningApp app, BrowserSession br
 {
     private static async Task LaunchAndWaitAsync(IPage page, bool screenshotProgress = false)
     {
+        // A second launch finds the first one's "completed · run #N" still shown: wait until the click has replaced it,
+        // or the waits below would pass on the previous run's line while the new run has barely started.
+        var progress = page.GetByTestId("progress");
+        var previous = await progress.CountAsync() > 0 ? await progress.TextContentAsync() : null;
         await page.GetByTestId("launch").ClickAsync();
+        if (previous is not null)
+            await Assertions.Expect(progress).Not.ToHaveTextAsync(previous, new() { Timeout = 60_000 });
         if (screenshotProgress)
         {
             // The live step shows while the run is under way (a fast run may finish between two polls).
