@@ -98,31 +98,36 @@ public sealed class PredictionLogPartitions(NpgsqlDataSource data, ILogger<Predi
     }
 
     /// <summary>
-    /// Drops each month that ended by <paramref name="servedCutoff"/> and whose rows all match <paramref name="expired"/>
-    /// (an SQL condition on a row, with its parameters): one scan of the month counts its rows and those still kept, then
-    /// <c>DROP TABLE</c>. A month whose lock is not granted in time waits for the next pass.
+    /// Drops each month that ended by <paramref name="servedCutoff"/> and whose rows all match one of
+    /// <paramref name="disjointExpiredRules"/> (SQL conditions on a row, no row matching two, with their parameters):
+    /// the month's rows are counted, and those of each rule, then <c>DROP TABLE</c>. Each count can be read from an index
+    /// alone (the primary key; a rule's partial index), not the month's heap. A month whose lock is not granted in time
+    /// waits for the next pass.
     /// </summary>
     /// <remarks>
-    /// Nothing makes a month past the cutoff keep a row again between the scan and the drop: the log writers insert rows
-    /// served now, and the maturing pass only updates rows still waiting for their outcome, which are kept (so their
+    /// Nothing makes a month past the cutoff keep a row again between the counts and the drop: the log writers insert
+    /// rows served now, and the maturing pass only updates rows still waiting for their outcome, which are kept (so their
     /// month is not dropped).
     /// </remarks>
-    public async Task<PartitionDropResult> DropExpiredAsync(DateTimeOffset servedCutoff, string expired, IReadOnlyDictionary<string, object> parameters, CancellationToken ct = default)
+    public async Task<PartitionDropResult> DropExpiredAsync(DateTimeOffset servedCutoff, IReadOnlyList<string> disjointExpiredRules,
+        IReadOnlyDictionary<string, object> parameters, CancellationToken ct = default)
     {
         var (dropped, rows) = (0, 0L);
         await using var conn = await data.OpenConnectionAsync(ct);
         foreach (var month in (await ListAsync(ct)).Where(m => m.To <= servedCutoff))
         {
-            long all, kept;
-            await using (var scan = new NpgsqlCommand($"SELECT count(*), count(*) FILTER (WHERE NOT coalesce({expired}, false)) FROM {month.Table}", conn) { CommandTimeout = 0 })
+            long all, expired;
+            var counts = $"SELECT (SELECT count(*) FROM {month.Table}), "
+                + string.Join(" + ", disjointExpiredRules.Select(rule => $"(SELECT count(*) FROM {month.Table} WHERE {rule})"));
+            await using (var scan = new NpgsqlCommand(counts, conn) { CommandTimeout = 0 })
             {
                 foreach (var (name, value) in parameters)
                     scan.Parameters.AddWithValue(name, value);
                 await using var r = await scan.ExecuteReaderAsync(ct);
                 await r.ReadAsync(ct);
-                (all, kept) = (r.GetInt64(0), r.GetInt64(1));
+                (all, expired) = (r.GetInt64(0), r.GetInt64(1));
             }
-            if (kept > 0)
+            if (expired != all)
                 continue;
             try
             {

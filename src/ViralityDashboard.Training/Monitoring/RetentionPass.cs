@@ -40,10 +40,16 @@ public sealed class RetentionPass(
     NpgsqlDataSource data, PredictionLogPartitions partitions, TimeProvider clock, IOptions<PredictionLogRetentionOptions> options,
     ILogger<RetentionPass> logger) : IRetentionPass
 {
-    /// <summary>Whether a row is expired by any rule (the rules' disjunction), for a month dropped whole.</summary>
-    private const string ExpiredRow = "(kind = @engagement AND source <> 'scoring' AND served_at < @served_cutoff)"
-        + " OR (kind = @preference AND source <> 'scoring' AND served_at < @preference_cutoff)"
-        + " OR (source = 'scoring' AND matured_at IS NOT NULL AND matured_at < @scoring_cutoff)";
+    /// <summary>
+    /// The three rules, each written as its partial index's predicate so it is counted from that index alone; no row
+    /// matches two (kinds differ, or the source is scoring or not), so a month is wholly expired when they add up to it.
+    /// </summary>
+    private static readonly string[] ExpiredRules =
+    [
+        "kind = @engagement AND source <> 'scoring' AND served_at < @served_cutoff",
+        "kind = @preference AND source <> 'scoring' AND served_at < @preference_cutoff",
+        "source = 'scoring' AND matured_at IS NOT NULL AND matured_at < @scoring_cutoff",
+    ];
 
     private const string ServedRule = "kind = @kind AND source <> 'scoring' AND served_at < @cutoff";
     private const string ScoringRule = "source = 'scoring' AND matured_at IS NOT NULL AND matured_at < @cutoff";
@@ -110,7 +116,7 @@ public sealed class RetentionPass(
         }
 
         await partitions.EnsureAsync(now, now.AddMonths(1), ct);
-        var whole = await partitions.DropExpiredAsync(now.AddDays(-o.ServedDays), ExpiredRow, new Dictionary<string, object>
+        var whole = await partitions.DropExpiredAsync(now.AddDays(-o.ServedDays), ExpiredRules, new Dictionary<string, object>
         {
             ["engagement"] = ModelKind.Engagement.Wire(), ["preference"] = ModelKind.Preference.Wire(),
             ["served_cutoff"] = now.AddDays(-o.ServedDays), ["preference_cutoff"] = now.AddDays(-o.PreferenceDays),
