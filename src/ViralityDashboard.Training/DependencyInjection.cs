@@ -121,6 +121,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IMaturingPass, MaturingPass>();
         builder.Services.AddOptions<PredictionLogRetentionOptions>().BindConfiguration(PredictionLogRetentionOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PredictionLogRetentionOptions>, PredictionLogRetentionOptionsValidator>();
+        builder.Services.AddSingleton<PredictionLogPartitions>();
         builder.Services.AddSingleton<IRetentionPass, RetentionPass>();
         builder.Services.AddSingleton<BacktestService>();
         builder.Services.AddSingleton<IScoringTrigger, ScoringTrigger>();

@@ -8,6 +8,9 @@ internal sealed class PredictionLogEntryConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<PredictionLogEntry> b)
     {
+        // Partitioned by month of served_at in the database (migration PredictionLogMonthlyPartitions, raw SQL): its
+        // primary key there is (id, served_at), as a partitioned table's must include the partition key; the model keeps
+        // id alone, which the identity keeps unique. Indexes added here are created on every partition.
         b.ToTable("prediction_log");
         b.Property(p => p.Kind).HasWireConversion().HasMaxLength(32);
         b.Property(p => p.Source).HasWireConversion().HasMaxLength(16);

@@ -73,7 +73,9 @@ public static class BenchRetentionVerb
 
             var generate = Stopwatch.StartNew();
             var expired = parse.GetValue(rows);
-            Say($"Writing {expired:N0} expired and {parse.GetValue(kept):N0} kept log rows …");
+            // As a deployment's log is: the months the rows fall in exist before the rows do (the retention pass creates them ahead).
+            var created = await host.Services.GetRequiredService<PredictionLogPartitions>().EnsureAsync(DateTimeOffset.UtcNow.AddDays(-401), DateTimeOffset.UtcNow.AddMonths(1), ct);
+            Say($"Created {created.Count} monthly partitions; writing {expired:N0} expired and {parse.GetValue(kept):N0} kept log rows …");
             await WriteRowsAsync(data, versionId, expired, parse.GetValue(kept), Say, ct);
             // In a deployment the expired rows are weeks old: long since vacuumed, their visibility settled.
             Say("VACUUM ANALYZE prediction_log …");
@@ -148,7 +150,7 @@ public static class BenchRetentionVerb
                 var met = passSeconds < DeleteTargetSeconds * Math.Max(1, pass.Deleted / 10_000_000d) && during.P99Ms <= allowed;
                 var result = new
                 {
-                    Deleted = pass.Deleted, pass.Served, pass.Preference, pass.Scoring, pass.Batches, BatchSize = parse.GetValue(batchSize),
+                    Deleted = pass.Deleted, pass.Partitions, pass.PartitionRows, pass.Served, pass.Preference, pass.Scoring, pass.Batches, BatchSize = parse.GetValue(batchSize),
                     PassSeconds = passSeconds, RowsPerSecond = pass.Deleted / passSeconds,
                     Idle = new { idle.Requests, PerSecond = idle.Requests / idle.Seconds, idle.P50Ms, idle.P99Ms, idle.MaxMs, idle.Non200, idle.Errors, Logged = idleLogged },
                     IdleAfter = new { afterIdle.Requests, PerSecond = afterIdle.Requests / afterIdle.Seconds, afterIdle.P50Ms, afterIdle.P99Ms, afterIdle.MaxMs, afterIdle.Non200, afterIdle.Errors },
@@ -166,8 +168,8 @@ public static class BenchRetentionVerb
                 table.AddRow("during the pass", during.Requests.ToString("N0"), result.During.PerSecond.ToString("N0"), during.P50Ms.ToString("N2"), during.P99Ms.ToString("N2"), during.MaxMs.ToString("N1"), (during.Non200 + during.Errors).ToString("N0"), duringLogged.ToString("N0"));
                 table.AddRow("idle after", afterIdle.Requests.ToString("N0"), result.IdleAfter.PerSecond.ToString("N0"), afterIdle.P50Ms.ToString("N2"), afterIdle.P99Ms.ToString("N2"), afterIdle.MaxMs.ToString("N1"), (afterIdle.Non200 + afterIdle.Errors).ToString("N0"), "");
                 AnsiConsole.Write(table);
-                AnsiConsole.WriteLine($"Pass: {pass.Deleted:N0} rows deleted ({pass.Served:N0} served, {pass.Preference:N0} preference, {pass.Scoring:N0} matured scoring) in {pass.Batches:N0} batches of up to {parse.GetValue(batchSize):N0}: {passSeconds:N1} s, {result.RowsPerSecond:N0} rows/s.");
-                AnsiConsole.WriteLine($"Log: {before.Rows:N0} → {after.Rows:N0} rows (estimate), {before.Bytes / 1048576d:N0} → {after.Bytes / 1048576d:N0} MiB (the space is reused after VACUUM, not returned).");
+                AnsiConsole.WriteLine($"Pass: {pass.Deleted:N0} rows deleted: {pass.PartitionRows:N0} in {pass.Partitions} months dropped whole, then {pass.Served:N0} served, {pass.Preference:N0} preference, {pass.Scoring:N0} matured scoring in {pass.Batches:N0} batches of up to {parse.GetValue(batchSize):N0}: {passSeconds:N1} s, {result.RowsPerSecond:N0} rows/s.");
+                AnsiConsole.WriteLine($"Log: {before.Rows:N0} → {after.Rows:N0} rows (estimate), {before.Bytes / 1048576d:N0} → {after.Bytes / 1048576d:N0} MiB (a month dropped returns its space; rows deleted leave space VACUUM reuses).");
                 AnsiConsole.WriteLine($"Target: pass under {DeleteTargetSeconds} s per 10M rows, and p99 during {during.P99Ms:N1} ms ≤ {allowed:N1} ms (2 × the better idle p99): {(met ? "met" : "NOT met")}. {Environment.ProcessorCount} cores, load average {result.LoadAverage}.");
                 return met ? 0 : 1;
             }
@@ -191,8 +193,9 @@ public static class BenchRetentionVerb
     private static readonly string Features = "{" + string.Join(", ", Enumerable.Range(0, 40).Select(i => $"\"feature_{i:00}\": {1234.5678 + i * 3.25:0.0000}")) + "}";
 
     /// <summary>
-    /// Expired rows by rule (g % 10: 0–7 served engagement past 30 days, 8 preference past 90, 9 scoring matured over
-    /// 180 days ago) and kept ones (recent served, unmatured scoring a year old), in 1M-row statements.
+    /// Expired rows by rule (g % 10: 0–7 served engagement past 30 days, before the month the 30 days end in, as a backlog
+    /// of whole months is; 8 preference past 90, 9 scoring matured over 180 days ago) and kept ones (recent served,
+    /// unmatured scoring over a year old), in 1M-row statements.
     /// </summary>
     private static async Task WriteRowsAsync(NpgsqlDataSource data, long versionId, int expired, int kept, Action<string> say, CancellationToken ct)
     {
@@ -215,7 +218,7 @@ public static class BenchRetentionVerb
                      WHEN $5 THEN now() - interval '1 day' + g * interval '50 microseconds'
                      WHEN g % 10 = 9 THEN now() - interval '200 days' - g * interval '100 ms'
                      WHEN g % 10 = 8 THEN now() - interval '91 days' - g * interval '100 ms'
-                     ELSE now() - interval '31 days' - g * interval '100 ms' END AS served) t
+                     ELSE date_trunc('month', now() - interval '30 days', 'UTC') - interval '1 ms' - g * interval '100 ms' END AS served) t
             """;
         async Task WriteAsync(long count, bool keep)
         {
@@ -248,7 +251,7 @@ public static class BenchRetentionVerb
 
     private static async Task<(long Rows, long Bytes)> SizeAsync(NpgsqlDataSource data, CancellationToken ct)
     {
-        await using var cmd = data.CreateCommand("SELECT reltuples::bigint, pg_total_relation_size(oid) FROM pg_class WHERE oid = 'prediction_log'::regclass");
+        await using var cmd = data.CreateCommand(MonitoringQueries.LogSizeSql);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.GetInt64(0), r.GetInt64(1));

@@ -19,9 +19,15 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
     /// <summary>Below this estimate the log's rows are counted: reltuples is -1 before the first ANALYZE and lags a small table.</summary>
     public const long CountLogBelow = 100_000;
 
-    // Catalog reads only: the estimate and the size cost the same at 10 rows or 100M.
-    private const string LogSizeSql =
-        "SELECT c.reltuples::bigint, pg_total_relation_size(c.oid) FROM pg_class c WHERE c.oid = 'prediction_log'::regclass";
+    /// <summary>
+    /// The log's row estimate and bytes, summed over its partitions (a partitioned parent has no storage of its own: size
+    /// 0, reltuples -1). Catalog reads only: they cost the same at 10 rows or 100M.
+    /// </summary>
+    public const string LogSizeSql = """
+        SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint, coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+        FROM pg_partition_tree('prediction_log') t JOIN pg_class c ON c.oid = t.relid
+        WHERE t.isleaf
+        """;
 
     /// <summary>
     /// Below this many matured predictions a week's accuracy is flagged as a small count: its 95 % interval is then

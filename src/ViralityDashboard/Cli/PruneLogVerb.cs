@@ -18,7 +18,7 @@ internal static class PruneLogVerb
             if (parse.GetValue(json))
                 CliOutput.WriteJson(result);
             else
-                AnsiConsole.WriteLine($"Deleted {result.Deleted:N0} expired predictions ({result.Served:N0} served, {result.Preference:N0} preference, {result.Scoring:N0} matured scoring) in {result.Batches:N0} batches.");
+                AnsiConsole.WriteLine($"Deleted {result.Deleted:N0} expired predictions: {result.PartitionRows:N0} in {result.Partitions:N0} months dropped whole, then {result.Served:N0} served, {result.Preference:N0} preference, {result.Scoring:N0} matured scoring in {result.Batches:N0} batches.");
             return 0;
         });
         return command;

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using ViralityDashboard.Data;
+using ViralityDashboard.IntegrationTests.Fixtures;
+using ViralityDashboard.IntegrationTests.Training.Monitoring;
+
+namespace ViralityDashboard.IntegrationTests.Data.Migrations;
+
+/// <summary>Issue 22 §5: the migration that partitions prediction_log keeps every row, its id, and the ids after it.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PredictionLogMonthlyPartitionsTests(PostgresFixture postgres)
+{
+    private const string MigrationBefore = "20261207183849_SessionsInDatabase";
+
+    [Fact]
+    public async Task RowsLoggedBeforeThePartitioningMoveIntoTheirMonthsAndNewRowsGetLaterIds()
+    {
+        await using var db = await postgres.CreateUnmigratedDatabaseAsync();
+        var contexts = db.Get<IDbContextFactory<ViralityDbContext>>();
+        await using (var ctx = await contexts.CreateDbContextAsync())
+            await ctx.GetService<IMigrator>().MigrateAsync(MigrationBefore);
+        var now = DateTimeOffset.UtcNow;
+        var old = now.AddDays(-70);
+        await MonitoringRows.InsertAsync(db, [MonitoringRows.Prediction(1, 1, 3, null, old), MonitoringRows.Prediction(1, 2, 3, 4, now.AddDays(-1))]);
+        const string Rows = "SELECT id || ' ' || video_id || ' ' || coalesce(outcome_tier, 0) FROM prediction_log ORDER BY id";
+        var before = await db.QueryAsync(Rows, r => r.GetString(0));
+
+        await using (var ctx = await contexts.CreateDbContextAsync())
+            await ctx.Database.MigrateAsync();
+
+        Assert.Equal(before, await db.QueryAsync(Rows, r => r.GetString(0)));
+        var month = ViralityDashboard.Training.Monitoring.PredictionLogPartitions.MonthOf(old).Table;
+        Assert.Equal([month], await db.QueryAsync("SELECT tableoid::regclass::text FROM prediction_log WHERE video_id = 1", r => r.GetString(0)));
+        Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = 'prediction_log'::regclass"));
+        var maxBefore = await db.ScalarAsync("SELECT max(id) FROM prediction_log");
+        await MonitoringRows.InsertAsync(db, [MonitoringRows.Prediction(1, 3, 3, null, now)]);
+        Assert.Equal(maxBefore + 1, await db.ScalarAsync("SELECT max(id) FROM prediction_log"));
+        // Every index of the model, on the parent (and so on each month).
+        Assert.Equal(7, await db.ScalarAsync("SELECT count(*) FROM pg_indexes WHERE tablename = 'prediction_log'"));
+    }
+}
