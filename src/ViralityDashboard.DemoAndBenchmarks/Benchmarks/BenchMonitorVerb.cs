@@ -35,20 +35,11 @@ public static class BenchMonitorVerb
         var json = cli.Json();
         var command = new Command("bench-monitor", "Benchmark monitoring at 1M logged predictions and 5M snapshots: the surfaces, a scoring pass over 100k new videos, a maturing pass; uses a scratch --data-dir")
             { videos, newVideos, snapshots, weeks, runs, port, generateOnly, passesOnly, json };
-        foreach (var (option, minimum) in new[] { (videos, 1), (newVideos, 0), (snapshots, 2), (weeks, 2), (runs, 1) })
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < minimum)
-                    r.AddError($"{option.Name} must be at least {minimum}");
-            });
+        BenchVerbs.RequireAtLeast((videos, 1), (newVideos, 0), (snapshots, 2), (weeks, 2), (runs, 1));
         command.SetAction(async (parse, ct) =>
         {
             var asJson = parse.GetValue(json);
-            void Say(string line)
-            {
-                if (asJson) Console.Error.WriteLine(line);
-                else AnsiConsole.WriteLine(line);
-            }
+            var Say = BenchVerbs.Progress(asJson);
             var dataDir = parse.GetValue(cli.DataDir)
                 ?? throw new ArgumentException("Give a scratch --data-dir for bench-monitor (never your real one: it adds a million videos, predictions and a model).");
             var sizes = new MonitorBenchSizes(parse.GetValue(videos), parse.GetValue(newVideos), parse.GetValue(snapshots), parse.GetValue(weeks));

@@ -35,20 +35,11 @@ public static class BenchRetentionVerb
         var json = cli.Json();
         var command = new Command("bench-retention", "Benchmark the prediction log's retention pass over 10M expired rows, and /api/predict's p50/p99 idle vs during it; uses a scratch --data-dir")
             { rows, kept, seconds, concurrency, batchSize, port, json };
-        foreach (var (option, minimum) in new[] { (rows, 1), (kept, 0), (seconds, 1), (concurrency, 1), (batchSize, 1) })
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < minimum)
-                    r.AddError($"{option.Name} must be at least {minimum}");
-            });
+        BenchVerbs.RequireAtLeast((rows, 1), (kept, 0), (seconds, 1), (concurrency, 1), (batchSize, 1));
         command.SetAction(async (parse, ct) =>
         {
             var asJson = parse.GetValue(json);
-            void Say(string line)
-            {
-                if (asJson) Console.Error.WriteLine(line);
-                else AnsiConsole.WriteLine(line);
-            }
+            var Say = BenchVerbs.Progress(asJson);
             var dataDir = parse.GetValue(cli.DataDir)
                 ?? throw new ArgumentException("Give a scratch --data-dir for bench-retention (never your real one: it writes millions of log rows and deletes expired ones).");
             var wrk = WrkLoad.Find() ?? throw new ArgumentException("bench-retention drives /api/predict with wrk: install it (apt-get install wrk).");

@@ -49,12 +49,7 @@ public static class BenchServeVerb
             if (r.GetValueOrDefault<int>() is < 0 or > 19)
                 r.AddError("--client-nice must be between 0 and 19");
         });
-        foreach (var (option, minimum) in new[] { (videos, 1000), (seconds, 1) })
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < minimum)
-                    r.AddError($"{option.Name} must be at least {minimum}");
-            });
+        BenchVerbs.RequireAtLeast((videos, 1000), (seconds, 1));
         concurrency.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() < 1)
@@ -63,11 +58,7 @@ public static class BenchServeVerb
         command.SetAction(async (parse, ct) =>
         {
             var asJson = parse.GetValue(json);
-            void Say(string line)
-            {
-                if (asJson) Console.Error.WriteLine(line);
-                else AnsiConsole.WriteLine(line);
-            }
+            var Say = BenchVerbs.Progress(asJson);
             var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("Virality__ApiKey");
             var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("Virality__Owner__Password");
             var baseUrl = parse.GetValue(url);
