@@ -100,9 +100,9 @@ public sealed class PredictionLogPartitions(NpgsqlDataSource data, ILogger<Predi
     /// <summary>
     /// Drops each month that ended by <paramref name="servedCutoff"/> and whose rows all match one of
     /// <paramref name="disjointExpiredRules"/> (SQL conditions on a row, no row matching two, with their parameters):
-    /// the month's rows are counted, and those of each rule, then <c>DROP TABLE</c>. Each count can be read from an index
-    /// alone (the primary key; a rule's partial index), not the month's heap. A month whose lock is not granted in time
-    /// waits for the next pass.
+    /// the month's rows are counted, and those of each rule, then every such month is dropped in one transaction. Each count can be read from an index
+    /// alone (the primary key; a rule's partial index), not the month's heap. When the lock is not granted in time
+    /// the months wait for the next pass.
     /// </summary>
     /// <remarks>
     /// Nothing makes a month past the cutoff keep a row again between the counts and the drop: the log writers insert
@@ -112,40 +112,42 @@ public sealed class PredictionLogPartitions(NpgsqlDataSource data, ILogger<Predi
     public async Task<PartitionDropResult> DropExpiredAsync(DateTimeOffset servedCutoff, IReadOnlyList<string> disjointExpiredRules,
         IReadOnlyDictionary<string, object> parameters, CancellationToken ct = default)
     {
-        var (dropped, rows) = (0, 0L);
+        var expired = new List<(PredictionLogMonth Month, long Rows)>();
         await using var conn = await data.OpenConnectionAsync(ct);
         foreach (var month in (await ListAsync(ct)).Where(m => m.To <= servedCutoff))
         {
-            long all, expired;
             var counts = $"SELECT (SELECT count(*) FROM {month.Table}), "
                 + string.Join(" + ", disjointExpiredRules.Select(rule => $"(SELECT count(*) FROM {month.Table} WHERE {rule})"));
-            await using (var scan = new NpgsqlCommand(counts, conn) { CommandTimeout = 0 })
-            {
-                foreach (var (name, value) in parameters)
-                    scan.Parameters.AddWithValue(name, value);
-                await using var r = await scan.ExecuteReaderAsync(ct);
-                await r.ReadAsync(ct);
-                (all, expired) = (r.GetInt64(0), r.GetInt64(1));
-            }
-            if (expired != all)
-                continue;
-            try
-            {
-                await using var tx = await conn.BeginTransactionAsync(ct);
-                await ExecuteAsync(conn, tx, $"SET LOCAL lock_timeout = '{LockTimeout}'", ct);
-                // The parent first, as the inserts through it take it first: the other order could deadlock with them.
-                await ExecuteAsync(conn, tx, $"LOCK TABLE {Parent} IN ACCESS EXCLUSIVE MODE", ct);
-                await ExecuteAsync(conn, tx, $"DROP TABLE {month.Table}", ct);
-                await tx.CommitAsync(ct);
-                (dropped, rows) = (dropped + 1, rows + all);
-                logger.LogInformation("Prediction log retention: partition {Partition} dropped whole ({Rows} expired rows)", month.Table, all);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-            {
-                logger.LogDebug("Prediction log partition {Partition} not dropped this pass: {Reason}", month.Table, e.MessageText);
-            }
+            await using var scan = new NpgsqlCommand(counts, conn) { CommandTimeout = 0 };
+            foreach (var (name, value) in parameters)
+                scan.Parameters.AddWithValue(name, value);
+            await using var r = await scan.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            if (r.GetInt64(0) == r.GetInt64(1))
+                expired.Add((month, r.GetInt64(0)));
         }
-        return new PartitionDropResult(dropped, rows);
+        if (expired.Count == 0)
+            return new PartitionDropResult(0, 0);
+        try
+        {
+            // Every month under one lock of the parent: /api/predict's log writer waits once per pass, not once a month
+            // (a month at a time, its bounded queue overflowed while 11 months went).
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await ExecuteAsync(conn, tx, $"SET LOCAL lock_timeout = '{LockTimeout}'", ct);
+            // The parent first, as the inserts through it take it first: the other order could deadlock with them.
+            await ExecuteAsync(conn, tx, $"LOCK TABLE {Parent} IN ACCESS EXCLUSIVE MODE", ct);
+            foreach (var (month, _) in expired)
+                await ExecuteAsync(conn, tx, $"DROP TABLE {month.Table}", ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            logger.LogDebug("Prediction log partitions not dropped this pass: {Reason}", e.MessageText);
+            return new PartitionDropResult(0, 0);
+        }
+        foreach (var (month, rows) in expired)
+            logger.LogInformation("Prediction log retention: partition {Partition} dropped whole ({Rows} expired rows)", month.Table, rows);
+        return new PartitionDropResult(expired.Count, expired.Sum(m => m.Rows));
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
