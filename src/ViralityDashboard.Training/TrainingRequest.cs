@@ -13,6 +13,7 @@ namespace ViralityDashboard.Training;
 /// <param name="ModelKind">engagement (null) or preference.</param>
 /// <param name="Trigger">What launched it when not the caller (the data-trigger check sets <c>data</c>); null = manual.</param>
 /// <param name="TriggerDetails">JSON recorded in <c>training_runs.trigger_details</c>: which trigger fired and its figures.</param>
+/// <param name="Rows">latest or point-in-time; null: <c>Virality:Training:Rows</c>, which by default picks point-in-time when enough videos have matured histories.</param>
 public sealed record TrainingRequest(
     FeatureSet? FeatureSet = null,
     TierScheme? TierScheme = null,
@@ -22,7 +23,8 @@ public sealed record TrainingRequest(
     string? RequestedBy = null,
     ModelKind? ModelKind = null,
     RunTrigger? Trigger = null,
-    string? TriggerDetails = null)
+    string? TriggerDetails = null,
+    TrainingRowsMode? Rows = null)
 {
     public const ModelKind Kind = Core.Ml.ModelKind.Engagement;
 

@@ -23,10 +23,15 @@ public static class FeatureExtractor
         var result = new float[set.Count];
         for (var i = 0; i < set.Count; i++)
         {
-            var index = FeatureSet.Seed15.IndexOf(set.Features[i].Name);
-            if (index < 0)
-                throw new ArgumentException($"Feature '{set.Features[i].Name}' has no extractor.", nameof(set));
-            result[i] = all[index];
+            var name = set.Features[i].Name;
+            var index = FeatureSet.Seed15.IndexOf(name);
+            result[i] = index >= 0 ? all[index] : name switch
+            {
+                EarlyFeatures.LogViews => Clamp01(Math.Log10(1 + Math.Max(video.Views, 0)) / EarlyFeatures.LogViewsScale),
+                EarlyFeatures.LogAgeHours => Clamp01(Math.Log10(1 + (video.AgeHours ?? 0)) / EarlyFeatures.LogAgeScale),
+                EarlyFeatures.AgeFromFirstSeen => video.CreatedAt is null ? 1f : 0f,
+                _ => throw new ArgumentException($"Feature '{name}' has no extractor.", nameof(set)),
+            };
         }
         return result;
     }

@@ -17,6 +17,8 @@ public enum FeatureSource
     Metadata = 64,
     /// <summary>Posting date and hour.</summary>
     PostedTime = 128,
+    /// <summary>How old the video was when its counts were observed.</summary>
+    ObservationTime = 256,
 }
 
 /// <summary>One model input: its name, what it is computed from, and whether it is known before posting.</summary>
@@ -32,6 +34,7 @@ public sealed record FeatureSet(string Name, IReadOnlyList<FeatureDefinition> Fe
     public const string Seed15Name = "seed15";
     public const string PrePostingName = "pre-posting";
     public const string Seed15NoLeakName = "seed15-noleak";
+    public const string EarlyName = "early";
 
     public int Count => Features.Count;
 
@@ -49,7 +52,16 @@ public sealed record FeatureSet(string Name, IReadOnlyList<FeatureDefinition> Fe
     /// </summary>
     public static FeatureSet Seed15NoLeak { get; } = new(Seed15NoLeakName, SeedFeatures.All.Where(f => f.Name != SeedFeatures.ViewsPerFollower).ToArray());
 
-    public static IReadOnlyList<FeatureSet> BuiltIn { get; } = [Seed15, PrePosting, Seed15NoLeak];
+    /// <summary>
+    /// What is known when a young video is observed: its views and age then, its engagement rates then, and what was
+    /// known before posting. Meant for point-in-time training, whose labels come from the video's later, matured counts.
+    /// </summary>
+    public static FeatureSet Early { get; } = new(EarlyName, EarlyFeatures.All);
+
+    public static IReadOnlyList<FeatureSet> BuiltIn { get; } = [Seed15, PrePosting, Seed15NoLeak, Early];
+
+    /// <summary>Whether a model of this set reads the observation age (the Predictor asks for it).</summary>
+    public bool UsesAge => IndexOf(EarlyFeatures.LogAgeHours) >= 0;
 
     public static FeatureSet FromName(string name) =>
         BuiltIn.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -102,5 +114,36 @@ public static class SeedFeatures
         new(ViewsPerFollower, FeatureSource.Views | FeatureSource.Followers, false, "views / followers / 50"),
         new(WeekdayPosted, FeatureSource.PostedTime, true, "UTC weekday (Sunday 0) / 6"),
         new(HourPosted, FeatureSource.PostedTime, true, "UTC hour / 23"),
+    ];
+}
+
+/// <summary>The <c>early</c> set's own features; the rest of it are seed features, computed as in seed15.</summary>
+public static class EarlyFeatures
+{
+    public const string LogViews = "logViews";
+    public const string LogAgeHours = "logAgeHours";
+    public const string AgeFromFirstSeen = "ageFromFirstSeen";
+
+    /// <summary>10 billion views (log10 = 10) map to 1.</summary>
+    public const double LogViewsScale = 10;
+
+    /// <summary>10,000 hours (about 14 months; log10 = 4) map to 1.</summary>
+    public const double LogAgeScale = 4;
+
+    private static readonly string[] SeedOnes =
+    [
+        SeedFeatures.LikeRate, SeedFeatures.CommentRate, SeedFeatures.ShareRate, SeedFeatures.SaveRate,
+        SeedFeatures.ShareToLikeRatio, SeedFeatures.CommentToLikeRatio,
+        SeedFeatures.DurationSeconds, SeedFeatures.HashtagCount, SeedFeatures.HasTrendingSound, SeedFeatures.CaptionLength,
+        SeedFeatures.HasFollowerData, SeedFeatures.FollowerTier, SeedFeatures.WeekdayPosted, SeedFeatures.HourPosted,
+        SeedFeatures.ViewsPerFollower,
+    ];
+
+    public static IReadOnlyList<FeatureDefinition> All { get; } =
+    [
+        new(LogViews, FeatureSource.Views, false, "log10(1 + views at observation) / 10"),
+        new(LogAgeHours, FeatureSource.ObservationTime, false, "log10(1 + hours since posting at observation) / 4; since first seen when the posting time is unknown"),
+        new(AgeFromFirstSeen, FeatureSource.ObservationTime, false, "1 when the age counts from first seen (posting time unknown)"),
+        .. SeedOnes.Select(name => SeedFeatures.All.Single(f => f.Name == name)),
     ];
 }

@@ -98,6 +98,12 @@ public sealed record TrainingResult(
     IReadOnlyList<StepTiming> Timings,
     AutoSearchSummary? Search = null)
 {
+    /// <summary>What the rows describe and which videos gave them (null for the bundled set and runs stored before).</summary>
+    public RowsReport? Rows { get; init; }
+    /// <summary>The test videos' figures with features as first seen and tier as matured (null when no test video has such a history).</summary>
+    public ServedAccuracy? Served { get; init; }
+    /// <summary>Szabo &amp; Huberman: views at observation × the training rows' median growth for that age (null without observations).</summary>
+    public ClassificationMetrics? GrowthBaseline { get; init; }
     /// <summary>Permutation feature importance on the test rows (null in runs stored before it was computed).</summary>
     public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
     /// <summary>What the run was asked for: <see cref="TrainerKind.Auto"/> when it searched, else <see cref="Trainer"/>.</summary>

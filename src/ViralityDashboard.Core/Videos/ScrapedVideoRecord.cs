@@ -26,6 +26,22 @@ public sealed record ScrapedVideoRecord
     /// <summary>The video's page on the platform (Apify's and tiktok-scraper's <c>webVideoUrl</c>), for the Rate page's link.</summary>
     public string? VideoUrl { get; init; }
 
+    /// <summary>
+    /// When these counts were scraped: a history's row says so (<c>scraped_at</c>); null means "now" to an import. The
+    /// features of the <c>early</c> set measure the video's age at this moment.
+    /// </summary>
+    public DateTimeOffset? ScrapedAt { get; init; }
+
+    /// <summary>When the video was first scraped: the origin of its age when its posting time is unknown.</summary>
+    public DateTimeOffset? FirstSeenAt { get; init; }
+
+    /// <summary>
+    /// Hours from posting (else from first seen) to <see cref="ScrapedAt"/>, never negative; null when either end is unknown.
+    /// </summary>
+    public double? AgeHours => ScrapedAt is { } at && (CreatedAt ?? FirstSeenAt) is { } origin
+        ? Math.Max(0, (at - origin).TotalHours)
+        : null;
+
     /// <summary>Plausible scrape glitches found in the row; stored, but kept out of training.</summary>
     public DataQualityFlags Flags => DataQuality.Inspect(this);
 }

@@ -81,7 +81,17 @@ public sealed record ModelVersionRow(
 public sealed record EngagementVersionMetrics(
     ClassificationMetrics Test, double TrainAccuracy, ClassificationMetrics? MajorityBaseline, CrossValidationSummary? CrossValidation,
     GateDecision? Gate, double? ActiveAccuracyOnTestRows, ClassificationMetrics? StratifiedRandomBaseline = null,
-    IReadOnlyList<FeatureImportance>? FeatureImportance = null);
+    IReadOnlyList<FeatureImportance>? FeatureImportance = null)
+{
+    /// <summary>Accuracy at serving: the test videos as first seen, tier as matured (null in versions stored before, or without such videos).</summary>
+    public ServedAccuracy? Served { get; init; }
+    /// <summary>The growth baseline's figures on the same videos (null when the run had no observations).</summary>
+    public ClassificationMetrics? GrowthBaseline { get; init; }
+    /// <summary>The rows' mode and observation ages (null for the bundled set and versions stored before).</summary>
+    public RowsReport? Rows { get; init; }
+    /// <summary>The accuracy the version is served at: <see cref="Served"/> where it exists, else the test accuracy.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public double ServedOrTestAccuracy => Served?.Metrics.Accuracy ?? Test.Accuracy;
+}
 
 public sealed record ModelVersionDetail(ModelVersionRow Version, EngagementVersionMetrics? Metrics, FeatureWeights? Weights);
 

@@ -170,7 +170,12 @@ public sealed class EngagementTrainingService(
             Trainer = result.Trainer.Wire(),
             Thresholds = result.Thresholds is null ? "{}" : TrainingJson.Serialize(result.Thresholds),
             FeatureWeights = result.Weights is null ? "{}" : TrainingJson.Serialize(result.Weights),
-            Metrics = TrainingJson.Serialize(new EngagementVersionMetrics(result.Test, result.TrainAccuracy, result.MajorityBaseline, result.CrossValidation, result.Gate, result.ActiveAccuracyOnTestRows, result.StratifiedRandomBaseline, result.FeatureImportance)),
+            Metrics = TrainingJson.Serialize(new EngagementVersionMetrics(result.Test, result.TrainAccuracy, result.MajorityBaseline, result.CrossValidation, result.Gate, result.ActiveAccuracyOnTestRows, result.StratifiedRandomBaseline, result.FeatureImportance)
+            {
+                Served = result.Served,
+                GrowthBaseline = result.GrowthBaseline,
+                Rows = result.Rows,
+            }),
             NormalizationConfig = TrainingJson.Serialize(new { clamp = new[] { 0, 1 }, features = prepared.FeatureSet.Features }),
             Artifact = result.ModelBytes,
             Notes = notes.Count == 0 ? null : string.Join("\n", notes),
