@@ -38,6 +38,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton<PredictionService>();
         builder.Services.AddSingleton<EngagementTrainingService>();
+        builder.Services.AddSingleton<RowsComparison>();
         builder.Services.AddSingleton<TrainingLauncher>();
         builder.Services.AddSingleton<IRetrainSchedule, RetrainSchedule>();
 

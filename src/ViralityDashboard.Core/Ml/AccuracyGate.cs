@@ -18,7 +18,14 @@ public sealed record MacroF1GateOptions(double MinimumLift = 0.05, double Maximu
 
 /// <summary>What the gate looks at. The active figures are measured on the candidate's test rows.</summary>
 public sealed record GateInput(double CandidateAccuracy, double MajorityBaselineAccuracy, double? ActiveAccuracyOnSameRows = null, string? ActiveVersion = null,
-    double? CandidateMacroF1 = null, double? StratifiedRandomMacroF1 = null, double? ActiveMacroF1OnSameRows = null);
+    double? CandidateMacroF1 = null, double? StratifiedRandomMacroF1 = null, double? ActiveMacroF1OnSameRows = null)
+{
+    /// <summary>Which figures the candidate's are: "Served" (test videos as first seen, tier as matured) or "Test".</summary>
+    public string Figure { get; init; } = "Test";
+
+    /// <summary>Set for point-in-time runs: the growth baseline's macro-F1, which the candidate's must beat.</summary>
+    public double? GrowthMacroF1 { get; init; }
+}
 
 public sealed record GateDecision(bool Accepted, IReadOnlyList<string> Reasons);
 
@@ -39,9 +46,9 @@ public static class AccuracyGate
 
         var a = input.CandidateAccuracy;
         if (a >= options.MinimumAccuracy)
-            passed.Add($"Test accuracy {Percent.Of(a)} meets the {Percent.Of(options.MinimumAccuracy)} gate.");
+            passed.Add($"{input.Figure} accuracy {Percent.Of(a)} meets the {Percent.Of(options.MinimumAccuracy)} gate.");
         else
-            failed.Add($"Test accuracy {Percent.Of(a)} is below the {Percent.Of(options.MinimumAccuracy)} gate.");
+            failed.Add($"{input.Figure} accuracy {Percent.Of(a)} is below the {Percent.Of(options.MinimumAccuracy)} gate.");
 
         if (a > input.MajorityBaselineAccuracy)
             passed.Add($"Beats the majority-class baseline ({Percent.Of(input.MajorityBaselineAccuracy)}).");
@@ -60,6 +67,7 @@ public static class AccuracyGate
         {
             passed.Add("No active version to compare with.");
         }
+        Growth(input, failed, passed);
 
         return new GateDecision(failed.Count == 0, [.. failed, .. passed]);
     }
@@ -74,9 +82,9 @@ public static class AccuracyGate
         var needed = random + options.MinimumLift;
         // Rounded as shown, so a candidate never fails on a difference the message cannot show.
         if (Math.Round(f1, 4) >= Math.Round(needed, 4))
-            passed.Add($"Test macro-F1 {f1:0.0000} beats the stratified-random baseline ({random:0.0000}) by at least {options.MinimumLift:0.00} (needs {needed:0.0000}).");
+            passed.Add($"{input.Figure} macro-F1 {f1:0.0000} beats the stratified-random baseline ({random:0.0000}) by at least {options.MinimumLift:0.00} (needs {needed:0.0000}).");
         else
-            failed.Add($"Test macro-F1 {f1:0.0000} does not beat the stratified-random baseline ({random:0.0000}) by {options.MinimumLift:0.00} (needs {needed:0.0000}).");
+            failed.Add($"{input.Figure} macro-F1 {f1:0.0000} does not beat the stratified-random baseline ({random:0.0000}) by {options.MinimumLift:0.00} (needs {needed:0.0000}).");
 
         if (input.ActiveMacroF1OnSameRows is { } active)
         {
@@ -90,6 +98,19 @@ public static class AccuracyGate
         {
             passed.Add("No active version of this feature set to compare with.");
         }
+        Growth(input, failed, passed);
         return new GateDecision(failed.Count == 0, [.. failed, .. passed]);
+    }
+
+    /// <summary>A point-in-time candidate must beat views at observation × typical growth, or it adds nothing a rule could not.</summary>
+    private static void Growth(GateInput input, List<string> failed, List<string> passed)
+    {
+        if (input.GrowthMacroF1 is not { } growth)
+            return;
+        var f1 = input.CandidateMacroF1 ?? throw new ArgumentException("The growth rule needs the candidate's macro-F1.", nameof(input));
+        if (Math.Round(f1, 4) > Math.Round(growth, 4))
+            passed.Add($"{input.Figure} macro-F1 {f1:0.0000} beats the growth baseline's ({growth:0.0000}).");
+        else
+            failed.Add($"{input.Figure} macro-F1 {f1:0.0000} does not beat the growth baseline's ({growth:0.0000}): views at observation × typical growth predict as well.");
     }
 }

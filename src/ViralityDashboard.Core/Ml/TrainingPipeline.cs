@@ -33,11 +33,18 @@ public sealed record TrainingOptions(
 /// <summary>What a run trains on.</summary>
 /// <param name="Scheme">How the labels were made; drives the leakage flag. Null: no source flag.</param>
 /// <param name="Thresholds">Echoed into the result, as the run's record of how tiers were cut.</param>
+/// <param name="Served">
+/// One row per video with a history: features as first seen, tier as matured (by <paramref name="Thresholds"/>). Those of
+/// the test videos give the run's served accuracy; with observations, they also score the growth baseline.
+/// </param>
+/// <param name="Report">What the rows describe; point-in-time rows switch off the label-source leakage flag (their label is a later snapshot's).</param>
 public sealed record TrainingInput(
     IReadOnlyList<TrainingRow> Rows,
     FeatureSet FeatureSet,
     TierScheme? Scheme = null,
-    TierThresholds? Thresholds = null);
+    TierThresholds? Thresholds = null,
+    IReadOnlyList<TrainingRow>? Served = null,
+    RowsReport? Report = null);
 
 /// <summary>The currently active model, to compare with on the candidate's test rows.</summary>
 public sealed record ActiveModel(string Version, TierModel Model);
@@ -57,6 +64,9 @@ public sealed record TrainingParallelism(int MaxDegree, TaskScheduler Scheduler)
 }
 
 public sealed record StepTiming(string Step, double Milliseconds);
+
+/// <summary>The baselines of a run: the majority tier, a tier drawn from the prior, and views × typical growth (null without observations).</summary>
+public sealed record BaselineFigures(ClassificationMetrics Majority, ClassificationMetrics StratifiedRandom, ClassificationMetrics? Growth);
 
 /// <param name="Rows">Rows the folds were cut from (0 in runs stored before it was recorded).</param>
 /// <param name="SampledFrom">All rows of the run when <paramref name="Rows"/> is a stratified sample of them; else null.</param>
@@ -104,6 +114,8 @@ public sealed record TrainingResult(
     public ServedAccuracy? Served { get; init; }
     /// <summary>Szabo &amp; Huberman: views at observation × the training rows' median growth for that age (null without observations).</summary>
     public ClassificationMetrics? GrowthBaseline { get; init; }
+    /// <summary>Every baseline under one name, as <c>train --json</c> shows them (<c>result.baselines.growth</c>); written, never read back.</summary>
+    public BaselineFigures Baselines => new(MajorityBaseline, StratifiedRandomBaseline, GrowthBaseline);
     /// <summary>Permutation feature importance on the test rows (null in runs stored before it was computed).</summary>
     public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
     /// <summary>What the run was asked for: <see cref="TrainerKind.Auto"/> when it searched, else <see cref="Trainer"/>.</summary>
@@ -183,6 +195,13 @@ public static class TrainingPipeline
         var trainAccuracy = Accuracy(model, trainX, trainY);
         var majority = Baselines.Majority(trainY, testY);
         var stratifiedRandom = Baselines.StratifiedRandom(trainY, testY, options.Seed);
+        var servedTest = ServedRowsOf(input, rows, split.Test);
+        var served = servedTest.Length == 0 ? null : new ServedAccuracy(Evaluate(model, servedTest), servedTest.Length);
+        var growth = Growth(input, rows, split, servedTest);
+        var pointInTime = input.Report?.Mode == TrainingRowsMode.PointInTime;
+        if (!pointInTime && served is not null && served.Metrics.Accuracy < test.Accuracy - ServedGapWarning)
+            warnings.Add($"Trained on latest counts: test accuracy {test.Accuracy:0.000}, but {served.Metrics.Accuracy:0.000} on its {served.Videos} test videos as first seen, " +
+                "which is what it will be served on. Point-in-time rows (--rows point-in-time) test what is served.");
         Lap("evaluate");
 
         var importance = PermutationImportance.Compute(model, input.FeatureSet.FeatureNames, testX, testY, options.Seed);
@@ -198,7 +217,9 @@ public static class TrainingPipeline
         IReadOnlyList<FeatureLeakage> leakage = [];
         if (options.CheckLeakage)
         {
-            leakage = LeakageCheck.Run(input.FeatureSet, input.Scheme?.LabelSources ?? FeatureSource.None, trainX, trainY, testX, testY, options.Leakage);
+            // A point-in-time label is a later snapshot's measure: the features' views are not the label's views.
+            var labelSources = pointInTime ? FeatureSource.None : input.Scheme?.LabelSources ?? FeatureSource.None;
+            leakage = LeakageCheck.Run(input.FeatureSet, labelSources, trainX, trainY, testX, testY, options.Leakage);
             warnings.AddRange(leakage.Where(l => l.Warning is not null).Select(l => l.Warning!));
             Lap("leakage");
         }
@@ -209,15 +230,22 @@ public static class TrainingPipeline
         {
             if (active.Model.FeatureCount == input.FeatureSet.Count)
             {
-                var activePredicted = testX.Select(x => active.Model.PredictTier(x)).ToArray();
-                activeAccuracy = testY.Where((t, i) => activePredicted[i] == t).Count() / (double)testY.Length;
-                activeMacroF1 = Metrics.Evaluate(testY, activePredicted).MacroF1;
+                // On the rows the candidate is gated on: its served rows where it has them.
+                var (x, y) = served is null ? (testX, testY) : (servedTest.Select(r => r.Features).ToArray(), servedTest.Select(r => r.Label).ToArray());
+                var activePredicted = x.Select(f => active.Model.PredictTier(f)).ToArray();
+                activeAccuracy = y.Where((t, i) => activePredicted[i] == t).Count() / (double)y.Length;
+                activeMacroF1 = Metrics.Evaluate(y, activePredicted).MacroF1;
             }
             else
                 warnings.Add($"Active version {active.Version} takes {active.Model.FeatureCount} features, this run {input.FeatureSet.Count}: not compared.");
         }
-        var gate = AccuracyGate.Evaluate(new GateInput(test.Accuracy, majority.Accuracy, activeAccuracy, active?.Version,
-            test.MacroF1, stratifiedRandom.MacroF1, activeMacroF1), options.Gate);
+        var gated = served?.Metrics ?? test;
+        var gate = AccuracyGate.Evaluate(new GateInput(gated.Accuracy, majority.Accuracy, activeAccuracy, active?.Version,
+            gated.MacroF1, stratifiedRandom.MacroF1, activeMacroF1)
+        {
+            Figure = served is null ? "Test" : "Served",
+            GrowthMacroF1 = pointInTime ? growth?.MacroF1 : null,
+        }, options.Gate);
         var bytes = model.ToBytes();
         Lap("gate-and-save");
 
@@ -229,17 +257,92 @@ public static class TrainingPipeline
             test, trainAccuracy, majority, stratifiedRandom, cv, leakage, warnings, activeAccuracy, gate, weights, timings, search)
         {
             FeatureImportance = importance,
+            Rows = input.Report,
+            Served = served,
+            GrowthBaseline = growth,
             Model = model,
             ModelBytes = bytes,
         };
     }
 
-    /// <summary>The split a run with these options uses; exposed so an export writes exactly the same rows.</summary>
-    public static SplitIndices SplitRows(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options) => options.Split switch
+    /// <summary>A latest run whose served accuracy is this much below its test accuracy gets a warning with both.</summary>
+    public const double ServedGapWarning = 0.05;
+
+    private static ClassificationMetrics Evaluate(TierModel model, IReadOnlyList<TrainingRow> rows)
+    {
+        var probabilities = rows.Select(r => model.PredictProbabilities(r.Features)).ToArray();
+        return Metrics.Evaluate(rows.Select(r => r.Label).ToArray(), probabilities.Select(p => Metrics.ArgMaxTier(p)).ToArray(), probabilities);
+    }
+
+    /// <summary>The served rows of the videos on the test side.</summary>
+    private static TrainingRow[] ServedRowsOf(TrainingInput input, IReadOnlyList<TrainingRow> rows, int[] test)
+    {
+        if (input.Served is not { Count: > 0 } served)
+            return [];
+        var testIds = new HashSet<string>(test.Select(i => rows[i].Id), StringComparer.Ordinal);
+        return served.Where(r => testIds.Contains(r.Id)).ToArray();
+    }
+
+    /// <summary>
+    /// The growth baseline, fitted on the training side's observations (its point-in-time rows, else the served rows of
+    /// its videos) and scored on the test videos as first seen: the same rows as served accuracy. Null without observations.
+    /// </summary>
+    private static ClassificationMetrics? Growth(TrainingInput input, IReadOnlyList<TrainingRow> rows, SplitIndices split, TrainingRow[] servedTest)
+    {
+        if (input.Thresholds is not { } thresholds)
+            return null;
+        var train = split.Train.Where(i => rows[i].Seen is not null).Select(i => rows[i].Seen!.Value).ToList();
+        if (train.Count == 0 && input.Served is { Count: > 0 } served)
+        {
+            var trainIds = new HashSet<string>(split.Train.Select(i => rows[i].Id), StringComparer.Ordinal);
+            train = served.Where(r => r.Seen is not null && trainIds.Contains(r.Id)).Select(r => r.Seen!.Value).ToList();
+        }
+        var test = servedTest.Length > 0
+            ? servedTest.Where(r => r.Seen is not null).Select(r => (r.Seen!.Value, r.Label)).ToList()
+            : split.Test.Where(i => rows[i].Seen is not null).Select(i => (rows[i].Seen!.Value, rows[i].Label)).ToList();
+        return train.Count == 0 || test.Count == 0 ? null : GrowthRule.Evaluate(train, test, thresholds);
+    }
+
+    /// <summary>
+    /// The split a run with these options uses; exposed so an export writes exactly the same rows. Point-in-time rows
+    /// (those with <see cref="TrainingRow.Seen"/>) are split by video: several rows of one video land on one side, and
+    /// the time split orders them by when the video was first seen, so the test videos are the latest, as served.
+    /// </summary>
+    public static SplitIndices SplitRows(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options)
+    {
+        if (VideoGroups(rows) is not { } groups)
+            return SplitOnce(rows, labels, options);
+        var first = groups.Select(g => g[0]).ToArray();
+        var side = SplitOnce(first.Select(i => rows[i]).ToArray(), first.Select(i => labels[i]).ToArray(), options);
+        return new SplitIndices(Expand(groups, side.Train), Expand(groups, side.Test));
+    }
+
+    /// <summary>Row indices per video, in first-appearance order; null when no row carries an observation (one row per video).</summary>
+    private static List<List<int>>? VideoGroups(IReadOnlyList<TrainingRow> rows)
+    {
+        if (!rows.Any(r => r.Seen is not null))
+            return null;
+        var byId = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var groups = new List<List<int>>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (!byId.TryGetValue(rows[i].Id, out var group))
+            {
+                byId[rows[i].Id] = group = [];
+                groups.Add(group);
+            }
+            group.Add(i);
+        }
+        return groups;
+    }
+
+    private static int[] Expand(List<List<int>> groups, int[] chosen) => chosen.SelectMany(g => groups[g]).Order().ToArray();
+
+    private static SplitIndices SplitOnce(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options) => options.Split switch
     {
         SplitKind.Stratified => Splits.Stratified(labels, options.TestFraction, options.Seed),
         SplitKind.Hash => Splits.Hash(rows.Select(r => r.Id).ToArray(), options.TestFraction, options.Seed),
-        SplitKind.Time => Splits.Time(rows.Select(r => r.PostedAt).ToArray(), options.TestFraction),
+        SplitKind.Time => Splits.Time(rows.Select(r => r.Seen?.FirstSeenAt ?? r.PostedAt).ToArray(), options.TestFraction),
         SplitKind.Predefined => new SplitIndices(
             Enumerable.Range(0, rows.Count).Where(i => rows[i].IsTest != true).ToArray(),
             Enumerable.Range(0, rows.Count).Where(i => rows[i].IsTest == true).ToArray()),
@@ -265,7 +368,7 @@ public static class TrainingPipeline
             labels = sample.Select(i => labels[i]).ToArray();
         }
         var k = options.CrossValidationFolds;
-        var folds = Splits.StratifiedFolds(labels, k, options.Seed);
+        var folds = Folds(rows, labels, k, options.Seed);
         var accuracies = new double[k];
         var f1s = new double[k];
         // Folds are independent single-threaded fits with fixed seeds, so running them side by side gives the
@@ -283,6 +386,19 @@ public static class TrainingPipeline
         });
         // Population standard deviation, as numpy's std in the peer script.
         return new CrossValidationSummary(k, accuracies.Average(), Std(accuracies), f1s.Average(), Std(f1s), accuracies, rows.Count, sampledFrom);
+    }
+
+    /// <summary>Stratified folds; by video when rows carry observations, so no video's rows sit in two folds.</summary>
+    private static int[] Folds(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, int k, int seed)
+    {
+        if (VideoGroups(rows) is not { } groups)
+            return Splits.StratifiedFolds(labels, k, seed);
+        var ofGroup = Splits.StratifiedFolds(groups.Select(g => labels[g[0]]).ToArray(), k, seed);
+        var folds = new int[rows.Count];
+        for (var g = 0; g < groups.Count; g++)
+            foreach (var i in groups[g])
+                folds[i] = ofGroup[g];
+        return folds;
     }
 
     public static double Accuracy(TierModel model, IReadOnlyList<float[]> x, IReadOnlyList<int> y)

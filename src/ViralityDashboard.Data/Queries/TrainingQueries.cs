@@ -32,6 +32,13 @@ public sealed record RunMetrics(
     ClassificationMetrics? StratifiedRandomBaseline = null, IReadOnlyList<FeatureImportance>? FeatureImportance = null,
     AutoSearchSummary? Search = null)
 {
+    /// <summary>The rows' mode and which videos gave them (null for the bundled set and runs stored before).</summary>
+    public RowsReport? Rows { get; init; }
+    /// <summary>The test videos as first seen, tier as matured: the accuracy the model is served at.</summary>
+    public ServedAccuracy? Served { get; init; }
+    /// <summary>Views at observation × typical growth, on the same videos as <see cref="Served"/>.</summary>
+    public ClassificationMetrics? GrowthBaseline { get; init; }
+
     /// <summary>An engagement run's stored result, or null when there is none (or an older shape).</summary>
     public static RunMetrics? Read(string? json) => StoredJson.Read<RunMetrics>(json);
 

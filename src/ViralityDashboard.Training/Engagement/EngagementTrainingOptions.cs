@@ -56,6 +56,22 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
     /// <summary>Default split: <c>stratified</c>, <c>hash</c> or <c>time</c>.</summary>
     public string Split { get; set; } = "stratified";
 
+    /// <summary>
+    /// What a run's rows describe: <c>auto</c> (default: point-in-time where at least <see cref="MinimumMaturedVideos"/>
+    /// videos have matured histories, else latest with a warning on the run), <c>point-in-time</c> (features as observed
+    /// young, tier of the matured counts) or <c>latest</c> (the seeds' design: both from the latest counts).
+    /// </summary>
+    public string Rows { get; set; } = "auto";
+
+    /// <summary>Videos with a matured snapshot and an earlier one that <c>auto</c> needs to train point-in-time (default 500).</summary>
+    public int MinimumMaturedVideos { get; set; } = 500;
+
+    /// <summary>
+    /// Point-in-time rows: 0 (default) takes each video's first snapshot only, what the scoring job sees; above 0, every
+    /// snapshot younger than this many hours before maturity is a row of its own (a video's rows stay on one side of the split).
+    /// </summary>
+    public double ObservationHorizonHours { get; set; }
+
     /// <summary>Above this many rows, cross-validation uses a stratified sample of this size (see TrainingOptions).</summary>
     public int CrossValidationMaxRows { get; set; } = 200_000;
 
@@ -77,6 +93,11 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
     public SplitKind DefaultSplit => WireNames.TryParse<SplitKind>(Split, out var kind) && TrainingRequest.Splits.Contains(kind) ? kind
         : throw new ArgumentException($"Unknown split '{Split}'. Known: {string.Join(", ", TrainingRequest.Splits.Select(s => s.Wire()))}.", nameof(Split));
 
+    /// <summary>The configured rows mode; null for <c>auto</c>.</summary>
+    public TrainingRowsMode? ConfiguredRows => Rows.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+        : WireNames.TryParse<TrainingRowsMode>(Rows, out var mode) ? mode
+        : throw new ArgumentException($"Unknown rows mode '{Rows}'. Known: auto, {string.Join(", ", WireNames.Of<TrainingRowsMode>())}.", nameof(Rows));
+
     public WesWeights WesWeights => new(WesLikes, WesComments, WesShares, WesSaves);
     public GateOptions Gate => new(GateMinimumAccuracy, GateMaximumRegression);
 
@@ -97,11 +118,14 @@ public sealed class EngagementTrainingOptions() : TrainingRunOptions(timeBudgetS
             (nameof(TierScheme), () => Core.Engagement.TierScheme.FromName(o.TierScheme)),
             (nameof(FeatureSet), () => Core.Engagement.FeatureSet.FromName(o.FeatureSet)),
             (nameof(Trainer), () => _ = o.DefaultTrainer),
-            (nameof(Split), () => _ = o.DefaultSplit)))
+            (nameof(Split), () => _ = o.DefaultSplit),
+            (nameof(Rows), () => _ = o.ConfiguredRows)))
             yield return error;
         if (o.AutoSearchSeconds < 1 || o.AutoSearchSeconds >= o.TimeBudgetSeconds)
             yield return $"AutoSearchSeconds must be at least 1 and below TimeBudgetSeconds ({o.TimeBudgetSeconds}).";
         if (o.MaxVideos < 10) yield return "MaxVideos must be at least 10.";
+        if (o.MinimumMaturedVideos < 0) yield return "MinimumMaturedVideos cannot be negative.";
+        if (o.ObservationHorizonHours < 0 || double.IsNaN(o.ObservationHorizonHours)) yield return "ObservationHorizonHours cannot be negative (0: first snapshot only).";
         if (o.CrossValidationMaxRows < 0) yield return "CrossValidationMaxRows cannot be negative (0: no limit).";
         if (o.FallbackMinimumVideos < 0) yield return "FallbackMinimumVideos cannot be negative.";
         if (!Quartz.CronExpression.TryParse(o.Cron, out _)) yield return $"Cron '{o.Cron}' is not a valid Quartz cron expression.";

@@ -21,7 +21,9 @@ public sealed record PreparedTrainingData(
     int TrainableVideos,
     PipelineOptions PipelineOptions,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<StepTiming> Timings)
+    IReadOnlyList<StepTiming> Timings,
+    IReadOnlyList<TrainingRow>? Served = null,
+    RowsReport? Report = null)
 {
     /// <summary>The train/test sides the run uses.</summary>
     public SplitIndices Split() => TrainingPipeline.SplitRows(Rows, Rows.Select(r => r.Label).ToArray(), PipelineOptions);
@@ -40,6 +42,7 @@ public sealed class EngagementTrainingService(
     ActiveModelCache cache,
     TrainingThreads threads,
     IOptions<EngagementTrainingOptions> options,
+    IOptions<Monitoring.MonitoringOptions> monitoring,
     ILogger<EngagementTrainingService> logger)
     : IModelKindTrainer<EngagementTrainingService.Run, LoadedModel, TrainingOutcome>
 {
@@ -57,6 +60,21 @@ public sealed class EngagementTrainingService(
         var clockSw = Stopwatch.StartNew();
 
         var trainable = await data.CountTrainableAsync(ct);
+        var matureAfterDays = monitoring.Value.MatureAfterDays;
+        var histories = await data.CountHistoriesAsync(matureAfterDays, ct);
+        var mode = request.Rows ?? o.ConfiguredRows;
+        if (mode is null)
+        {
+            mode = histories.Usable >= o.MinimumMaturedVideos ? TrainingRowsMode.PointInTime : TrainingRowsMode.Latest;
+            if (mode == TrainingRowsMode.Latest && trainable >= o.FallbackMinimumVideos)
+                notes.Add($"Trained on latest counts: only {histories.Usable} videos have a matured history (a snapshot {matureAfterDays} days after posting and an earlier one; "
+                    + $"point-in-time needs {o.MinimumMaturedVideos}, Virality:Training:MinimumMaturedVideos). Its test accuracy is not what it will be served at: see served accuracy.");
+        }
+        timings.Add(new StepTiming("count-histories", clockSw.Elapsed.TotalMilliseconds));
+        clockSw.Restart();
+        if (mode == TrainingRowsMode.PointInTime)
+            return await PreparePointInTimeAsync(request, featureSet, scheme, trainer, trainable, histories, matureAfterDays, notes, timings, ct);
+
         if (trainable < o.FallbackMinimumVideos)
         {
             // The bundled set is seed15 features with view-quintile tiers and its own predefined split.
@@ -84,8 +102,44 @@ public sealed class EngagementTrainingService(
         timings.Add(new StepTiming("read-and-features", clockSw.Elapsed.TotalMilliseconds));
         if (trainable > o.MaxVideos)
             notes.Add($"Read the newest {o.MaxVideos:N0} of {trainable:N0} trainable videos.");
+        clockSw.Restart();
+        // Served accuracy: the same videos as first seen, tier of their matured counts by this run's thresholds.
+        var served = histories.Usable == 0 ? null : await threads.Run(() => PointInTimeRows.Build(
+            data.ReadMaturedHistories(o.MaxVideos, matureAfterDays, ct), featureSet, scheme, new PointInTimeOptions(matureAfterDays), o.WesWeights, thresholds).Served);
+        timings.Add(new StepTiming("read-histories", clockSw.Elapsed.TotalMilliseconds));
         return new PreparedTrainingData(labelled, featureSet, scheme, thresholds, false, trainable,
-            PipelineOptionsFor(o, featureSet, trainer, split), notes, timings);
+            PipelineOptionsFor(o, featureSet, trainer, split), notes, timings, served,
+            new RowsReport(TrainingRowsMode.Latest, labelled.Count, labelled.Count, 0, 0));
+    }
+
+    /// <summary>Fewer point-in-time rows than this cannot be split into a train and a test side worth the name.</summary>
+    public const int MinimumPointInTimeRows = 20;
+
+    private async Task<PreparedTrainingData> PreparePointInTimeAsync(
+        TrainingRequest request, FeatureSet featureSet, TierScheme scheme, TrainerKind trainer, int trainable, HistoryCounts histories,
+        int matureAfterDays, List<string> notes, List<StepTiming> timings, CancellationToken ct)
+    {
+        var o = options.Value;
+        var clockSw = Stopwatch.StartNew();
+        var pointInTime = new PointInTimeOptions(matureAfterDays, o.ObservationHorizonHours);
+        var dataset = await threads.Run(() => PointInTimeRows.Build(
+            data.ReadMaturedHistories(o.MaxVideos, matureAfterDays, ct), featureSet, scheme, pointInTime, o.WesWeights,
+            skippedNotMatured: histories.NotMatured, skippedNoEarlier: histories.NoEarlierSnapshot));
+        timings.Add(new StepTiming("read-histories", clockSw.Elapsed.TotalMilliseconds));
+        var report = dataset.Report;
+        if (report.Videos < MinimumPointInTimeRows)
+            throw new InvalidOperationException($"Point-in-time training needs at least {MinimumPointInTimeRows} videos with a matured history "
+                + $"(a snapshot {matureAfterDays} days after posting and an earlier one); {report.Videos} of {trainable} trainable videos have one "
+                + $"({report.SkippedNotMatured} not yet matured, {report.SkippedNoEarlierSnapshot} with a single snapshot). Import scrape histories, or train with --rows latest.");
+        notes.Add($"Point-in-time rows: {report.Rows} from {report.Videos} videos, features as first seen"
+            + (o.ObservationHorizonHours > 0 ? $" and at every scrape younger than {o.ObservationHorizonHours:0.#} h" : "")
+            + $", tier of the counts {matureAfterDays} days after posting; skipped {report.SkippedNotMatured} videos not yet matured and {report.SkippedNoEarlierSnapshot} with a single snapshot.");
+        if (histories.Usable > o.MaxVideos)
+            notes.Add($"Read the newest {o.MaxVideos:N0} of {histories.Usable:N0} matured histories.");
+        // The test videos are the latest first seen, as the model will meet them, unless the run asks otherwise.
+        var split = request.Split ?? SplitKind.Time;
+        return new PreparedTrainingData(dataset.Rows, featureSet, scheme, dataset.Thresholds, false, trainable,
+            PipelineOptionsFor(o, featureSet, trainer, split), notes, timings, dataset.Served, report);
     }
 
     private static PipelineOptions PipelineOptionsFor(EngagementTrainingOptions o, FeatureSet featureSet, TrainerKind trainer, SplitKind split) =>
@@ -115,7 +169,8 @@ public sealed class EngagementTrainingService(
         var o = options.Value;
         row.TriggerDetails = request.TriggerDetails; // the drift trigger's rule and figures
         row.Options = TrainingJson.Serialize(new { request, o.MaxVideos, o.FallbackMinimumVideos, o.GateMinimumAccuracy, o.GateMaximumRegression,
-            o.PrePostingOwnGate, o.PrePostingGateMinimumMacroF1Lift, o.PrePostingGateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds, o.AutoSearchSeconds });
+            o.PrePostingOwnGate, o.PrePostingGateMinimumMacroF1Lift, o.PrePostingGateMaximumRegression, o.WesWeights, o.TimeBudgetSeconds, o.AutoSearchSeconds,
+            o.Rows, o.MinimumMaturedVideos, o.ObservationHorizonHours, monitoring.Value.MatureAfterDays });
         return new Run(request);
     }
 
@@ -142,7 +197,7 @@ public sealed class EngagementTrainingService(
     IReadOnlyList<StepTiming>? IModelKindTrainer<Run, LoadedModel, TrainingOutcome>.Fit(Run run, Action<StepTiming> progress)
     {
         var prepared = run.Prepared!;
-        var input = new TrainingInput(prepared.Rows, prepared.FeatureSet, prepared.Scheme, prepared.Thresholds);
+        var input = new TrainingInput(prepared.Rows, prepared.FeatureSet, prepared.Scheme, prepared.Thresholds, prepared.Served, prepared.Report);
         var pipelineOptions = prepared.PipelineOptions with { Parallelism = threads.Parallelism };
         // The auto trainer's search stops well inside the run's budget, keeping the best so far, so the winner's fit
         // and cross-validation still fit in it.
@@ -182,6 +237,7 @@ public sealed class EngagementTrainingService(
         };
         return (version, prepared.PipelineOptions.Gate?.MacroF1 is not null
             ? $"Accepted by the pre-posting gate (test macro-F1 {result.Test.MacroF1:0.0000})."
+            : result.Served is { } served ? $"Accepted by the gate (served accuracy {served.Metrics.Accuracy:0.0000})."
             : $"Accepted by the gate (test accuracy {result.Test.Accuracy:0.0000}).");
     }
 

@@ -47,6 +47,7 @@ internal static class CommandLineApp
         root.Subcommands.Add(CalibrateVerb.Create());
         root.Subcommands.Add(TrainVerb.Create());
         root.Subcommands.Add(ExportTrainingVerb.Create());
+        root.Subcommands.Add(CompareRowsVerb.Create());
         root.Subcommands.Add(ExportRatingsVerb.Create());
         root.Subcommands.Add(ModelsVerb.Create());
         root.Subcommands.Add(PredictVerb.Create());

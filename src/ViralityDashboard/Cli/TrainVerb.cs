@@ -19,9 +19,11 @@ internal sealed class TrainingChoices(bool allowPreference = false)
     public Option<ModelKind?> Kind { get; } = Common.Choice<ModelKind>("--kind",
         allowPreference ? "Model kind: engagement | preference (default: engagement)" : "Model kind (default: engagement)",
         allowPreference ? null : [TrainingRequest.Kind]);
-    public Option<FeatureSet?> Features { get; } = Common.Choice("--features", "Feature set: seed15 | pre-posting (default from configuration)", FeatureSet.BuiltIn, f => f.Name);
+    public Option<FeatureSet?> Features { get; } = Common.Choice("--features", $"Feature set: {string.Join(" | ", FeatureSet.BuiltIn.Select(f => f.Name))} (default from configuration)", FeatureSet.BuiltIn, f => f.Name);
     public Option<TierScheme?> Tiers { get; } = Common.Choice("--tiers", "Tier scheme: views | wes (default from configuration)", TierScheme.BuiltIn, s => s.Name);
-    public Option<TrainerKind?> Trainer { get; } = Common.Choice<TrainerKind>("--trainer", "Trainer: auto | lbfgs | lightgbm | forest (default from configuration: auto)");
+    public Option<TrainerKind?> Trainer { get; } = Common.Choice<TrainerKind>("--trainer", $"Trainer: {string.Join(" | ", WireNames.Of<TrainerKind>())} (default from configuration: auto)");
+    public Option<TrainingRowsMode?> Rows { get; } = Common.Choice<TrainingRowsMode>("--rows",
+        "Rows: point-in-time (features as first seen, tier as matured) | latest (both from the latest counts); default from configuration: point-in-time when enough videos have matured histories");
     public Option<SplitKind?> Split { get; } = Common.Choice("--split", "Split: stratified | hash | time (default from configuration)", TrainingRequest.Splits);
 
     public void AddTo(Command command)
@@ -31,17 +33,18 @@ internal sealed class TrainingChoices(bool allowPreference = false)
         command.Options.Add(Tiers);
         command.Options.Add(Trainer);
         command.Options.Add(Split);
+        command.Options.Add(Rows);
         // The engagement choices mean nothing to a preference run, whose settings are Virality:Preference.
         command.Validators.Add(r =>
         {
-            if (r.GetValue(Kind) == ModelKind.Preference && new Option[] { Features, Tiers, Trainer, Split }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } o)
+            if (r.GetValue(Kind) == ModelKind.Preference && new Option[] { Features, Tiers, Trainer, Split, Rows }.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } o)
                 r.AddError($"{o.Name} applies to the engagement model only; preference runs take their settings from {PreferenceOptions.Section}");
         });
     }
 
     public TrainingRequest Request(ParseResult parse) => new(
         parse.GetValue(Features), parse.GetValue(Tiers), parse.GetValue(Trainer), parse.GetValue(Split),
-        RequestedBy: $"cli:{Environment.UserName}", ModelKind: parse.GetValue(Kind) ?? TrainingRequest.Kind);
+        RequestedBy: $"cli:{Environment.UserName}", ModelKind: parse.GetValue(Kind) ?? TrainingRequest.Kind, Rows: parse.GetValue(Rows));
 }
 
 internal static class TrainVerb
@@ -123,19 +126,21 @@ internal static class TrainVerb
             AnsiConsole.MarkupLineInterpolated($"[red]{run.Error}[/]");
         if (RunMetrics.Read(run.Metrics) is { } r)
         {
-            AnsiConsole.MarkupLineInterpolated($"trainer {r.TrainerName}, features {r.FeatureSet}, split {r.Split}");
+            AnsiConsole.MarkupLineInterpolated($"trainer {r.TrainerName}, features {r.FeatureSet}, split {r.Split}{(r.Rows is { } rows ? $", rows {rows.Mode.Wire()}" : "")}");
             if (r.Search is { } search)
                 PrintSearch(search);
             var t = r.Test;
-            var table = new Table().AddColumn("metric").AddColumn(new TableColumn("model").RightAligned()).AddColumn(new TableColumn("majority").RightAligned()).AddColumn(new TableColumn("stratified random").RightAligned());
+            // Served: the test videos as first seen, tier as matured (what the model is used on); growth: views × typical growth.
+            var table = new Table().AddColumn("metric").AddColumn(new TableColumn("model (test)").RightAligned()).AddColumn(new TableColumn($"model (served{(r.Served is { } sv ? $", {sv.Videos} videos" : "")})").RightAligned())
+                .AddColumn(new TableColumn("growth").RightAligned()).AddColumn(new TableColumn("majority").RightAligned()).AddColumn(new TableColumn("stratified random").RightAligned());
             foreach (var (label, figure) in new (string, Func<ClassificationMetrics, double>)[]
                 { ("accuracy", m => m.Accuracy), ("macro-F1", m => m.MacroF1), ("quadratic kappa", m => m.QuadraticWeightedKappa), ("within one tier", m => m.WithinOneTierAccuracy), ("log-loss", m => m.LogLoss) })
-                table.AddRow(label, Num(t, figure), Num(r.MajorityBaseline, figure), Num(r.StratifiedRandomBaseline, figure));
-            table.AddRow("train accuracy", r.TrainAccuracy.ToString("0.0000", CultureInfo.InvariantCulture), "", "");
+                table.AddRow(label, Num(t, figure), Num(r.Served?.Metrics, figure), Num(r.GrowthBaseline, figure), Num(r.MajorityBaseline, figure), Num(r.StratifiedRandomBaseline, figure));
+            table.AddRow("train accuracy", r.TrainAccuracy.ToString("0.0000", CultureInfo.InvariantCulture), "", "", "", "");
             if (r.CrossValidation is { } cv)
             {
                 var sample = cv.SampledFrom is { } all ? $" (stratified sample of {cv.Rows:N0} of {all:N0} rows)" : "";
-                table.AddRow($"{cv.Folds}-fold CV accuracy{sample}", $"{cv.AccuracyMean:0.0000} ± {cv.AccuracyStd:0.0000}", "", "");
+                table.AddRow($"{cv.Folds}-fold CV accuracy{sample}", $"{cv.AccuracyMean:0.0000} ± {cv.AccuracyStd:0.0000}", "", "", "", "");
             }
             AnsiConsole.Write(table);
             var perClass = new Table().AddColumn("tier").AddColumn("precision").AddColumn("recall").AddColumn("F1").AddColumn("support");
@@ -204,4 +209,40 @@ internal static class ExportTrainingVerb
         });
         return command;
     }
+}
+
+internal static class CompareRowsVerb
+{
+    public static Command Create()
+    {
+        var features = Common.Choice("--features", $"Feature set: {string.Join(" | ", FeatureSet.BuiltIn.Select(f => f.Name))} (default from configuration)", FeatureSet.BuiltIn, f => f.Name);
+        var trainer = Common.Choice<TrainerKind>("--trainer", "Trainer of both models (default from configuration)");
+        var json = Common.Json();
+        var command = new Command("compare-rows",
+            "Train latest and point-in-time on the same matured videos, hold out the same latest ones, and print test and served figures with the growth baseline")
+            { features, trainer, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            var result = await host.Get<RowsComparison>().CompareAsync(parse.GetValue(features), parse.GetValue(trainer), ct);
+            if (parse.GetValue(json))
+            {
+                CliOutput.WriteJson(result);
+                return 0;
+            }
+            AnsiConsole.MarkupLineInterpolated($"{result.Videos} matured videos ({result.TrainVideos} train, {result.TestVideos} held out: the latest first seen), features {result.FeatureSet}, matured {result.MatureAfterDays} days after posting; skipped {result.Report.SkippedNotMatured} not yet matured, {result.Report.SkippedNoEarlierSnapshot} with a single snapshot");
+            var table = new Table().AddColumn("trained on").AddColumn("trainer")
+                .AddColumn(new TableColumn("test accuracy").RightAligned()).AddColumn(new TableColumn("served accuracy").RightAligned())
+                .AddColumn(new TableColumn("served macro-F1").RightAligned()).AddColumn(new TableColumn("served kappa").RightAligned());
+            foreach (var (name, d) in new[] { ("latest counts", result.Latest), ("counts as first seen (point in time)", result.PointInTime) })
+                table.AddRow(name, d.Trainer, Num(d.Test.Accuracy), Num(d.Served?.Accuracy), Num(d.Served?.MacroF1), Num(d.Served?.QuadraticWeightedKappa));
+            if (result.Growth is { } g)
+                table.AddRow("growth baseline (first-seen views × median growth)", "-", "-", Num(g.Accuracy), Num(g.MacroF1), Num(g.QuadraticWeightedKappa));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Num(double? value) => value?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-";
 }
