@@ -87,3 +87,27 @@ public class AccuracyGateTests
         Assert.Equal("Macro-F1 below active version eng-r1 on the same test rows: 0.4000 vs 0.4100.", decision.Reasons[0]);
     }
 }
+
+public class GrowthGateTests
+{
+    [Fact]
+    public void APointInTimeCandidateMustBeatTheGrowthBaselinesMacroF1()
+    {
+        var below = AccuracyGate.Evaluate(new GateInput(0.70, 0.20, CandidateMacroF1: 0.66) { Figure = "Served", GrowthMacroF1 = 0.68 });
+        var above = AccuracyGate.Evaluate(new GateInput(0.70, 0.20, CandidateMacroF1: 0.70) { Figure = "Served", GrowthMacroF1 = 0.68 });
+
+        Assert.False(below.Accepted);
+        Assert.Equal("Served macro-F1 0.6600 does not beat the growth baseline's (0.6800): views at observation × typical growth predict as well.", below.Reasons[0]);
+        Assert.True(above.Accepted);
+        Assert.StartsWith("Served accuracy 70.0% meets", above.Reasons[0]);
+    }
+
+    [Fact]
+    public void WithoutAGrowthFigureTheRuleDoesNotApply()
+    {
+        var decision = AccuracyGate.Evaluate(new GateInput(0.70, 0.20, CandidateMacroF1: 0.1));
+
+        Assert.True(decision.Accepted);
+        Assert.DoesNotContain(decision.Reasons, r => r.Contains("growth"));
+    }
+}
