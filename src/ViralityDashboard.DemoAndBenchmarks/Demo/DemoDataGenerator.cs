@@ -32,8 +32,10 @@ public static class DemoDataGenerator
 
     // Followers see a video first and engage more than the strangers who come later, so engagement grows faster than
     // views: a count's share of its final value is the views' share to this power (below 1), and the early rates are
-    // higher by the views' share to the power − 1, the more so the slower the video grows.
-    private const double LikesLag = 0.5, CommentsLag = 0.45, SharesLag = 0.65, SavesLag = 0.5;
+    // higher by the views' share to the power − 1, the more so the slower the video grows. No early rate goes above
+    // MaxEarlyRate (unless the final one does), so a slow burner first seen at a hundredth of its views has fewer likes
+    // than views.
+    private const double LikesLag = 0.5, CommentsLag = 0.45, SharesLag = 0.65, SavesLag = 0.5, MaxEarlyRate = 0.45;
     private static readonly double MaxLogViews = Math.Log(300_000_000); // about the most-viewed TikToks
     private const double PhotoPostShare = 0.012;
     private const double ZeroViewsGlitchShare = 0.003;
@@ -101,14 +103,22 @@ public static class DemoDataGenerator
                 foreach (var (at, viewsShare) in video.Scrapes!)
                     yield return viewsShare >= 1
                         ? new DemoSnapshot(v.VideoId, at, v.Views, v.Likes, v.Shares, v.Comments, v.Saves)
-                        : new DemoSnapshot(v.VideoId, at, Part(v.Views, viewsShare, 1), Part(v.Likes, viewsShare, LikesLag),
-                            Part(v.Shares, viewsShare, SharesLag), v.Comments is { } c ? Part(c, viewsShare, CommentsLag) : null,
-                            v.Saves is { } s ? Part(s, viewsShare, SavesLag) : null);
+                        : new DemoSnapshot(v.VideoId, at, (long)Math.Floor(v.Views * viewsShare),
+                            Part(v.Likes, v.Views, viewsShare, LikesLag), Part(v.Shares, v.Views, viewsShare, SharesLag),
+                            v.Comments is { } c ? Part(c, v.Views, viewsShare, CommentsLag) : null,
+                            v.Saves is { } s ? Part(s, v.Views, viewsShare, SavesLag) : null);
             }
         }
 
-        // Rounded down, so counts never decrease from one scrape to the next.
-        static long Part(long count, double viewsShare, double lag) => (long)Math.Floor(count * Math.Pow(viewsShare, lag));
+        // Rounded down, so counts never decrease from one scrape to the next (both terms of the minimum grow with the
+        // views' share, and both are 1 at the last scrape).
+        static long Part(long count, long views, double viewsShare, double lag)
+        {
+            var share = Math.Pow(viewsShare, lag);
+            if (count > 0 && views > 0)
+                share = Math.Min(share, viewsShare * Math.Max(1, MaxEarlyRate * views / count));
+            return (long)Math.Floor(count * share);
+        }
     }
 
     /// <summary>Monday (UTC) of the week of <paramref name="at"/>, as realized performance buckets predictions.</summary>

@@ -54,6 +54,16 @@ public class DemoGrowthTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void KeepsEarlyLikesBelowViewsEvenForTheSlowestVideos()
+    {
+        var histories = DemoDataGenerator.GenerateSnapshots(Dashboard).GroupBy(s => s.VideoId).ToList();
+
+        var clean = histories.Where(h => h.Last().Likes <= h.Last().Views / 2).ToList();
+
+        Assert.All(clean, h => Assert.All(h, s => Assert.True(s.Likes <= s.Views, $"{s.VideoId} at {s.ScrapedAt:O}: {s.Likes} likes, {s.Views} views")));
+    }
+
+    [Fact]
     public void GrowsSomeVideosMostlyEarlyAndOthersSlowly()
     {
         var sameAge = Usual.Value.Where(r => r.AgeHours is >= 6 and < 24 && r.First.Views >= 100).ToList();
