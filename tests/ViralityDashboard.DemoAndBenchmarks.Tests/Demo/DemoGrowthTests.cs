@@ -98,6 +98,9 @@ public class DemoGrowthTests(ITestOutputHelper output)
         output.WriteLine($"{train.Count} training videos, {test.Count} test videos; median growth by age: "
             + string.Join(", ", growth.OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Value:F2}")));
         Report("growth baseline", baseline);
+        output.WriteLine("growth baseline by age at first sight: " + string.Join(", ", test.Select((r, i) => (Bucket(r.AgeHours), i))
+            .GroupBy(x => x.Item1).OrderBy(g => g.Key)
+            .Select(g => $"{g.Key} {Accuracy([.. g.Select(x => actual[x.i])], [.. g.Select(x => baseline[x.i])]):F3} ({g.Count()} videos)")));
         Report("views + age (log-linear)", viewsAndAge);
         Report("views + age + engagement rates (log-linear)", withEngagement);
         Assert.InRange(Accuracy(actual, baseline), 0.6, 0.8);
