@@ -18,16 +18,24 @@ public static class DemoDataGenerator
     private const ulong AnalysisStream = 4;
     private const ulong ScrapeStream = 5;
 
-    // Scrape schedule: the first within a day of posting (late enough in normal weeks that most views are in), then
-    // about 2, 4, 7, 14 and 21 days after posting, while before Now.
-    private const double FirstScrapeMinHours = 14, FirstScrapeMaxHours = 23.5;
+    // Scrape schedule: the first a few hours to a day after posting (log-uniform, so point-in-time rows are observed at
+    // every age the growth baseline buckets within a day), then about 2, 4, 7, 14 and 21 days after posting, while
+    // before Now.
+    private const double FirstScrapeMinHours = 1.5, FirstScrapeMaxHours = 23.5;
     private static readonly double[] LaterScrapeDays = [2, 4, 7, 14, 21];
 
-    // A history's views grow as 1 − exp(−hours / τ) towards the video's counts at its last scrape. Normally most come
-    // in the first hours (94–99 % by the first scrape); in the shifted weeks early growth is slow (27–41 % by the
-    // first scrape), so a model reading first-scrape counts predicts too low a tier there while the final counts it
-    // trained on look as usual.
-    private const double GrowthHours = 5, ShiftedGrowthHours = 45;
+    // A history's views grow as a Weibull curve 1 − exp(−(hours / τ)^k) towards the video's counts at its last scrape,
+    // with τ drawn per video: some videos are front-loaded (τ of a few hours), others slow burners (τ of days), so
+    // views at first sight predict the matured tier well but not perfectly (the growth baseline's error). In the
+    // shifted weeks every τ is several times longer, so a model trained on usual weeks predicts too low a tier there.
+    private const double GrowthMedianHours = 18, GrowthSpread = 1.0, GrowthShape = 0.8, ShiftedSlowdown = 8;
+
+    // Followers see a video first and engage more than the strangers who come later, so engagement grows faster than
+    // views: a count's share of its final value is the views' share to this power (below 1), and the early rates are
+    // higher by the views' share to the power − 1, the more so the slower the video grows. No early rate goes above
+    // MaxEarlyRate (unless the final one does), so a slow burner first seen at a hundredth of its views has fewer likes
+    // than views.
+    private const double LikesLag = 0.5, CommentsLag = 0.45, SharesLag = 0.65, SavesLag = 0.5, MaxEarlyRate = 0.45;
     private static readonly double MaxLogViews = Math.Log(300_000_000); // about the most-viewed TikToks
     private const double PhotoPostShare = 0.012;
     private const double ZeroViewsGlitchShare = 0.003;
@@ -92,16 +100,25 @@ public static class DemoDataGenerator
             foreach (var video in GenerateDemoVideos(options, withScrapes: true))
             {
                 var v = video.Record;
-                foreach (var (at, fraction) in video.Scrapes!)
-                    yield return fraction >= 1
+                foreach (var (at, viewsShare) in video.Scrapes!)
+                    yield return viewsShare >= 1
                         ? new DemoSnapshot(v.VideoId, at, v.Views, v.Likes, v.Shares, v.Comments, v.Saves)
-                        : new DemoSnapshot(v.VideoId, at, Part(v.Views, fraction), Part(v.Likes, fraction), Part(v.Shares, fraction),
-                            v.Comments is { } c ? Part(c, fraction) : null, v.Saves is { } s ? Part(s, fraction) : null);
+                        : new DemoSnapshot(v.VideoId, at, (long)Math.Floor(v.Views * viewsShare),
+                            Part(v.Likes, v.Views, viewsShare, LikesLag), Part(v.Shares, v.Views, viewsShare, SharesLag),
+                            v.Comments is { } c ? Part(c, v.Views, viewsShare, CommentsLag) : null,
+                            v.Saves is { } s ? Part(s, v.Views, viewsShare, SavesLag) : null);
             }
         }
 
-        // Rounded down, so counts never decrease from one scrape to the next.
-        static long Part(long count, double fraction) => (long)Math.Floor(count * fraction);
+        // Rounded down, so counts never decrease from one scrape to the next (both terms of the minimum grow with the
+        // views' share, and both are 1 at the last scrape).
+        static long Part(long count, long views, double viewsShare, double lag)
+        {
+            var share = Math.Pow(viewsShare, lag);
+            if (count > 0 && views > 0)
+                share = Math.Min(share, viewsShare * Math.Max(1, MaxEarlyRate * views / count));
+            return (long)Math.Floor(count * share);
+        }
     }
 
     /// <summary>Monday (UTC) of the week of <paramref name="at"/>, as realized performance buckets predictions.</summary>
@@ -122,7 +139,7 @@ public static class DemoDataGenerator
         return week < current && week >= current.AddDays(-7 * options.ShiftedWeeks);
     }
 
-    internal readonly record struct DemoVideo(ScrapedVideoRecord Record, DemoVocabulary.Niche Niche, (DateTimeOffset At, double Fraction)[]? Scrapes);
+    internal readonly record struct DemoVideo(ScrapedVideoRecord Record, DemoVocabulary.Niche Niche, (DateTimeOffset At, double ViewsShare)[]? Scrapes);
 
     private sealed record Creator(
         string Handle,
@@ -158,6 +175,7 @@ public static class DemoDataGenerator
             var createdAt = PostingTime(options.Now, options.PostingWindowDays, random);
             var ageHours = (options.Now - createdAt).TotalHours;
             ScrapeTimes(createdAt, options.Now, scrapeRandom, scrapeTimes);
+            var growthHours = Math.Exp(scrapeRandom.NextGaussian(Math.Log(GrowthMedianHours), GrowthSpread));
 
             double? duration = random.Chance(PhotoPostShare)
                 ? null
@@ -218,7 +236,8 @@ public static class DemoDataGenerator
             {
                 // The history is scaled to end at the current counts; the counts above draw nothing from it, so a
                 // video is the same whether or not its history is asked for (and as before histories existed).
-                var growthHours = IsShiftedWeek(scrapeTimes[0], options) ? ShiftedGrowthHours : GrowthHours;
+                if (IsShiftedWeek(scrapeTimes[0], options))
+                    growthHours *= ShiftedSlowdown;
                 var grownAtLast = Grown(scrapeTimes[^1] - createdAt, growthHours);
                 scrapes = new (DateTimeOffset, double)[scrapeTimes.Count];
                 for (var k = 0; k < scrapes.Length; k++)
@@ -228,14 +247,15 @@ public static class DemoDataGenerator
         }
     }
 
-    private static double Grown(TimeSpan sincePosting, double growthHours) => 1 - Math.Exp(-sincePosting.TotalHours / growthHours);
+    private static double Grown(TimeSpan sincePosting, double growthHours) =>
+        1 - Math.Exp(-Math.Pow(sincePosting.TotalHours / growthHours, GrowthShape));
 
     /// <summary>Fills <paramref name="times"/> with a video's scrape times, strictly increasing, whole seconds, at most Now; at least two.</summary>
     private static void ScrapeTimes(DateTimeOffset posted, DateTimeOffset now, DemoRandom random, List<DateTimeOffset> times)
     {
         times.Clear();
         var sincePosting = now - posted; // at least 5 minutes (PostingTime)
-        var first = TimeSpan.FromHours(random.NextDouble(FirstScrapeMinHours, FirstScrapeMaxHours));
+        var first = TimeSpan.FromHours(Math.Exp(random.NextDouble(Math.Log(FirstScrapeMinHours), Math.Log(FirstScrapeMaxHours))));
         times.Add(WholeSeconds(posted + (first < sincePosting / 2 ? first : sincePosting / 2)));
         foreach (var days in LaterScrapeDays)
         {

@@ -89,8 +89,11 @@ public class DemoSnapshotsTests
 
         Assert.True(shifted.Count > 500, $"{shifted.Count} matured videos in the shifted weeks");
         Assert.True(usual.Count > 2_000, $"{usual.Count} matured videos in the other weeks");
-        Assert.InRange(usual.Median(), 0.9, 1.0);
-        Assert.InRange(shifted.Median(), 0.25, 0.45);
+        // Usually about a third of a video's views are in by its first scrape (a few hours to a day after posting); in
+        // the shifted weeks under a fifth.
+        Assert.InRange(usual.Median(), 0.25, 0.5);
+        Assert.InRange(shifted.Median(), 0.05, 0.2);
+        Assert.True(shifted.Median() < usual.Median() / 2, $"shifted {shifted.Median():F3} vs usual {usual.Median():F3}");
     }
 
     [Fact]
