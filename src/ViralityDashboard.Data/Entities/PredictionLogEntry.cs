@@ -36,4 +36,10 @@ public sealed class PredictionLogEntry
     /// <summary>The video's true tier by the predicting version's own thresholds, set once it matured.</summary>
     public short? OutcomeTier { get; set; }
     public DateTimeOffset? MaturedAt { get; set; }
+    /// <summary>
+    /// When the counts <see cref="OutcomeTier"/> was judged on were scraped (the video's latest snapshot then). Realized
+    /// performance counts a prediction only when this is later than <see cref="ObservedAt"/>: a video first seen already
+    /// mature and never scraped again was judged on its own inputs. Null for outcomes set before it was recorded.
+    /// </summary>
+    public DateTimeOffset? OutcomeAt { get; set; }
 }

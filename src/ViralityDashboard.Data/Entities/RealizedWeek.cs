@@ -17,5 +17,10 @@ public sealed class RealizedWeek
     public double WithinOne { get; set; }
     /// <summary>Counts, row-major: index (actual − 1) × 5 + (predicted − 1); 25 entries.</summary>
     public int[] Confusion { get; set; } = new int[25];
+    /// <summary>
+    /// Predictions of the week given their outcome but not counted above: no snapshot of their video was taken after the
+    /// one they were made from (first seen already mature, or never scraped again), so they say nothing about forecasting.
+    /// </summary>
+    public int NoLaterSnapshot { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -583,6 +583,10 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("observed_at");
 
+                    b.Property<DateTimeOffset?>("OutcomeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("outcome_at");
+
                     b.Property<short?>("OutcomeTier")
                         .HasColumnType("smallint")
                         .HasColumnName("outcome_tier");
@@ -675,6 +679,10 @@ namespace ViralityDashboard.Data.Migrations
                     b.Property<int>("Matured")
                         .HasColumnType("integer")
                         .HasColumnName("matured");
+
+                    b.Property<int>("NoLaterSnapshot")
+                        .HasColumnType("integer")
+                        .HasColumnName("no_later_snapshot");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

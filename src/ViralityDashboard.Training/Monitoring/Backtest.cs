@@ -13,7 +13,14 @@ namespace ViralityDashboard.Training.Monitoring;
 public sealed record BacktestWeek(DateOnly Week, int Matured, double Accuracy, double MacroF1, double Kappa, double WithinOne);
 
 /// <summary>What <c>backtest --json</c> and <c>GET /api/backtest</c> answer.</summary>
-public sealed record BacktestReport(string Tag, DateOnly? From, IReadOnlyList<BacktestWeek> Weeks);
+public sealed record BacktestReport(string Tag, DateOnly? From, IReadOnlyList<BacktestWeek> Weeks)
+{
+    /// <summary>
+    /// Matured videos left out of <see cref="Weeks"/>: none of their snapshots is later than the one they would be scored
+    /// from (first seen already mature, or never scraped again), so their outcome would be their own inputs.
+    /// </summary>
+    public int NoLaterSnapshot { get; init; }
+}
 
 /// <summary>The version exists but cannot be backtested (rejected by the gate, or without stored thresholds).</summary>
 public sealed class BacktestRefusedException(string message) : Exception(message);
@@ -21,7 +28,8 @@ public sealed class BacktestRefusedException(string message) : Exception(message
 /// <summary>
 /// How a version would have done on the videos that have matured: each scored as the scoring job would have scored it
 /// (first snapshot, or its pre-posting features) and judged by the version's own thresholds on its latest snapshot,
-/// week by week of first sight. Nothing is logged; the CPU work runs on the training threads.
+/// week by week of first sight; only videos with a snapshot later than the first count, as in realized metrics. Nothing
+/// is logged; the CPU work runs on the training threads.
 /// </summary>
 public sealed class BacktestService(
     NpgsqlDataSource data, ModelRegistryStore store, TrainingThreads threads, TimeProvider clock,
@@ -30,7 +38,7 @@ public sealed class BacktestService(
     private const int BatchSize = 20_000;
 
     private const string BatchSql = $"""
-        SELECT {MonitoredVideos.FirstSeenColumns}, {MonitoredVideos.LatestColumns}
+        SELECT {MonitoredVideos.FirstSeenColumns}, {MonitoredVideos.LatestColumns}, coalesce(l.scraped_at > {MonitoredVideos.ObservedAt}, false)
         FROM scraped_videos v
         {MonitoredVideos.FirstSnapshotJoin}
         {MonitoredVideos.LatestSnapshotJoin}
@@ -69,11 +77,13 @@ public sealed class BacktestService(
         DateTimeOffset? fromTime = from is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
         var weeks = new SortedDictionary<DateOnly, int[][]>();
+        var apart = 0;
         await using var conn = await data.OpenConnectionAsync(ct);
         long after = 0;
         while (true)
         {
             var batch = new List<(FirstSeenVideo Video, OutcomeCounts Latest)>(BatchSize);
+            var (read, lastId) = (0, after);
             await using (var cmd = new NpgsqlCommand(BatchSql, conn))
             {
                 cmd.Parameters.AddWithValue("after", after);
@@ -82,11 +92,18 @@ public sealed class BacktestService(
                 cmd.Parameters.AddWithValue("batch", BatchSize);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct))
-                    batch.Add((MonitoredVideos.ReadFirstSeen(r), MonitoredVideos.ReadCounts(r, MonitoredVideos.FirstSeenColumnCount)));
+                {
+                    read++;
+                    lastId = r.GetInt64(0);
+                    if (r.GetBoolean(MonitoredVideos.FirstSeenColumnCount + 5))
+                        batch.Add((MonitoredVideos.ReadFirstSeen(r), MonitoredVideos.ReadCounts(r, MonitoredVideos.FirstSeenColumnCount)));
+                    else
+                        apart++;
+                }
             }
-            if (batch.Count == 0)
+            if (read == 0)
                 break;
-            after = batch[^1].Video.Id;
+            after = lastId;
             var judged = await threads.Run(() => Judge(batch, model, thresholds, weights));
             foreach (var (week, predicted, actual) in judged)
             {
@@ -94,14 +111,14 @@ public sealed class BacktestService(
                     weeks[week] = matrix = Enumerable.Range(0, TierScheme.TierCount).Select(_ => new int[TierScheme.TierCount]).ToArray();
                 matrix[actual - 1][predicted - 1]++;
             }
-            if (batch.Count < BatchSize)
+            if (read < BatchSize)
                 break;
         }
         return new BacktestReport(tag, from, weeks.Select(w =>
         {
             var m = Metrics.FromConfusion(w.Value);
             return new BacktestWeek(w.Key, m.Count, m.Accuracy, m.MacroF1, m.QuadraticWeightedKappa, m.WithinOneTierAccuracy);
-        }).ToList());
+        }).ToList()) { NoLaterSnapshot = apart };
     }
 
     private static List<(DateOnly Week, int Predicted, int Actual)> Judge(

@@ -15,14 +15,24 @@ namespace ViralityDashboard.Training.Monitoring;
 /// the figures that fired it.
 /// </summary>
 /// <param name="From">Observed time of the oldest of the counted predictions.</param>
+/// <param name="Drop">The compared accuracy (<paramref name="ComparedWith"/>) minus the realized one.</param>
+/// <param name="ServedAccuracy">The version's served accuracy; null for versions stored without one (and runs recorded before).</param>
+/// <param name="ComparedWith">Which figure the realized accuracy was compared with: served where it exists, else test.</param>
 public sealed record DriftTriggerDetails(
     string ActiveVersion, string FeatureSet, int Window, int Matured, int Correct, double RealizedAccuracy, double TestAccuracy,
-    double Drop, double Threshold, DateTimeOffset? From, DateTimeOffset? To, string Reason);
+    double Drop, double Threshold, DateTimeOffset? From, DateTimeOffset? To, string Reason,
+    double? ServedAccuracy = null, AccuracyBasis ComparedWith = AccuracyBasis.Test);
 
 /// <summary>One active engagement version's figures against the rule.</summary>
 /// <param name="Matured">Matured predictions counted: the window, or fewer when fewer exist.</param>
+/// <param name="Drop">The compared accuracy (<paramref name="ComparedWith"/>) minus the realized one.</param>
 public sealed record DriftVersionFigures(
-    string Tag, string FeatureSet, int Matured, int Correct, double? RealizedAccuracy, double? TestAccuracy, double? Drop, bool Drifted, string Reason);
+    string Tag, string FeatureSet, int Matured, int Correct, double? RealizedAccuracy, double? TestAccuracy, double? Drop, bool Drifted, string Reason,
+    double? ServedAccuracy = null, AccuracyBasis ComparedWith = AccuracyBasis.Test)
+{
+    /// <summary>The figure realized accuracy was compared with; null when the version has neither.</summary>
+    public double? ComparedAccuracy => ComparedWith == AccuracyBasis.Served ? ServedAccuracy : TestAccuracy;
+}
 
 /// <summary>The last drift-triggered run, for the Training page.</summary>
 public sealed record DriftRunSummary(long Id, RunStatus Status, DateTimeOffset StartedAt, string? VersionTag, DriftTriggerDetails? Details);
@@ -44,8 +54,11 @@ public interface IDriftTriggerCheck
 /// <summary>
 /// Performance drift (issue 12 §5), the engagement model's counterpart of the preference data triggers: an active
 /// engagement version whose realized accuracy over its latest <see cref="DriftTriggerOptions.Window"/> matured
-/// predictions is at least <see cref="DriftTriggerOptions.AccuracyDrop"/> below its test accuracy at training fires a
-/// retrain (trigger <c>drift</c>), with the schedule's choices for that version's feature set. Once a drift run has
+/// predictions is at least <see cref="DriftTriggerOptions.AccuracyDrop"/> below its served accuracy at training (its test
+/// accuracy when it has none) fires a retrain (trigger <c>drift</c>), with the schedule's choices for that version's
+/// feature set. The served accuracy is the comparable figure (issue 23 §4): a model trained on latest counts reports a
+/// test accuracy far above what it reaches on videos as first seen, and compared with that it would drift after every
+/// cooldown. Only predictions judged on a later snapshot than their inputs count. Once a drift run has
 /// started, none fires again during the cooldown, whatever that run's outcome: a rejected candidate leaves the same
 /// drifted version active, and retraining it every hour on the same data would not help.
 /// </summary>
@@ -58,19 +71,24 @@ public sealed class DriftTrigger(
     TimeProvider clock,
     ILogger<DriftTrigger> logger) : IDriftTriggerCheck
 {
-    // Each active engagement version with its test accuracy at training and its latest matured predictions, newest
-    // observed first (realized accuracy is the share predicted right), in one round trip. The accuracy is read in SQL:
-    // parsing a version's whole stored metrics (~6 KB) on every Training page render cost more than the query.
+    // Each active engagement version with its test and served accuracy at training and its latest matured predictions,
+    // newest observed first (realized accuracy is the share predicted right), in one round trip. The accuracies are read
+    // in SQL (EngagementVersionMetrics.Test and .Served, whose ServedOrTestAccuracy this mirrors): parsing a version's
+    // whole stored metrics (~6 KB) on every Training page render cost more than the query. A prediction judged on the
+    // snapshot it was made from (outcome_at not after observed_at) is left out; outcomes from before outcome_at was
+    // recorded (null) count, as they did.
     private const string ActiveWindowsSql = """
         SELECT v.version_tag, v.feature_set,
                CASE WHEN jsonb_typeof(v.metrics -> 'test' -> 'accuracy') = 'number' THEN (v.metrics -> 'test' ->> 'accuracy')::float8 END,
-               w.matured, w.correct, w.observed_from, w.observed_to
+               w.matured, w.correct, w.observed_from, w.observed_to,
+               CASE WHEN jsonb_typeof(v.metrics -> 'served' -> 'metrics' -> 'accuracy') = 'number' THEN (v.metrics -> 'served' -> 'metrics' ->> 'accuracy')::float8 END
         FROM model_versions v
         CROSS JOIN LATERAL (
             SELECT count(*)::int AS matured, coalesce(sum((predicted_tier = outcome_tier)::int), 0)::int AS correct,
                    min(observed_at) AS observed_from, max(observed_at) AS observed_to
             FROM (SELECT predicted_tier, outcome_tier, observed_at FROM prediction_log
                   WHERE model_version_id = v.id AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL
+                    AND (outcome_at IS NULL OR outcome_at > observed_at)
                   ORDER BY observed_at DESC, id DESC LIMIT $1) latest) w
         WHERE v.kind = 'engagement' AND v.is_active
         ORDER BY v.feature_set
@@ -96,7 +114,7 @@ public sealed class DriftTrigger(
                 : null;
         }
 
-        var figures = actives.Select(v => Figures(v.Tag, v.FeatureSet, v.TestAccuracy, v.Window, o)).ToList();
+        var figures = actives.Select(v => Figures(v.Tag, v.FeatureSet, v.TestAccuracy, v.ServedAccuracy, v.Window, o)).ToList();
         var windows = actives.ToDictionary(v => v.Tag, v => v.Window);
         var cooldownUntil = last is null ? (DateTimeOffset?)null : last.StartedAt.AddHours(o.CooldownHours);
         if (cooldownUntil <= clock.GetUtcNow())
@@ -114,7 +132,7 @@ public sealed class DriftTrigger(
 
         var window = windows[drifted.Tag];
         var details = new DriftTriggerDetails(drifted.Tag, drifted.FeatureSet, o.Window, drifted.Matured, drifted.Correct, drifted.RealizedAccuracy!.Value,
-            drifted.TestAccuracy!.Value, drifted.Drop!.Value, o.AccuracyDrop, window.From, window.To, drifted.Reason);
+            drifted.TestAccuracy ?? double.NaN, drifted.Drop!.Value, o.AccuracyDrop, window.From, window.To, drifted.Reason, drifted.ServedAccuracy, drifted.ComparedWith);
         return new DriftEvaluation(true, drifted.Reason, figures, null, last, details);
     }
 
@@ -140,33 +158,36 @@ public sealed class DriftTrigger(
         return new DriftTriggerOutcome(evaluation, id);
     }
 
-    private static DriftVersionFigures Figures(string tag, string featureSet, double? test, Window w, DriftTriggerOptions o)
+    private static DriftVersionFigures Figures(string tag, string featureSet, double? test, double? served, Window w, DriftTriggerOptions o)
     {
-        if (test is null)
+        var basis = served is null ? AccuracyBasis.Test : AccuracyBasis.Served;
+        var compared = served ?? test;
+        if (compared is null)
             return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, null, null, false, $"{tag} has no stored test accuracy to compare with.");
         if (w.Count < o.Window)
-            return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, test, test - w.Accuracy, false,
-                $"{tag}: {w.Count} of the {o.Window} matured predictions needed.");
-        var drop = test.Value - w.Accuracy!.Value;
+            return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, test, compared - w.Accuracy, false,
+                $"{tag}: {w.Count} of the {o.Window} matured predictions needed.", served, basis);
+        var drop = compared.Value - w.Accuracy!.Value;
         var drifted = drop >= o.AccuracyDrop - Tolerance;
+        var against = basis == AccuracyBasis.Served ? $"its served accuracy {compared:0.000}" : $"its test accuracy {compared:0.000} (no served accuracy stored)";
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"{tag}: realized accuracy {w.Accuracy:0.000} over its last {w.Count} matured predictions is {drop:0.000} {(drop >= 0 ? "below" : "above")} its test accuracy {test:0.000}{(drifted ? $" (≥ {o.AccuracyDrop:0.000}: drift)." : $" (fires at ≥ {o.AccuracyDrop:0.000} below).")}");
-        return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, test, drop, drifted, reason);
+            $"{tag}: realized accuracy {w.Accuracy:0.000} over its last {w.Count} matured predictions is {drop:0.000} {(drop >= 0 ? "below" : "above")} {against}{(drifted ? $" (≥ {o.AccuracyDrop:0.000}: drift)." : $" (fires at ≥ {o.AccuracyDrop:0.000} below).")}");
+        return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, test, drop, drifted, reason, served, basis);
     }
 
     private readonly record struct Window(int Count, int Correct, double? Accuracy, DateTimeOffset? From, DateTimeOffset? To);
 
-    private async Task<List<(string Tag, string FeatureSet, double? TestAccuracy, Window Window)>> ActiveWindowsAsync(int window, CancellationToken ct)
+    private async Task<List<(string Tag, string FeatureSet, double? TestAccuracy, double? ServedAccuracy, Window Window)>> ActiveWindowsAsync(int window, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(ActiveWindowsSql);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var actives = new List<(string, string, double?, Window)>();
+        var actives = new List<(string, string, double?, double?, Window)>();
         while (await reader.ReadAsync(ct))
         {
             var count = reader.GetInt32(3);
             var correct = reader.GetInt32(4);
-            actives.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetDouble(2),
+            actives.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.IsDBNull(7) ? null : reader.GetDouble(7),
                 new Window(count, correct, count == 0 ? null : (double)correct / count,
                     reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                     reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6))));

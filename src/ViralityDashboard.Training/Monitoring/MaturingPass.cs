@@ -16,15 +16,21 @@ namespace ViralityDashboard.Training.Monitoring;
 /// batch of <see cref="MonitoringOptions.MaturingBatchSize"/> predictions.
 /// </summary>
 /// <remarks>
+/// Only a prediction whose outcome snapshot is later than the one it was made from is counted (issue 23 §4). A video
+/// first seen already mature and never scraped again is judged on its own inputs: it would tell how well the model
+/// reads a grown video, not how well it forecasts. It still gets its outcome (so no pass reads it again), and is
+/// counted apart in <c>realized_metrics.no_later_snapshot</c>.
+/// <para>
 /// Every prediction of a known video gets its outcome, but realized metrics count only the scoring job's: a page or API
 /// prediction repeats a video as often as someone asks, from counts they typed, which would weigh and skew the weeks.
+/// </para>
 /// </remarks>
 public sealed class MaturingPass(
     NpgsqlDataSource data, TimeProvider clock, IOptions<MonitoringOptions> options, IOptions<EngagementTrainingOptions> training,
     ILogger<MaturingPass> logger) : IMaturingPass
 {
     private const string CandidatesSql = $"""
-        SELECT p.id, p.model_version_id, {MonitoredVideos.LatestColumns}
+        SELECT p.id, p.model_version_id, {MonitoredVideos.LatestColumns}, l.scraped_at, l.scraped_at > p.observed_at
         FROM prediction_log p
         JOIN scraped_videos v ON v.id = p.video_id
         {MonitoredVideos.FirstSnapshotJoin}
@@ -38,28 +44,31 @@ public sealed class MaturingPass(
         FOR UPDATE OF p
         """;
 
-    // Cells of the newly matured scoring predictions → one 25-count array per (version, week), added element-wise to
-    // what the row held: only the new predictions are counted, never the whole log again.
+    // Cells of the newly matured scoring predictions judged on a later snapshot → one 25-count array per (version, week),
+    // added element-wise to what the row held, and the others' count beside it: only the new predictions are counted,
+    // never the whole log again.
     private const string UpsertSql = """
-        WITH cells AS (
+        WITH judged AS (
             SELECT p.model_version_id AS v, date_trunc('week', p.observed_at AT TIME ZONE 'UTC')::date AS w,
-                   (m.outcome - 1) * 5 + (p.predicted_tier - 1) AS i, count(*)::int AS n
+                   (m.outcome - 1) * 5 + (p.predicted_tier - 1) AS i, m.later
             FROM matured_now m JOIN prediction_log p ON p.id = m.id
-            WHERE p.source = 'scoring'
-            GROUP BY 1, 2, 3),
+            WHERE p.source = 'scoring'),
+        cells AS (SELECT v, w, i, count(*)::int AS n FROM judged WHERE later GROUP BY 1, 2, 3),
+        weeks AS (SELECT v, w, count(*) FILTER (WHERE NOT later)::int AS apart FROM judged GROUP BY 1, 2),
         grid AS (
-            SELECT g.v, g.w, array_agg(coalesce(c.n, 0) ORDER BY s.i) AS confusion, sum(coalesce(c.n, 0))::int AS matured
-            FROM (SELECT DISTINCT v, w FROM cells) g
+            SELECT g.v, g.w, g.apart, array_agg(coalesce(c.n, 0) ORDER BY s.i) AS confusion, sum(coalesce(c.n, 0))::int AS matured
+            FROM weeks g
             CROSS JOIN generate_series(0, 24) AS s(i)
             LEFT JOIN cells c ON c.v = g.v AND c.w = g.w AND c.i = s.i
-            GROUP BY g.v, g.w)
-        INSERT INTO realized_metrics AS r (model_version_id, week, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at)
-        SELECT v, w, matured, 0, 0, 0, 0, confusion, @now FROM grid
+            GROUP BY g.v, g.w, g.apart)
+        INSERT INTO realized_metrics AS r (model_version_id, week, matured, no_later_snapshot, accuracy, macro_f1, kappa, within_one, confusion, updated_at)
+        SELECT v, w, matured, apart, 0, 0, 0, 0, confusion, @now FROM grid
         ON CONFLICT (model_version_id, week) DO UPDATE SET
             matured = r.matured + excluded.matured,
+            no_later_snapshot = r.no_later_snapshot + excluded.no_later_snapshot,
             confusion = ARRAY(SELECT a + b FROM unnest(r.confusion, excluded.confusion) WITH ORDINALITY AS t(a, b, o) ORDER BY o),
             updated_at = excluded.updated_at
-        RETURNING model_version_id, week, confusion
+        RETURNING model_version_id, week, confusion, matured
         """;
 
     public async Task<MaturingPassResult> MatureAsync(CancellationToken ct = default)
@@ -67,7 +76,7 @@ public sealed class MaturingPass(
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-options.Value.MatureAfterDays);
         var limit = options.Value.MaturingBatchSize;
-        var matured = 0;
+        var (matured, apart) = (0, 0);
         var weeks = new HashSet<(long Version, DateOnly Week)>();
         // Batches of predictions in id order, each in its own transaction: a backlog of a million (a large scraped
         // history imported and scored at once) ran past the command timeout as one transaction, failed, and was
@@ -76,17 +85,19 @@ public sealed class MaturingPass(
         {
             var batch = await MatureBatchAsync(now, cutoff, after, limit, ct);
             matured += batch.Matured;
+            apart += batch.NoLaterSnapshot;
             weeks.UnionWith(batch.Weeks);
             if (batch.Read < limit)
                 break;
             after = batch.LastId;
         }
         if (matured > 0)
-            logger.LogInformation("Maturing pass: {Matured} predictions matured, {Weeks} realized weeks updated", matured, weeks.Count);
-        return new MaturingPassResult(matured, weeks.Count);
+            logger.LogInformation("Maturing pass: {Matured} predictions matured ({Apart} not counted: no snapshot after their inputs), {Weeks} realized weeks updated",
+                matured, apart, weeks.Count);
+        return new MaturingPassResult(matured, weeks.Count) { NoLaterSnapshot = apart };
     }
 
-    private sealed record BatchResult(int Read, long LastId, int Matured, IReadOnlyList<(long Version, DateOnly Week)> Weeks);
+    private sealed record BatchResult(int Read, long LastId, int Matured, int NoLaterSnapshot, IReadOnlyList<(long Version, DateOnly Week)> Weeks);
 
     /// <summary>Up to <paramref name="limit"/> due predictions with ids above <paramref name="after"/>: outcomes and realized counts, one transaction.</summary>
     private async Task<BatchResult> MatureBatchAsync(DateTimeOffset now, DateTimeOffset cutoff, long after, int limit, CancellationToken ct)
@@ -98,7 +109,7 @@ public sealed class MaturingPass(
             await lockCmd.ExecuteNonQueryAsync(ct);
 
         var thresholds = await ThresholdsAsync(conn, tx, ct);
-        var matured = new List<(long Id, short Outcome)>();
+        var matured = new List<(long Id, short Outcome, DateTimeOffset? OutcomeAt, bool Later)>();
         var (read, lastId) = (0, after);
         await using (var cmd = new NpgsqlCommand(CandidatesSql, conn, tx))
         {
@@ -114,29 +125,34 @@ public sealed class MaturingPass(
                 if (!thresholds.TryGetValue(r.GetInt64(1), out var own) || own is null)
                     continue;
                 if (MonitoredVideos.OutcomeTier(own, MonitoredVideos.ReadCounts(r, 2), weights) is { } outcome)
-                    matured.Add((r.GetInt64(0), (short)outcome));
+                    matured.Add((r.GetInt64(0), (short)outcome, r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), !r.IsDBNull(8) && r.GetBoolean(8)));
             }
         }
         if (matured.Count == 0)
         {
             await tx.CommitAsync(ct);
-            return new BatchResult(read, lastId, 0, []);
+            return new BatchResult(read, lastId, 0, 0, []);
         }
 
-        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE matured_now (id bigint PRIMARY KEY, outcome smallint NOT NULL) ON COMMIT DROP", conn, tx))
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE matured_now (id bigint PRIMARY KEY, outcome smallint NOT NULL, outcome_at timestamptz, later boolean NOT NULL) ON COMMIT DROP", conn, tx))
             await create.ExecuteNonQueryAsync(ct);
-        await using (var writer = await conn.BeginBinaryImportAsync("COPY matured_now (id, outcome) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY matured_now (id, outcome, outcome_at, later) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var (id, outcome) in matured)
+            foreach (var (id, outcome, outcomeAt, later) in matured)
             {
                 writer.StartRow();
                 writer.Write(id, NpgsqlDbType.Bigint);
                 writer.Write(outcome, NpgsqlDbType.Smallint);
+                if (outcomeAt is { } at)
+                    writer.Write(at, NpgsqlDbType.TimestampTz);
+                else
+                    writer.WriteNull();
+                writer.Write(later, NpgsqlDbType.Boolean);
             }
             await writer.CompleteAsync(ct);
         }
         await using (var update = new NpgsqlCommand("""
-            UPDATE prediction_log p SET outcome_tier = m.outcome, matured_at = @now FROM matured_now m WHERE p.id = m.id
+            UPDATE prediction_log p SET outcome_tier = m.outcome, outcome_at = m.outcome_at, matured_at = @now FROM matured_now m WHERE p.id = m.id
             """, conn, tx))
         {
             update.Parameters.AddWithValue("now", now);
@@ -144,17 +160,23 @@ public sealed class MaturingPass(
         }
 
         var touched = new List<(long Version, DateOnly Week, ClassificationMetrics Figures)>();
+        var weeksTouched = new List<(long Version, DateOnly Week)>();
         await using (var upsert = new NpgsqlCommand(UpsertSql, conn, tx))
         {
             upsert.Parameters.AddWithValue("now", now);
             await using var r = await upsert.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                touched.Add((r.GetInt64(0), r.GetFieldValue<DateOnly>(1), Metrics.FromConfusion(ToMatrix(r.GetFieldValue<int[]>(2)))));
+            {
+                weeksTouched.Add((r.GetInt64(0), r.GetFieldValue<DateOnly>(1)));
+                // A week of only uncounted predictions has no figures to compute (metrics of no predictions are undefined).
+                if (r.GetInt32(3) > 0)
+                    touched.Add((r.GetInt64(0), r.GetFieldValue<DateOnly>(1), Metrics.FromConfusion(ToMatrix(r.GetFieldValue<int[]>(2)))));
+            }
         }
         if (touched.Count > 0)
             await WriteFiguresAsync(conn, tx, touched, ct);
         await tx.CommitAsync(ct);
-        return new BatchResult(read, lastId, matured.Count, touched.Select(t => (t.Version, t.Week)).ToList());
+        return new BatchResult(read, lastId, matured.Count, matured.Count(m => !m.Later), weeksTouched);
     }
 
     /// <summary>Row-major 25 counts (actual − 1) × 5 + (predicted − 1) → rows actual, columns predicted.</summary>

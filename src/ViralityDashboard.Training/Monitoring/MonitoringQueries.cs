@@ -10,7 +10,7 @@ using ViralityDashboard.Data.Registry;
 namespace ViralityDashboard.Training.Monitoring;
 
 /// <summary>
-/// Realized performance as stored by the maturing pass (<c>realized_metrics</c>) beside each version's test figures:
+/// Realized performance as stored by the maturing pass (<c>realized_metrics</c>) beside each version's served and test figures:
 /// two queries, no recomputation from the prediction log; and the log's size from the catalog.
 /// </summary>
 public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> contexts, NpgsqlDataSource data, IOptions<PredictionLogRetentionOptions> retention)
@@ -43,7 +43,7 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
         await using var db = await contexts.CreateDbContextAsync(ct);
         var versions = db.ModelVersions.AsNoTracking().Where(v => v.Kind == ModelKind.Engagement);
         versions = versionTag is null
-            ? versions.Where(v => v.IsActive || v.IsShadow || db.RealizedMetrics.Any(r => r.ModelVersionId == v.Id && r.Matured > 0))
+            ? versions.Where(v => v.IsActive || v.IsShadow || db.RealizedMetrics.Any(r => r.ModelVersionId == v.Id && (r.Matured > 0 || r.NoLaterSnapshot > 0)))
             : versions.Where(v => v.VersionTag == versionTag);
         var found = await versions
             .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id)
@@ -55,20 +55,31 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
         var ids = found.Select(v => v.Id).ToList();
         // The last N weeks of each version in one query, by row_number per version (EF cannot translate a Take per group).
         var rows = ids.Count == 0 ? [] : await db.RealizedMetrics.FromSql($"""
-            SELECT model_version_id, week, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at
+            SELECT model_version_id, week, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at, no_later_snapshot
             FROM (SELECT r.*, row_number() OVER (PARTITION BY r.model_version_id ORDER BY r.week DESC) AS recent
                   FROM realized_metrics r
                   WHERE r.model_version_id = ANY({ids.ToArray()}) AND r.matured > 0) weeks
             WHERE recent <= {weeks}
             """).AsNoTracking().ToListAsync(ct);
         var byVersion = rows.ToLookup(r => r.ModelVersionId);
+        // Over all weeks, not just those shown: weeks of only such predictions have no figures to show.
+        var apart = ids.Count == 0 ? [] : await db.RealizedMetrics.AsNoTracking()
+            .Where(r => ids.Contains(r.ModelVersionId) && r.NoLaterSnapshot > 0)
+            .GroupBy(r => r.ModelVersionId)
+            .Select(g => new { Id = g.Key, Count = g.Sum(r => r.NoLaterSnapshot) })
+            .ToDictionaryAsync(g => g.Id, g => g.Count, ct);
 
         return new MonitoringReport(found.Select(v =>
         {
             // The Models page's reading of the stored metrics: an older or foreign shape reads as no test figures.
-            var test = StoredJson.Read<EngagementVersionMetrics>(v.Metrics)?.Test;
+            var metrics = StoredJson.Read<EngagementVersionMetrics>(v.Metrics);
+            var test = metrics?.Test;
             var realized = byVersion[v.Id].OrderBy(r => r.Week).Select(Figures).ToList();
-            return new VersionMonitoring(v.VersionTag, v.FeatureSet, v.IsActive, v.IsShadow, v.TrainedAt, test?.Accuracy, test?.MacroF1, realized);
+            return new VersionMonitoring(v.VersionTag, v.FeatureSet, v.IsActive, v.IsShadow, v.TrainedAt, test?.Accuracy, test?.MacroF1, realized)
+            {
+                ServedAccuracy = metrics?.Served?.Metrics.Accuracy,
+                NoLaterSnapshot = apart.GetValueOrDefault(v.Id),
+            };
         }).ToList(), await LogSizeAsync(ct));
     }
 

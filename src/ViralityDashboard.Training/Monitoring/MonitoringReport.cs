@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ViralityDashboard.Training.Monitoring;
 
 /// <summary>
@@ -11,14 +13,40 @@ public sealed record RealizedWeekFigures(
     DateOnly Week, int Matured, double Accuracy, double MacroF1, double Kappa, double WithinOne,
     double AccuracyLow, double AccuracyHigh, int[][] Confusion);
 
-/// <summary>An engagement version's test figures at training beside its realized weeks, oldest week first.</summary>
+/// <summary>Which accuracy at training realized accuracy is read against.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AccuracyBasis>))]
+public enum AccuracyBasis
+{
+    /// <summary>The run's served accuracy: its test videos as first seen, tier as matured (issue 23 §4).</summary>
+    [JsonStringEnumMemberName("served")] Served,
+    /// <summary>The test accuracy, for versions stored without a served figure.</summary>
+    [JsonStringEnumMemberName("test")] Test,
+}
+
+/// <summary>An engagement version's figures at training beside its realized weeks, oldest week first.</summary>
 public sealed record VersionMonitoring(
     string Tag, string FeatureSet, bool IsActive, bool IsShadow, DateTimeOffset TrainedAt,
-    double? TestAccuracy, double? TestMacroF1, IReadOnlyList<RealizedWeekFigures> Weeks);
+    double? TestAccuracy, double? TestMacroF1, IReadOnlyList<RealizedWeekFigures> Weeks)
+{
+    /// <summary>The accuracy the version is served at, from its run; null for versions stored before it was measured.</summary>
+    public double? ServedAccuracy { get; init; }
+
+    /// <summary>
+    /// Matured predictions (all weeks) not counted in <see cref="Weeks"/>: their video had no snapshot after the one they
+    /// were made from (first seen already mature, or never scraped again).
+    /// </summary>
+    public int NoLaterSnapshot { get; init; }
+
+    /// <summary>What realized accuracy is read against: the served accuracy where it exists, else the test accuracy.</summary>
+    public AccuracyBasis Basis => ServedAccuracy is null ? AccuracyBasis.Test : AccuracyBasis.Served;
+
+    /// <summary>The figure of <see cref="Basis"/>; null when the version has neither.</summary>
+    public double? ExpectedAccuracy => ServedAccuracy ?? TestAccuracy;
+}
 
 /// <summary>
 /// What <c>monitor --json</c> and <c>GET /api/monitoring</c> answer:
-/// <c>{"versions":[{"tag","testAccuracy","weeks":[…]}],"log":{"rows","bytes","retention":{…}}}</c>.
+/// <c>{"versions":[{"tag","testAccuracy","servedAccuracy","basis","expectedAccuracy","noLaterSnapshot","weeks":[…]}],"log":{"rows","bytes","retention":{…}}}</c>.
 /// </summary>
 public sealed record MonitoringReport(IReadOnlyList<VersionMonitoring> Versions, PredictionLogSize Log);
 
@@ -58,7 +86,11 @@ public interface IScoringPass
 }
 
 /// <summary>What one maturing pass did: predictions given their outcome, (version, week) rows of realized_metrics touched.</summary>
-public sealed record MaturingPassResult(int Matured, int WeeksUpdated);
+public sealed record MaturingPassResult(int Matured, int WeeksUpdated)
+{
+    /// <summary>Of <see cref="Matured"/>, those judged on the snapshot they were made from (no later one): not counted.</summary>
+    public int NoLaterSnapshot { get; init; }
+}
 
 /// <summary>Gives logged predictions of videos mature now their outcome tier and adds them to realized_metrics.</summary>
 public interface IMaturingPass

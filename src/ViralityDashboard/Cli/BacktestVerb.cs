@@ -34,9 +34,11 @@ internal static class BacktestVerb
                 return 0;
             }
             AnsiConsole.MarkupLineInterpolated($"Backtest of {report.Tag} on matured videos first seen {(report.From is { } d ? $"since {d:yyyy-MM-dd}" : "at any time")}:");
+            if (report.NoLaterSnapshot > 0)
+                AnsiConsole.MarkupLine($"{report.NoLaterSnapshot:N0} videos first seen already mature (no snapshot after the first): not counted.");
             if (report.Weeks.Count == 0)
             {
-                AnsiConsole.MarkupLine("no matured videos.");
+                AnsiConsole.MarkupLine("no matured videos with a later snapshot than their first.");
                 return 0;
             }
             var table = new Table().AddColumn("week");

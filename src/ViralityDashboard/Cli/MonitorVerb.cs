@@ -5,7 +5,7 @@ using ViralityDashboard.Training.Monitoring;
 
 namespace ViralityDashboard.Cli;
 
-/// <summary><c>monitor</c>: each engagement version's realized accuracy per week against its test accuracy at training.</summary>
+/// <summary><c>monitor</c>: each engagement version's realized accuracy per week against its served accuracy at training (test accuracy when it has none).</summary>
 internal static class MonitorVerb
 {
     private const int DefaultWeeks = 12;
@@ -15,7 +15,7 @@ internal static class MonitorVerb
         var version = new Option<string?>("--version") { Description = "Only this engagement version (tag); default: those with matured predictions, the active and shadow ones" };
         var weeks = new Option<int>("--weeks") { Description = "The last N weeks with matured predictions, per version", DefaultValueFactory = _ => DefaultWeeks };
         var json = Common.Json();
-        var command = new Command("monitor", "Realized accuracy, macro-F1 and kappa per week of each engagement version, beside its test accuracy") { version, weeks, json };
+        var command = new Command("monitor", "Realized accuracy, macro-F1 and kappa per week of each engagement version, beside its served and test accuracy") { version, weeks, json };
         command.Validators.Add(r =>
         {
             if (r.ValueOr(weeks, DefaultWeeks) < 1)
@@ -60,7 +60,9 @@ internal static class MonitorVerb
         {
             var role = v.IsActive ? "[green]active[/]" : v.IsShadow ? "[yellow]shadow[/]" : "inactive";
             AnsiConsole.MarkupLineInterpolated($"[bold]{v.Tag}[/] ({v.FeatureSet}, trained {v.TrainedAt.UtcDateTime:yyyy-MM-dd}; weeks are Mondays, UTC)");
-            AnsiConsole.MarkupLine($"  {role} · test accuracy {Score(v.TestAccuracy)} · test macro-F1 {Score(v.TestMacroF1)}");
+            AnsiConsole.MarkupLine($"  {role} · served accuracy {Score(v.ServedAccuracy)} · test accuracy {Score(v.TestAccuracy)} · test macro-F1 {Score(v.TestMacroF1)}");
+            if (v.NoLaterSnapshot > 0)
+                AnsiConsole.MarkupLine(FormattableString.Invariant($"  {v.NoLaterSnapshot:N0} predictions of videos first seen already mature: not counted (no snapshot after their inputs)"));
             if (v.Weeks.Count == 0)
             {
                 AnsiConsole.MarkupLine("  no matured predictions yet");
@@ -68,13 +70,13 @@ internal static class MonitorVerb
             }
             // Fits 80 columns; within-one accuracy and the confusion counts are in --json.
             var table = new Table().AddColumn("week").AddColumn(new TableColumn("matured").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned())
-                .AddColumn(new TableColumn("95 % interval")).AddColumn(new TableColumn("vs test").RightAligned()).AddColumn(new TableColumn("macro-F1").RightAligned()).AddColumn(new TableColumn("kappa").RightAligned());
+                .AddColumn(new TableColumn("95 % interval")).AddColumn(new TableColumn(v.Basis == AccuracyBasis.Served ? "vs served" : "vs test").RightAligned()).AddColumn(new TableColumn("macro-F1").RightAligned()).AddColumn(new TableColumn("kappa").RightAligned());
             foreach (var w in v.Weeks)
             {
                 var small = w.Matured < MonitoringQueries.FewMatured;
                 few |= small;
                 table.AddRow($"{w.Week:yyyy-MM-dd}", $"{w.Matured:N0}{(small ? "*" : "")}", Score(w.Accuracy), $"{Score(w.AccuracyLow)}–{Score(w.AccuracyHigh)}",
-                    v.TestAccuracy is { } t ? (w.Accuracy - t).ToString("+0.000;-0.000;0.000", System.Globalization.CultureInfo.InvariantCulture) : "—",
+                    v.ExpectedAccuracy is { } t ? (w.Accuracy - t).ToString("+0.000;-0.000;0.000", System.Globalization.CultureInfo.InvariantCulture) : "—",
                     Score(w.MacroF1), Score(w.Kappa));
             }
             AnsiConsole.Write(table);

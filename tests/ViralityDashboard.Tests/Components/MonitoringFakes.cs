@@ -27,6 +27,10 @@ public sealed class FakeMonitoring : IMonitoringQueries
     public static VersionMonitoring Version(string tag, bool active, double? testAccuracy, params RealizedWeekFigures[] weeks) =>
         new(tag, "seed15", active, IsShadow: false, FakeTraining.T0, testAccuracy, testAccuracy - 0.02, weeks);
 
+    /// <summary>A version stored with a served accuracy (issue 23 §4) and, optionally, predictions not counted.</summary>
+    public static VersionMonitoring Served(string tag, bool active, double testAccuracy, double servedAccuracy, int noLaterSnapshot, params RealizedWeekFigures[] weeks) =>
+        Version(tag, active, testAccuracy, weeks) with { ServedAccuracy = servedAccuracy, NoLaterSnapshot = noLaterSnapshot };
+
     public Task<MonitoringReport> GetAsync(string? versionTag = null, int weeks = 12, CancellationToken ct = default)
     {
         Asked.Add((versionTag, weeks));

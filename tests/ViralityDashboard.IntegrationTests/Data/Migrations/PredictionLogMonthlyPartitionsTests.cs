@@ -22,7 +22,12 @@ public sealed class PredictionLogMonthlyPartitionsTests(PostgresFixture postgres
             await ctx.GetService<IMigrator>().MigrateAsync(MigrationBefore);
         var now = DateTimeOffset.UtcNow;
         var old = now.AddDays(-70);
-        await MonitoringRows.InsertAsync(db, [MonitoringRows.Prediction(1, 1, 3, null, old), MonitoringRows.Prediction(1, 2, 3, 4, now.AddDays(-1))]);
+        // In SQL, not through the model: the model has columns added by later migrations (outcome_at).
+        await db.ExecuteAsync(FormattableString.Invariant($"""
+            INSERT INTO prediction_log (model_version_id, kind, source, feature_set, inputs_hash, predicted_tier, score, served_at, video_id, observed_at, outcome_tier, matured_at)
+            VALUES (1, 'engagement', 'scoring', 'seed15', repeat('0', 64), 3, 50, '{old:O}', 1, '{old:O}', NULL, NULL),
+                   (1, 'engagement', 'scoring', 'seed15', repeat('0', 64), 3, 50, '{now.AddDays(-1):O}', 2, '{now.AddDays(-1):O}', 4, '{now:O}')
+            """));
         const string Rows = "SELECT id || ' ' || video_id || ' ' || coalesce(outcome_tier, 0) FROM prediction_log ORDER BY id";
         var before = await db.QueryAsync(Rows, r => r.GetString(0));
 

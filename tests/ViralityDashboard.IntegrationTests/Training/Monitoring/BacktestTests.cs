@@ -19,11 +19,12 @@ public sealed class BacktestTests(PostgresFixture postgres)
     {
         var (db, active) = await MonitoringFixtures.TrainedAsync(postgres);
         await using var _ = db;
-        // First seen over five weeks, a later snapshot with grown counts, and some videos not mature yet.
+        // First seen over five weeks, a later snapshot with grown counts (but one video in six never scraped again: its
+        // only snapshot is both inputs and outcome, so it says nothing about forecasting), and some videos not mature yet.
         await db.ExecuteAsync("UPDATE video_snapshots SET scraped_at = scraped_at - (video_id % 5) * interval '7 days' - interval '10 days'");
         await db.ExecuteAsync("""
             INSERT INTO video_snapshots (video_id, scraped_at, views, likes, shares, comments, saves)
-            SELECT id, now() - interval '1 hour', views + views * (id % 4), likes, shares, comments, saves FROM scraped_videos
+            SELECT id, now() - interval '1 hour', views + views * (id % 4), likes, shares, comments, saves FROM scraped_videos WHERE id % 6 <> 0
             """);
         await db.ExecuteAsync("UPDATE scraped_videos SET created_at = now() - interval '3 days' WHERE id % 7 = 0");
         var from = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-31));
@@ -43,6 +44,12 @@ public sealed class BacktestTests(PostgresFixture postgres)
             Assert.Equal(e.QuadraticWeightedKappa, w.Kappa, 12);
             Assert.Equal(e.WithinOneTierAccuracy, w.WithinOne, 12);
         }
+        Assert.Equal(await db.ScalarAsync($"""
+            SELECT count(*) FROM scraped_videos
+            WHERE id % 6 = 0 AND quality_flags = 0 AND created_at <= now() - interval '7 days'
+              AND (SELECT min(scraped_at) FROM video_snapshots WHERE video_id = scraped_videos.id) >= '{from:yyyy-MM-dd}'
+            """), report.NoLaterSnapshot);
+        Assert.True(report.NoLaterSnapshot > 10, $"videos seen once: {report.NoLaterSnapshot}");
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM prediction_log"));
     }
 
@@ -60,7 +67,7 @@ public sealed class BacktestTests(PostgresFixture postgres)
         {
             var first = snapshots[v.Id].MinBy(s => s.ScrapedAt)!;
             var latest = snapshots[v.Id].MaxBy(s => s.ScrapedAt)!;
-            if ((v.CreatedAt ?? first.ScrapedAt) > DateTimeOffset.UtcNow.AddDays(-7) || first.ScrapedAt < fromTime)
+            if ((v.CreatedAt ?? first.ScrapedAt) > DateTimeOffset.UtcNow.AddDays(-7) || first.ScrapedAt < fromTime || latest.ScrapedAt <= first.ScrapedAt)
                 continue;
             var record = new ScrapedVideoRecord
             {

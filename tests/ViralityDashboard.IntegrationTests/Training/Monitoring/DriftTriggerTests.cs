@@ -50,6 +50,59 @@ public sealed class DriftTriggerTests(PostgresFixture postgres)
         Assert.Equal(fires, evaluation.Details is not null);
     }
 
+    // Issue 23 §4: a version's test accuracy (on latest counts) can sit far above what it is served at (counts as first
+    // seen); realized accuracy is compared with the served figure, else every cooldown would retrain the same model.
+    [Theory]
+    [InlineData(0.95, 0.78, false)] // test far above realized (0.75), served close to it
+    [InlineData(0.92, 0.90, true)]  // served itself 0.15 above realized
+    public async Task RealizedAccuracyIsComparedWithTheServedAccuracyWhereTheVersionHasOne(double test, double served, bool fires)
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var active = await StoreAsync(db, Version("champ", test, servedAccuracy: served), activate: true);
+        await InsertAsync(db, Window(active.Id, 200, 150));
+
+        var evaluation = await db.Get<DriftTrigger>().EvaluateAsync();
+
+        Assert.Equal(fires, evaluation.Fire);
+        var figures = Assert.Single(evaluation.Versions);
+        Assert.Equal(served - 0.75, figures.Drop!.Value, 12);
+        Assert.Equal((AccuracyBasis.Served, (double?)served, (double?)test), (figures.ComparedWith, figures.ServedAccuracy, figures.TestAccuracy));
+        Assert.Contains(FormattableString.Invariant($"its served accuracy {served:0.000}"), figures.Reason);
+        if (fires)
+            Assert.Equal((AccuracyBasis.Served, served, test), (evaluation.Details!.ComparedWith, evaluation.Details.ServedAccuracy, evaluation.Details.TestAccuracy));
+    }
+
+    [Fact]
+    public async Task AVersionStoredWithoutAServedAccuracyIsComparedWithItsTestAccuracyAndSaysSo()
+    {
+        var (db, _) = await ActiveWithAsync(200, 150);
+        await using var _db = db;
+
+        var evaluation = await db.Get<DriftTrigger>().EvaluateAsync();
+
+        var figures = Assert.Single(evaluation.Versions);
+        Assert.Equal((AccuracyBasis.Test, (double?)null), (figures.ComparedWith, figures.ServedAccuracy));
+        Assert.Contains("its test accuracy 0.800 (no served accuracy stored)", figures.Reason);
+        Assert.Equal(AccuracyBasis.Test, evaluation.Details!.ComparedWith);
+    }
+
+    [Fact]
+    public async Task PredictionsJudgedOnTheSnapshotTheyWereMadeFromAreLeftOutOfTheWindow()
+    {
+        var (db, active) = await ActiveWithAsync(200, 150);
+        await using var _db = db;
+        // 100 newer predictions, all wrong, of videos first seen already mature: their outcome is their own inputs.
+        var seenOnce = Window(active.Id, 100, 0, firstVideo: 5000, start: T0.AddDays(60)).ToList();
+        foreach (var p in seenOnce)
+            p.OutcomeAt = p.ObservedAt;
+        await InsertAsync(db, seenOnce);
+
+        var evaluation = await db.Get<DriftTrigger>().EvaluateAsync();
+
+        var figures = Assert.Single(evaluation.Versions);
+        Assert.Equal((200, 150), (figures.Matured, figures.Correct));
+    }
+
     [Fact]
     public async Task FewerThanTheWindowOfMaturedPredictionsNeverFireHoweverWrong()
     {

@@ -45,6 +45,45 @@ public sealed class MaturingPassTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task OnlyPredictionsWhoseOutcomeSnapshotIsLaterThanTheirInputsAreCountedAndTheRestAreCountedApart()
+    {
+        var (db, active) = await MonitoringFixtures.TrainedAsync(postgres);
+        await using var _ = db;
+        await MonitoringFixtures.AddShadowAsync(db, active, "eng-shadow", MonitoringFixtures.Thresholds(active));
+        // Every video first seen 20 days ago, long after posting; two in three scraped again 10 days later with grown
+        // counts, the others never again: their only snapshot is both the inputs and the outcome.
+        await db.ExecuteAsync("UPDATE video_snapshots SET scraped_at = scraped_at - interval '20 days'");
+        await db.ExecuteAsync("""
+            INSERT INTO video_snapshots (video_id, scraped_at, views, likes, shares, comments, saves)
+            SELECT id, now() - interval '10 days', views * 3, likes, shares, comments, saves FROM scraped_videos WHERE id % 3 <> 0
+            """);
+        await db.Get<IScoringPass>().ScoreNewVideosAsync();
+        var maturing = db.Get<IMaturingPass>();
+
+        var result = await maturing.MatureAsync();
+
+        var judged = await JudgedAsync(db);
+        var seenOnce = await db.QueryAsync("SELECT p.id FROM prediction_log p WHERE p.video_id % 3 = 0", r => r.GetInt64(0));
+        Assert.True(seenOnce.Count > 100, $"predictions of videos seen once: {seenOnce.Count}");
+        // Each gets its outcome, so no pass reads them again, but only those judged on a later snapshot are counted.
+        Assert.Equal(judged.Count, result.Matured);
+        Assert.DoesNotContain(judged, j => j.Outcome is null);
+        Assert.Equal(0, (await maturing.MatureAsync()).Matured);
+        Assert.Equal(judged.Count - seenOnce.Count, await db.ScalarAsync("SELECT sum(matured) FROM realized_metrics"));
+        Assert.Equal(seenOnce.Count, await db.ScalarAsync("SELECT sum(no_later_snapshot) FROM realized_metrics"));
+        Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM prediction_log WHERE outcome_at IS DISTINCT FROM (SELECT max(s.scraped_at) FROM video_snapshots s WHERE s.video_id = prediction_log.video_id)"));
+        var expected = await db.QueryAsync("""
+            SELECT model_version_id, sum(CASE WHEN outcome_tier = predicted_tier THEN 1 ELSE 0 END)::int, count(*)::int
+            FROM prediction_log WHERE outcome_at > observed_at GROUP BY 1 ORDER BY 1
+            """, r => (r.GetInt64(0), r.GetInt32(1), r.GetInt32(2)));
+        var stored = await db.QueryAsync("""
+            SELECT model_version_id, sum((SELECT sum(confusion[i]) FROM unnest(ARRAY[1, 7, 13, 19, 25]) AS i))::int, sum(matured)::int
+            FROM realized_metrics GROUP BY 1 ORDER BY 1
+            """, r => (r.GetInt64(0), r.GetInt32(1), r.GetInt32(2)));
+        Assert.Equal(expected, stored);
+    }
+
+    [Fact]
     public async Task AVideoNotYetMatureGetsNoOutcome()
     {
         var (db, _) = await MonitoringFixtures.TrainedAsync(postgres);
@@ -75,6 +114,7 @@ public sealed class MaturingPassTests(PostgresFixture postgres)
         // First seen over four weeks; a third of the videos posted recently, so they mature only in the second pass.
         await db.ExecuteAsync("UPDATE video_snapshots SET scraped_at = scraped_at - (video_id % 4) * interval '7 days' - interval '20 days'");
         await db.ExecuteAsync("UPDATE scraped_videos SET created_at = now() - interval '2 days' WHERE id % 3 = 0");
+        await ScrapedAgainAsync(db);
         await db.Get<IScoringPass>().ScoreNewVideosAsync();
         var maturing = db.Get<IMaturingPass>();
 
@@ -112,6 +152,7 @@ public sealed class MaturingPassTests(PostgresFixture postgres)
         await using var _ = db;
         await MonitoringFixtures.AddShadowAsync(db, active, "eng-shadow", MonitoringFixtures.Thresholds(active));
         await db.ExecuteAsync("UPDATE video_snapshots SET scraped_at = scraped_at - (video_id % 4) * interval '7 days' - interval '20 days'");
+        await ScrapedAgainAsync(db);
         await db.Get<IScoringPass>().ScoreNewVideosAsync();
         var settings = TrainingFixtures.Settings();
         settings["Virality:Monitoring:MaturingBatchSize"] = "97";
@@ -134,6 +175,8 @@ public sealed class MaturingPassTests(PostgresFixture postgres)
     {
         var (db, _) = await MonitoringFixtures.TrainedAsync(postgres);
         await using var __ = db;
+        await db.ExecuteAsync("UPDATE video_snapshots SET scraped_at = scraped_at - interval '20 days'");
+        await ScrapedAgainAsync(db);
         await db.Get<IScoringPass>().ScoreNewVideosAsync();
         var total = await db.ScalarAsync("SELECT count(*) FROM prediction_log WHERE source = 'scoring'");
         var settings = TrainingFixtures.Settings();
@@ -166,6 +209,12 @@ public sealed class MaturingPassTests(PostgresFixture postgres)
         Assert.Equal(total - after, next.Matured);
         Assert.Equal(total, await db.ScalarAsync("SELECT sum(matured) FROM realized_metrics"));
     }
+
+    /// <summary>Every video scraped once more yesterday, with grown counts: its outcome is judged on a later snapshot than its inputs.</summary>
+    private static Task ScrapedAgainAsync(TestDatabase db) => db.ExecuteAsync("""
+        INSERT INTO video_snapshots (video_id, scraped_at, views, likes, shares, comments, saves)
+        SELECT id, now() - interval '1 day', views + views * (id % 4), likes, shares, comments, saves FROM scraped_videos
+        """);
 
     private static DateOnly Monday(DateTimeOffset at)
     {

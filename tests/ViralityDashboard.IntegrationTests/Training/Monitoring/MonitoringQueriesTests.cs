@@ -54,6 +54,36 @@ public sealed class MonitoringQueriesTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task EachVersionCarriesItsServedAccuracyAndHowManyPredictionsWereNotCountedOverAllWeeks()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var served = Version("served", 2, active: true);
+        served.Metrics = JsonSerializer.Serialize(new EngagementVersionMetrics(Metrics.FromConfusion(Confusion(9, 1)), 0.9, null, null, null, null)
+        {
+            Served = new ServedAccuracy(Metrics.FromConfusion(Confusion(6, 4)), 50),
+        }, StoredJson.Options);
+        // A version whose every matured prediction was of a video first seen already mature: no figures, only the count.
+        await AddAsync(db, [Version("stored-before", 1), served, Version("seen-mature-only", 3)], v =>
+        [
+            Week(v["stored-before"], Monday, Confusion(6, 2)),
+            Week(v["served"], Monday, Confusion(6, 2)),
+            Week(v["served"], Monday.AddDays(7), Confusion(5, 3)),
+            new RealizedWeek { ModelVersionId = v["seen-mature-only"].Id, Week = Monday, Confusion = new int[25], NoLaterSnapshot = 4, UpdatedAt = T0 },
+        ]);
+        await db.ExecuteAsync($"UPDATE realized_metrics SET no_later_snapshot = week - date '2026-10-01' WHERE model_version_id = {served.Id}");
+
+        var report = await db.Get<IMonitoringQueries>().GetAsync(weeks: 1);
+
+        Assert.Equal(["seen-mature-only", "served", "stored-before"], report.Versions.Select(v => v.Tag));
+        var (mature, withServed, before) = (report.Versions[0], report.Versions[1], report.Versions[2]);
+        Assert.Equal((4, 0), (mature.NoLaterSnapshot, mature.Weeks.Count));
+        Assert.Equal((AccuracyBasis.Served, 0.6, 0.9), (withServed.Basis, withServed.ExpectedAccuracy!.Value, withServed.TestAccuracy!.Value));
+        Assert.Equal(4 + 11, withServed.NoLaterSnapshot); // both weeks, though only the last is shown
+        Assert.Single(withServed.Weeks);
+        Assert.Equal((AccuracyBasis.Test, (double?)null, 0, before.TestAccuracy), (before.Basis, before.ServedAccuracy, before.NoLaterSnapshot, before.ExpectedAccuracy));
+    }
+
+    [Fact]
     public async Task AnEmptyDatabaseHasNoVersionsToReport()
     {
         await using var db = await postgres.CreateDatabaseAsync();

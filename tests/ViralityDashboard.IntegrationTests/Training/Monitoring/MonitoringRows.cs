@@ -17,12 +17,18 @@ internal static class MonitoringRows
 {
     public static readonly DateTimeOffset T0 = new(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
 
-    public static ModelVersion Version(string tag, double testAccuracy, string featureSet = "seed15", VersionStatus status = VersionStatus.Inactive) => new()
+    /// <param name="servedAccuracy">The run's served accuracy (test videos as first seen, tier as matured); null as in versions stored before it.</param>
+    public static ModelVersion Version(string tag, double testAccuracy, string featureSet = "seed15", VersionStatus status = VersionStatus.Inactive,
+        double? servedAccuracy = null) => new()
     {
         VersionTag = tag, Kind = ModelKind.Engagement, Status = status, TrainedAt = T0, FeatureSet = featureSet, Trainer = "lbfgs",
-        Metrics = TrainingJson.Serialize(new EngagementVersionMetrics(
-            new ClassificationMetrics(1000, testAccuracy, testAccuracy, testAccuracy, testAccuracy, 0, [], []), testAccuracy, null, null, null, null)),
+        Metrics = TrainingJson.Serialize(new EngagementVersionMetrics(Figures(1000, testAccuracy), testAccuracy, null, null, null, null)
+        {
+            Served = servedAccuracy is { } served ? new ServedAccuracy(Figures(400, served), 400) : null,
+        }),
     };
+
+    private static ClassificationMetrics Figures(int count, double accuracy) => new(count, accuracy, accuracy, accuracy, accuracy, 0, [], []);
 
     public static Task<ModelVersion> StoreAsync(TestDatabase db, ModelVersion version, bool activate = false) =>
         db.Get<ModelRegistryStore>().StoreAsync(version, activate, "test", null);

@@ -19,7 +19,17 @@ public sealed class RealizedAccuracyChartTests : DashboardTestContext
         Assert.Equal([SymbolEnum.Circle, SymbolEnum.CircleOpen], accuracy.Marker.SymbolArray.Select(s => (SymbolEnum?)s));
         Assert.DoesNotContain("few", accuracy.HoverTextArray[0]);
         Assert.Contains("20 matured — few", accuracy.HoverTextArray[1]);
-        Assert.Equal(["eng-r2 accuracy", "eng-r2 macro-F1", "eng-r2 test accuracy"], cut.Instance.Series.Keys);
+        Assert.Equal(["eng-r2 accuracy", "eng-r2 macro-F1", "eng-r2 test accuracy (no served figure)"], cut.Instance.Series.Keys);
+    }
+
+    [Fact]
+    public void TheDashedLineIsTheServedAccuracyWhereTheVersionHasOne()
+    {
+        var cut = Render<RealizedAccuracyChart>(p => p.Add(c => c.Versions,
+            [FakeMonitoring.Served("eng-pit", active: true, testAccuracy: 0.95, servedAccuracy: 0.62, noLaterSnapshot: 0, FakeMonitoring.Week(0, 40, 10))]));
+
+        Assert.Equal(["eng-pit accuracy", "eng-pit macro-F1", "eng-pit served accuracy"], cut.Instance.Series.Keys);
+        Assert.Equal([0.62, 0.62], cut.Instance.Series["eng-pit served accuracy"].Cast<double>());
     }
 
     [Fact]

@@ -28,15 +28,30 @@ public sealed class RealizedAccuracyTests : DashboardTestContext
         var chart = cut.FindComponent<RealizedAccuracyChart>().Instance;
         Assert.Equal([0.8, 0.6], chart.Series["eng-r2 accuracy"].Cast<double>());
         Assert.Equal([0.7], chart.Series["eng-r1 accuracy"].Cast<double>());
-        Assert.Equal([0.71, 0.71], chart.Series["eng-r2 test accuracy"].Cast<double>());
+        Assert.Equal([0.71, 0.71], chart.Series["eng-r2 test accuracy (no served figure)"].Cast<double>());
         Assert.NotNull(cut.Find("[data-testid=realized-chart]"));
         var rows = cut.FindAll("[data-testid=realized-weeks] tbody tr[data-week]");
         Assert.Equal([("eng-r2", "2026-10-12"), ("eng-r2", "2026-10-05"), ("eng-r1", "2026-10-05")],
             rows.Select(r => (r.GetAttribute("data-version"), r.GetAttribute("data-week"))));
         Assert.Equal("250", rows[0].QuerySelector("[data-testid=matured]")!.TextContent.Trim());
         Assert.Contains("0.600 (", rows[0].TextContent);
-        Assert.Contains("-0.110", rows[0].TextContent); // against r2's test accuracy
+        Assert.Equal("-0.110 (vs test)", rows[0].QuerySelector("[data-testid=vs-expected]")!.TextContent.Trim()); // r2 has no served accuracy
         Assert.Empty(cut.FindAll("[data-testid=few-matured]"));
+        Assert.Empty(cut.FindAll("[data-testid=not-counted]"));
+    }
+
+    [Fact]
+    public void EachWeekIsReadAgainstTheServedAccuracyAndPredictionsOfVideosFirstSeenMatureAreCountedApart()
+    {
+        _monitoring.Versions.Add(FakeMonitoring.Served("eng-pit", active: true, testAccuracy: 0.95, servedAccuracy: 0.62, noLaterSnapshot: 1234, FakeMonitoring.Week(0, 30, 20)));
+
+        var cut = Render<RealizedAccuracy>();
+
+        Assert.Equal("-0.020", cut.Find("[data-testid=vs-expected]").TextContent.Trim()); // 0.600 against served 0.620, not test 0.950
+        Assert.Contains("eng-pit served accuracy", cut.FindComponent<RealizedAccuracyChart>().Instance.Series.Keys);
+        var note = cut.Find("[data-testid=not-counted]");
+        Assert.Equal("eng-pit", note.GetAttribute("data-version"));
+        Assert.Contains("1,234 predictions of videos first seen already mature: not counted", note.TextContent);
     }
 
     [Fact]

@@ -28,6 +28,33 @@ public sealed class RealizedWeeksCardTests : DashboardTestContext
     }
 
     [Fact]
+    public void ShowsTheServedAccuracyOfTheActiveModelAndHowManyPredictionsWereNotCounted()
+    {
+        _monitoring.Versions.Add(FakeMonitoring.Served("eng-pit", active: true, testAccuracy: 0.95, servedAccuracy: 0.62, noLaterSnapshot: 37, FakeMonitoring.Week(0, 40, 10)));
+        _monitoring.Versions.Add(FakeMonitoring.Version("eng-old", active: true, 0.71, FakeMonitoring.Week(0, 40, 10)));
+
+        var cut = Render<RealizedWeeksCard>();
+
+        var expected = cut.FindAll("[data-testid=overview-expected]").Select(e => e.TextContent).ToList();
+        Assert.Contains("served accuracy 0.620", expected[0]);
+        Assert.DoesNotContain("0.950", expected[0]);
+        Assert.Contains("test accuracy (no served figure) 0.710", expected[1]);
+        var note = Assert.Single(cut.FindAll("[data-testid=not-counted]"));
+        Assert.Contains("eng-pit: 37 predictions of videos first seen already mature: not counted", note.TextContent);
+    }
+
+    [Fact]
+    public void AnActiveModelWhosePredictionsWereAllOfVideosFirstSeenMatureSaysWhyItHasNoWeeks()
+    {
+        _monitoring.Versions.Add(FakeMonitoring.Served("eng-pit", active: true, testAccuracy: 0.95, servedAccuracy: 0.62, noLaterSnapshot: 800));
+
+        var cut = Render<RealizedWeeksCard>();
+
+        Assert.NotNull(cut.Find("[data-testid=overview-realized-empty]"));
+        Assert.Contains("800 predictions of videos first seen already mature: not counted", cut.Find("[data-testid=not-counted]").TextContent);
+    }
+
+    [Fact]
     public void WithoutMaturedPredictionsOfTheActiveModelItSaysSo()
     {
         _monitoring.Versions.Add(FakeMonitoring.Version("eng-r2", active: true, 0.71));

@@ -35,11 +35,26 @@ public sealed class DriftTriggerPanelTests : DashboardTestContext
         Assert.Equal("200 / 200", cut.Find("[data-testid=drift-matured]").TextContent);
         Assert.Equal("0.650", cut.Find("[data-testid=drift-realized]").TextContent);
         Assert.Equal("0.060", cut.Find("[data-testid=drift-drop]").TextContent);
+        Assert.Equal("0.710 test (no served figure)", cut.Find("[data-testid=drift-compared]").TextContent);
+        Assert.Contains("below its served accuracy at training", cut.Find("[data-testid=drift-rule]").TextContent);
         Assert.Contains("Cooling down until 2026-11-21 09:00:00 UTC", cut.Find("[data-testid=drift-cooldown]").TextContent);
         var last = cut.Find("[data-testid=drift-last-run]").TextContent;
         Assert.Contains("#7", last);
         Assert.Contains("skipped by gate", last);
         Assert.Contains("eng-20261121-090000-r7", last);
+    }
+
+    [Fact]
+    public void AVersionWithAServedAccuracyIsShownComparedWithIt()
+    {
+        _drift.Drift = new DriftEvaluation(false, "eng-pit: …",
+            [new("eng-pit", "early", 200, 150, 0.75, 0.95, 0.03, false, "not drifted", ServedAccuracy: 0.78, ComparedWith: AccuracyBasis.Served)], null, null, null);
+
+        var cut = Render<DriftTriggerPanel>();
+
+        cut.WaitForElement("[data-testid=drift-figures]");
+        Assert.Equal("0.780 served", cut.Find("[data-testid=drift-compared]").TextContent);
+        Assert.Equal("0.030", cut.Find("[data-testid=drift-drop]").TextContent);
     }
 
     [Fact]
