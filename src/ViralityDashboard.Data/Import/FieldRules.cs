@@ -16,6 +16,11 @@ internal static class FieldRules
     public const int MaxHashtags = 200;
     /// <summary>musical.ly, TikTok's predecessor, launched in 2014.</summary>
     public static readonly DateTimeOffset EarliestPost = new(2014, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// The earliest posting time an import takes: YouTube's launch. Scrape histories of YouTube videos (the trending data
+    /// set of issue 23) hold videos posted years before TikTok, still trending; the Predictor keeps <see cref="EarliestPost"/>.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestImportedPost = new(2005, 1, 1, 0, 0, 0, TimeSpan.Zero);
     /// <summary>Clocks of scrapers and servers disagree a little; a day ahead is the limit.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
 
@@ -127,8 +132,8 @@ internal static class FieldRules
     {
         if (at > now + FutureTolerance)
             throw new RowException($"created_at {at:yyyy-MM-dd HH:mm:ss}Z is in the future");
-        if (at < EarliestPost)
-            throw new RowException($"created_at {at:yyyy-MM-dd} is before TikTok existed");
+        if (at < EarliestImportedPost)
+            throw new RowException($"created_at {at:yyyy-MM-dd} is before YouTube existed (2005)");
         return at.ToUniversalTime();
     }
 

@@ -54,8 +54,8 @@ public sealed record ImportOptions
     {
         if (at > now + FieldRules.FutureTolerance)
             throw new FormatException($"{name} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is in the future");
-        if (at < FieldRules.EarliestPost)
-            throw new FormatException($"{name} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is before TikTok existed");
+        if (at < FieldRules.EarliestImportedPost)
+            throw new FormatException($"{name} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is before YouTube existed (2005)");
     }
 }
 
