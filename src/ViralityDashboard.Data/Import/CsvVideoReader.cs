@@ -15,6 +15,9 @@ internal static class CsvVideoReader
         "sound_name", "description", "created_at", "author_followers", "author_verified",
     ];
 
+    /// <summary>Optional beyond <see cref="Header"/>: when the row's counts were scraped (a history has one row per scrape).</summary>
+    public const string ScrapedAtColumn = "scraped_at";
+
     private static readonly string[] RequiredColumns = ["video_id", "views", "likes", "shares", "comments"];
 
     /// <summary>Apify's CSV export: nested fields flattened into <c>authorMeta/name</c>, <c>hashtags/0/name</c>, ….</summary>
@@ -88,7 +91,7 @@ internal static class CsvVideoReader
 
     private static Func<CsvReader, RowPlace, ParsedRow> NormalizedParser(string[] columns, DateTimeOffset now)
     {
-        var index = Header.ToDictionary(h => h, h => Array.IndexOf(columns, h));
+        var index = Header.Append(ScrapedAtColumn).ToDictionary(h => h, h => Array.IndexOf(columns, h));
         return (csv, where) => Parse(csv, index, where, now);
     }
 
@@ -172,6 +175,7 @@ internal static class CsvVideoReader
         string? Field(string name) => index[name] >= 0 ? csv.Parser[index[name]] : null;
         try
         {
+            var createdAt = FieldRules.PostedAt(Field("created_at"), now);
             var video = new ScrapedVideoRecord
             {
                 VideoId = FieldRules.VideoId(Field("video_id")),
@@ -185,9 +189,10 @@ internal static class CsvVideoReader
                 Hashtags = FieldRules.Hashtags((Field("hashtags") ?? "").Split('|')),
                 SoundName = FieldRules.Text("sound_name", Field("sound_name")),
                 Description = FieldRules.Text("description", Field("description")),
-                CreatedAt = FieldRules.PostedAt(Field("created_at"), now),
+                CreatedAt = createdAt,
                 AuthorFollowers = FieldRules.OptionalCount("author_followers", Field("author_followers"), FieldRules.MaxFollowers),
                 AuthorVerified = FieldRules.Boolean("author_verified", Field("author_verified")),
+                ScrapedAt = FieldRules.ScrapedAt(ScrapedAtColumn, Field(ScrapedAtColumn), createdAt, now),
             };
             return ParsedRow.Valid(where, video);
         }

@@ -16,6 +16,11 @@ internal static class FieldRules
     public const int MaxHashtags = 200;
     /// <summary>musical.ly, TikTok's predecessor, launched in 2014.</summary>
     public static readonly DateTimeOffset EarliestPost = new(2014, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// The earliest posting time an import takes: YouTube's launch. Scrape histories of YouTube videos (the trending data
+    /// set of issue 23) hold videos posted years before TikTok, still trending; the Predictor keeps <see cref="EarliestPost"/>.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestImportedPost = new(2005, 1, 1, 0, 0, 0, TimeSpan.Zero);
     /// <summary>Clocks of scrapers and servers disagree a little; a day ahead is the limit.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
 
@@ -127,9 +132,39 @@ internal static class FieldRules
     {
         if (at > now + FutureTolerance)
             throw new RowException($"created_at {at:yyyy-MM-dd HH:mm:ss}Z is in the future");
-        if (at < EarliestPost)
-            throw new RowException($"created_at {at:yyyy-MM-dd} is before TikTok existed");
+        if (at < EarliestImportedPost)
+            throw new RowException($"created_at {at:yyyy-MM-dd} is before YouTube existed (2005)");
         return at.ToUniversalTime();
+    }
+
+    /// <summary>
+    /// When a row's counts were scraped (a history's <c>scraped_at</c>): not in the future, and not before the video was
+    /// posted, since a video has no counts before it exists. Null when the cell is empty: the import's own time applies.
+    /// </summary>
+    public static DateTimeOffset? ScrapedAt(string field, string? raw, DateTimeOffset? postedAt, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return null;
+        if (!TryParseIsoUtc(raw, out var at)
+            && !DateTimeOffset.TryParse(raw.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at))
+            throw new RowException($"{field} '{Shorten(raw.Trim())}' is not a date (expected ISO 8601, e.g. 2025-02-12T14:57:40Z)");
+        return ScrapedAt(field, at, postedAt, now);
+    }
+
+    public static DateTimeOffset ScrapedAt(string field, DateTimeOffset at, DateTimeOffset? postedAt, DateTimeOffset now)
+    {
+        if (at > now + FutureTolerance)
+            throw new RowException($"{field} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is in the future");
+        if (postedAt is { } posted && at < posted)
+            throw new RowException($"{field} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is before the video was posted (created_at {posted.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)");
+        return at.ToUniversalTime();
+    }
+
+    public static DateTimeOffset UnixScrapedAt(string field, long seconds, DateTimeOffset? postedAt, DateTimeOffset now)
+    {
+        if (seconds is < 0 or > 253_402_300_799)
+            throw new RowException($"{field} {seconds} is not a valid unix time");
+        return ScrapedAt(field, DateTimeOffset.FromUnixTimeSeconds(seconds), postedAt, now);
     }
 
     public static DateTimeOffset UnixSeconds(long seconds, DateTimeOffset now)

@@ -3,7 +3,10 @@ namespace ViralityDashboard.Data.Import;
 /// <summary>Where a row was (CSV line or JSON item index) and why it was refused.</summary>
 public sealed record ImportError(string Where, string Reason);
 
-/// <summary>What an import did. Read = inserted + updated + rejected.</summary>
+/// <summary>
+/// What an import did. Inserted and updated count videos: read = inserted + updated + rejected, unless the file holds
+/// several scrapes of one video (a history), whose every row is a snapshot.
+/// </summary>
 public sealed record ImportReport(
     string Format,
     long Read,
@@ -27,6 +30,33 @@ public sealed record ImportOptions
     public IProgress<long>? Progress { get; init; }
     /// <summary>Append video_snapshots rows (on by default); bench-import turns it off to measure their cost.</summary>
     public bool RecordSnapshots { get; init; } = true;
+    /// <summary>
+    /// When the file was scraped, for its rows that do not say (<c>import --scraped-at</c>, <c>?scrapedAt=</c>). Null:
+    /// such rows are stamped with the import's own time, and snapshotted only when their counts changed.
+    /// </summary>
+    public DateTimeOffset? ScrapedAt { get; init; }
+
+    /// <summary>
+    /// A scrape time as the CLI and the API take it: ISO 8601 (UTC unless an offset is given), not in the future beyond
+    /// the tolerance the rows get. The exception's message names <paramref name="name"/> and the value.
+    /// </summary>
+    public static DateTimeOffset ParseScrapedAt(string name, string raw, DateTimeOffset now)
+    {
+        if (!FieldRules.TryParseIsoUtc(raw, out var at)
+            && !DateTimeOffset.TryParse(raw.Trim(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out at))
+            throw new FormatException($"{name} '{FieldRules.Shorten(raw.Trim())}' is not a date and time (expected ISO 8601, e.g. 2025-02-12T14:57:40Z)");
+        CheckScrapedAt(name, at, now);
+        return at.ToUniversalTime();
+    }
+
+    internal static void CheckScrapedAt(string name, DateTimeOffset at, DateTimeOffset now)
+    {
+        if (at > now + FieldRules.FutureTolerance)
+            throw new FormatException($"{name} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is in the future");
+        if (at < FieldRules.EarliestImportedPost)
+            throw new FormatException($"{name} {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is before YouTube existed (2005)");
+    }
 }
 
 /// <summary>The file as a whole cannot be imported (unknown format, truncated JSON, wrong header); nothing was written.</summary>

@@ -82,6 +82,7 @@ internal static class TikTokJsonMapper
         var comments = Long(stats, "commentCount") ?? Long(statsV2, "commentCount"); // none: comments turned off
         var videoId = FieldRules.VideoId(Str(item, "id"));
         var handle = FieldRules.Text("author.uniqueId", Str(author, "uniqueId"));
+        DateTimeOffset? createdAt = Long(item, "createTime") is long t ? FieldRules.UnixSeconds(t, now) : null;
         return new ScrapedVideoRecord
         {
             VideoId = videoId,
@@ -96,7 +97,11 @@ internal static class TikTokJsonMapper
             SoundName = FieldRules.Text("music.title", Str(music, "title")),
             SoundOriginal = Bool(music, "original"),
             Description = FieldRules.Text("desc", Str(item, "desc")),
-            CreatedAt = Long(item, "createTime") is long t ? FieldRules.UnixSeconds(t, now) : null,
+            CreatedAt = createdAt,
+            // The scrapers' dumps stamp every web item with collectTime: seconds apart within one creator's dump, on the
+            // scrape day, after createTime (the data README's web items: 2025-02-12 16:00–17:00, posted weeks before).
+            // Neither tiktok-scraper's nor Apify's items carry a scrape time: the import's --scraped-at stands in.
+            ScrapedAt = Long(item, "collectTime") is long scraped && scraped > 0 ? FieldRules.UnixScrapedAt("collectTime", scraped, createdAt, now) : null,
             AuthorHandle = handle,
             AuthorVerified = Bool(author, "verified"),
             AuthorFollowers = Long(Child(item, "authorStats"), "followerCount") is long f

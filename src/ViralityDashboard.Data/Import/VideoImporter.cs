@@ -63,6 +63,17 @@ public sealed class VideoImporter(
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        if (options.ScrapedAt is { } defaultTime)
+        {
+            try
+            {
+                ImportOptions.CheckScrapedAt(nameof(ImportOptions.ScrapedAt), defaultTime, time.GetUtcNow());
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), defaultTime, e.Message);
+            }
+        }
 
         // Until the commit the server undoes everything when the connection goes; during it, nobody can tell.
         var committing = false;
@@ -86,7 +97,7 @@ public sealed class VideoImporter(
                 await DropIndexesAsync(conn, tx, ct);
             }
             else
-                await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns} FROM scraped_videos WITH NO DATA", ct);
+                await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE import_staging ON COMMIT DROP AS SELECT {StagingColumns}, NULL::timestamptz AS scraped_at FROM scraped_videos WITH NO DATA", ct);
 
             copyStep = ViralityTelemetry.Import.StartActivity("import copy");
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -99,7 +110,7 @@ public sealed class VideoImporter(
             var parse = Task.Run(() => ValidateAsync(rows, options, batches.Writer, ct), ct);
             var copyInto = direct
                 ? $"scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)"
-                : $"import_staging ({StagingColumns})";
+                : $"import_staging ({StagingColumns}, scraped_at)";
             // Not "await using": disposing the writer ends the COPY as a success, which only the end of the rows may do.
             var copy = await conn.BeginTextImportAsync($"COPY {copyInto} FROM STDIN", ct);
             try
@@ -111,7 +122,14 @@ public sealed class VideoImporter(
                     foreach (var (video, flags) in batch)
                     {
                         Write(row, video, flags);
-                        if (direct)
+                        if (!direct)
+                            row.Timestamp(video.ScrapedAt); // NULL: this import's time, given in the merge
+                        else if (video.ScrapedAt is { } at)
+                        {
+                            row.Timestamp(at); // first_seen_at
+                            row.Timestamp(at); // last_scraped_at
+                        }
+                        else
                         {
                             row.Preformatted(stamp); // first_seen_at
                             row.Preformatted(stamp); // last_scraped_at
@@ -131,7 +149,7 @@ public sealed class VideoImporter(
                 throw;
             }
             await copy.DisposeAsync();
-            var (read, valid, flagged, errors) = await parse;
+            var (read, valid, flagged, timed, errors) = await parse;
             options.Progress?.Report(read);
             copyStep?.SetTag("import.rows.read", read);
             copyStep?.Dispose();
@@ -143,15 +161,24 @@ public sealed class VideoImporter(
                 if (direct)
                 {
                     inserted = valid;
+                    var collapsed = timed > 0;
+                    if (collapsed)
+                    {
+                        var (repeats, snapshotted) = await CollapseRepeatsAsync(conn, tx, options.RecordSnapshots, ct);
+                        (inserted, snapshots) = (valid - repeats, snapshotted);
+                    }
                     await CreateIndexesAsync(conn, tx, ct);
-                    if (options.RecordSnapshots)
+                    // Each row's own scrape time: the import's, unless the row gave one.
+                    if (options.RecordSnapshots && !collapsed)
                         snapshots = await ExecuteAsync(conn, tx, $"""
                             INSERT INTO video_snapshots ({SnapshotColumns})
-                            SELECT id, @now, views, likes, shares, comments, saves FROM scraped_videos
-                            """, ct, now);
+                            SELECT id, last_scraped_at, views, likes, shares, comments, saves FROM scraped_videos
+                            """, ct);
                 }
                 else if (valid > 0)
-                    (inserted, updated, unchanged, snapshots) = await MergeAsync(conn, tx, valid, options.RecordSnapshots, ct);
+                    (inserted, updated, unchanged, snapshots) = timed > 0
+                        ? await MergeHistoryAsync(conn, tx, options.RecordSnapshots, ct)
+                        : await MergeAsync(conn, tx, valid, options.RecordSnapshots, ct);
             }
             var merged = clock.Elapsed;
             committing = true;
@@ -215,10 +242,10 @@ public sealed class VideoImporter(
     private const int BatchSize = 2_000;
 
     /// <summary>Checks each row, counts, and hands valid rows on in batches; a strict import stops at the first bad row.</summary>
-    private static async Task<(long Read, long Valid, long Flagged, List<ImportError> Errors)> ValidateAsync(
+    private static async Task<(long Read, long Valid, long Flagged, long Timed, List<ImportError> Errors)> ValidateAsync(
         IAsyncEnumerable<ParsedRow> rows, ImportOptions options, ChannelWriter<(ScrapedVideoRecord, DataQualityFlags)[]> output, CancellationToken ct)
     {
-        long read = 0, valid = 0, flagged = 0;
+        long read = 0, valid = 0, flagged = 0, timed = 0;
         var errors = new List<ImportError>();
         // 128-bit hashes of the keys rather than the strings: a set of a million strings, young when added,
         // made every garbage collection rescan it, and collisions at 128 bits are out of reach (~10⁻²⁶).
@@ -232,8 +259,18 @@ public sealed class VideoImporter(
                 if (read % ProgressEvery == 0)
                     options.Progress?.Report(read);
                 var error = row.Error;
-                if (row.Video is { } v && !seen.Add(KeyHash(v.Platform, v.VideoId)))
-                    error = $"video id {v.VideoId} appears earlier in the file";
+                var video = row.Video;
+                if (video is { ScrapedAt: null } && options.ScrapedAt is { } fileTime)
+                {
+                    video = video with { ScrapedAt = fileTime };
+                    if (video.CreatedAt is { } posted && fileTime < posted)
+                        error = $"the file's scrape time {fileTime.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z is before the video was posted (created_at {posted.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)";
+                }
+                // A history holds one row per scrape: the same video twice is a duplicate only at the same scrape time.
+                if (error is null && video is { } v && !seen.Add(KeyHash(v.Platform, v.VideoId, v.ScrapedAt)))
+                    error = v.ScrapedAt is { } at
+                        ? $"video id {v.VideoId} scraped at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z appears earlier in the file"
+                        : $"video id {v.VideoId} appears earlier in the file";
                 if (error is not null)
                 {
                     var rejection = new ImportError(row.Where.ToString(), error);
@@ -242,11 +279,13 @@ public sealed class VideoImporter(
                     errors.Add(rejection);
                     continue;
                 }
-                var flags = row.Video!.Flags;
+                var flags = video!.Flags;
                 if (flags != DataQualityFlags.None)
                     flagged++;
+                if (video.ScrapedAt is not null)
+                    timed++;
                 valid++;
-                batch.Add((row.Video, flags));
+                batch.Add((video, flags));
                 if (batch.Count == BatchSize)
                 {
                     await output.WriteAsync([.. batch], ct);
@@ -256,7 +295,7 @@ public sealed class VideoImporter(
             if (batch.Count > 0)
                 await output.WriteAsync([.. batch], ct);
             output.Complete();
-            return (read, valid, flagged, errors);
+            return (read, valid, flagged, timed, errors);
         }
         catch (Exception e)
         {
@@ -265,14 +304,20 @@ public sealed class VideoImporter(
         }
     }
 
-    private static UInt128 KeyHash(string platform, string videoId)
+    private static UInt128 KeyHash(string platform, string videoId, DateTimeOffset? scrapedAt)
     {
-        // platform, NUL (which no stored text contains), id: FieldRules caps ids at 64 characters.
-        var length = platform.Length + 1 + videoId.Length;
+        // platform, NUL (which no stored text contains), id: FieldRules caps ids at 64 characters; then, for a row that
+        // says when it was scraped, NUL and the time's ticks as four characters.
+        var length = platform.Length + 1 + videoId.Length + (scrapedAt is null ? 0 : 5);
         Span<char> key = length <= 256 ? stackalloc char[length] : new char[length];
         platform.CopyTo(key);
         key[platform.Length] = '\0';
         videoId.CopyTo(key[(platform.Length + 1)..]);
+        if (scrapedAt is { } at)
+        {
+            key[platform.Length + 1 + videoId.Length] = '\0';
+            MemoryMarshal.Write(MemoryMarshal.AsBytes(key[^4..]), at.UtcTicks);
+        }
         return XxHash128.HashToUInt128(MemoryMarshal.AsBytes((ReadOnlySpan<char>)key));
     }
 
@@ -446,6 +491,147 @@ public sealed class VideoImporter(
                 : insert, ct, now);
         if (snapshots)
             snapshotted += inserted;
+        if (rebuild)
+            await CreateIndexesAsync(conn, tx, ct);
+        return (inserted, known, known - changed, snapshotted);
+    }
+
+    /// <summary>
+    /// A first load of a history: the COPY put every scrape into scraped_videos (no index to refuse a repeated video),
+    /// so here, before the key index is built, each video keeps its latest scrape as its row (with the earliest as
+    /// first seen), every scrape becomes a snapshot under that row's id, and the other rows go. Set-based, as the rest.
+    /// </summary>
+    private async Task<(long Removed, long Snapshots)> CollapseRepeatsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool snapshots, CancellationToken ct)
+    {
+        await ExecuteAsync(conn, tx, "SET LOCAL work_mem = '512MB'", ct);
+        await ExecuteAsync(conn, tx, """
+            CREATE TEMP TABLE import_repeats ON COMMIT DROP AS
+            SELECT id, keep, first_at, rank FROM (
+                SELECT id, first_value(id) OVER w AS keep, min(last_scraped_at) OVER w AS first_at,
+                       row_number() OVER w AS rank, count(*) OVER w AS scrapes
+                FROM scraped_videos
+                WINDOW w AS (PARTITION BY platform, platform_video_id ORDER BY last_scraped_at DESC, id DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) r
+            WHERE scrapes > 1
+            """, ct);
+        long snapshotted = 0;
+        if (snapshots)
+            snapshotted = await ExecuteAsync(conn, tx, $"""
+                INSERT INTO video_snapshots ({SnapshotColumns})
+                SELECT COALESCE(r.keep, v.id), v.last_scraped_at, v.views, v.likes, v.shares, v.comments, v.saves
+                FROM scraped_videos v LEFT JOIN import_repeats r ON r.id = v.id
+                """, ct);
+        await ExecuteAsync(conn, tx, "UPDATE scraped_videos v SET first_seen_at = r.first_at FROM import_repeats r WHERE v.id = r.id AND r.rank = 1", ct);
+        var removed = await ExecuteAsync(conn, tx, "DELETE FROM scraped_videos v USING import_repeats r WHERE v.id = r.id AND r.rank > 1", ct);
+        return (removed, snapshotted);
+    }
+
+    /// <summary>What an older scrape may still give a stored video: a descriptive value it lacks, never its counts.</summary>
+    private static string OlderValue(string column) => column switch
+    {
+        "views" or "likes" or "shares" or "comments" or "quality_flags" => $"v.{column}",
+        "hashtags" => "CASE WHEN cardinality(v.hashtags) > 0 THEN v.hashtags ELSE s.hashtags END",
+        _ => $"COALESCE(v.{column}, s.{column})",
+    };
+
+    /// <summary>
+    /// The stored row after a history's latest scrape of the video (<c>s</c>, from import_latest): a newer scrape than
+    /// the stored one merges as any re-scrape does; an older one leaves the counts and fills only what is missing. A row
+    /// without a time of its own moves last_scraped_at only when it changes something, as in <see cref="MergeAsync"/>.
+    /// </summary>
+    private static readonly (string Column, string Value)[] HistoryMerged =
+    [
+        .. Merged.Select(m => (m.Column, $"CASE WHEN s.latest_at > v.last_scraped_at THEN {m.Value} ELSE {OlderValue(m.Column)} END")),
+        ("first_seen_at", "LEAST(v.first_seen_at, s.first_at)"),
+        ("last_scraped_at", $"CASE WHEN s.latest_at > v.last_scraped_at AND (NOT s.untimed OR {MergeChanges}) THEN s.latest_at ELSE v.last_scraped_at END"),
+    ];
+
+    private static readonly string HistorySet = string.Join(", ", HistoryMerged.Select(m => $"{m.Column} = {m.Value}"));
+    private static readonly string HistoryChanges =
+        $"({string.Join(", ", HistoryMerged.Select(m => $"v.{m.Column}"))}) IS DISTINCT FROM ({string.Join(", ", HistoryMerged.Select(m => m.Value))})";
+
+    /// <summary>
+    /// The merge of rows that say when they were scraped (a history, or a file given a scrape time): every scrape is a
+    /// snapshot, unique per (video, scrape time), so a re-import adds nothing; a video's row is its latest scrape, stored
+    /// or imported, whichever order the files come in, and first_seen_at its earliest. Rows without a time are this
+    /// import's scrape, snapshotted only when their counts changed, as in <see cref="MergeAsync"/>. Kept apart from that
+    /// merge, which a daily million-row re-scrape takes: this one ranks the staged rows first.
+    /// </summary>
+    private async Task<(long Inserted, long Updated, long Unchanged, long Snapshots)> MergeHistoryAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, bool snapshots, CancellationToken ct)
+    {
+        await ExecuteAsync(conn, tx, LockTable, ct);
+        await ExecuteAsync(conn, tx, "SET LOCAL work_mem = '512MB'", ct);
+        await ExecuteAsync(conn, tx, "SET LOCAL jit = off", ct);
+        var now = time.GetUtcNow();
+        // One row per video: its latest scrape in the file, with the file's earliest.
+        await ExecuteAsync(conn, tx, """
+            CREATE TEMP TABLE import_latest ON COMMIT DROP AS
+            SELECT DISTINCT ON (s.platform, s.platform_video_id) s.*, COALESCE(s.scraped_at, @now) AS latest_at, s.scraped_at IS NULL AS untimed,
+                   min(COALESCE(s.scraped_at, @now)) OVER (PARTITION BY s.platform, s.platform_video_id) AS first_at
+            FROM import_staging s
+            ORDER BY s.platform, s.platform_video_id, COALESCE(s.scraped_at, @now) DESC
+            """, ct, now);
+        await ExecuteAsync(conn, tx, "ANALYZE import_staging", ct);
+        await ExecuteAsync(conn, tx, "ANALYZE import_latest", ct);
+        var videos = await ScalarAsync(conn, tx, "SELECT count(*) FROM import_latest", ct);
+        long snapshotted = 0, known;
+        await using (var cmd = new NpgsqlCommand(snapshots
+            ? $"""
+              WITH appended AS (
+                  INSERT INTO video_snapshots ({SnapshotColumns})
+                  SELECT v.id, COALESCE(s.scraped_at, @now), s.views, s.likes, s.shares, s.comments,
+                         CASE WHEN s.scraped_at IS NULL THEN COALESCE(s.saves, v.saves) ELSE s.saves END
+                  FROM import_staging s JOIN scraped_videos v ON {SameVideo}
+                  WHERE s.scraped_at IS NOT NULL OR {CountsChanged}
+                  ON CONFLICT (video_id, scraped_at) DO NOTHING
+                  RETURNING 1)
+              SELECT (SELECT count(*) FROM import_latest s JOIN scraped_videos v ON {SameVideo}), (SELECT count(*) FROM appended)
+              """
+            : $"SELECT (SELECT count(*) FROM import_latest s JOIN scraped_videos v ON {SameVideo}), 0", conn, tx) { CommandTimeout = 0 })
+        {
+            cmd.Parameters.AddWithValue("now", now);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (known, snapshotted) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        var changed = await ExecuteAsync(conn, tx, $"""
+            UPDATE scraped_videos v SET {HistorySet}
+            FROM import_latest s
+            WHERE {SameVideo} AND {HistoryChanges}
+            """, ct, now);
+        var newRows = videos - known;
+        var rebuild = newRows >= RebuildIndexMinimumRows
+            && newRows * 3 >= await ScalarAsync(conn, tx, "SELECT count(*) FROM scraped_videos", ct) + newRows;
+        if (rebuild)
+            await DropIndexesAsync(conn, tx, ct);
+        var insert = $"""
+            INSERT INTO scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)
+            SELECT {StagingColumns}, first_at, latest_at FROM import_latest s
+            WHERE NOT EXISTS (SELECT 1 FROM scraped_videos v WHERE {SameVideo})
+            {(rebuild ? "" : "ORDER BY s.platform, s.platform_video_id")}
+            """;
+        long inserted = 0;
+        if (newRows > 0 && snapshots)
+        {
+            await using var cmd = new NpgsqlCommand($"""
+                WITH added AS ({insert} RETURNING id, platform, platform_video_id),
+                appended AS (
+                    INSERT INTO video_snapshots ({SnapshotColumns})
+                    SELECT a.id, COALESCE(s.scraped_at, @now), s.views, s.likes, s.shares, s.comments, s.saves
+                    FROM added a JOIN import_staging s ON s.platform = a.platform AND s.platform_video_id = a.platform_video_id
+                    ON CONFLICT (video_id, scraped_at) DO NOTHING
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM appended)
+                """, conn, tx) { CommandTimeout = 0 };
+            cmd.Parameters.AddWithValue("now", now);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            inserted = reader.GetInt64(0);
+            snapshotted += reader.GetInt64(1);
+        }
+        else if (newRows > 0)
+            inserted = await ExecuteAsync(conn, tx, insert, ct, now);
         if (rebuild)
             await CreateIndexesAsync(conn, tx, ct);
         return (inserted, known, known - changed, snapshotted);

@@ -6,7 +6,7 @@ namespace ViralityDashboard.Api;
 /// <summary>
 /// <c>POST /api/import</c>: a scraper's webhook or a cron job pushes a file as the request body, and the body streams
 /// into the same import as the CLI's <c>import</c> (format detected from the content, one transaction), which answers
-/// the same report. Owner role or the API key; <c>?strict=true</c> as <c>--strict</c>.
+/// the same report. Owner role or the API key; <c>?strict=true</c> as <c>--strict</c>, <c>?scrapedAt=</c> as <c>--scraped-at</c>.
 /// </summary>
 internal static class ImportEndpoint
 {
@@ -20,8 +20,21 @@ internal static class ImportEndpoint
             .RequireAuthorization(Policies.Owner)
             .Accepts(typeof(Stream), ContentTypes[0], ContentTypes[1..]);
 
-    private static async Task<IResult> ImportAsync(HttpContext context, VideoImporter importer, IScoringTrigger scoring, ILoggerFactory logs, bool? strict, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpContext context, VideoImporter importer, IScoringTrigger scoring, ILoggerFactory logs,
+        TimeProvider time, bool? strict, string? scrapedAt, CancellationToken ct)
     {
+        DateTimeOffset? fileTime = null;
+        if (scrapedAt is not null)
+        {
+            try
+            {
+                fileTime = ImportOptions.ParseScrapedAt("scrapedAt", scrapedAt, time.GetUtcNow());
+            }
+            catch (FormatException e)
+            {
+                return TypedResults.Problem($"{e.Message}; nothing was written.", statusCode: StatusCodes.Status400BadRequest, title: "The scrape time cannot be used");
+            }
+        }
         // The CSV reader reads synchronously on the importer's parser thread (CsvHelper's async reads cost a task per
         // record), so this request's body must allow it; the body is still read as it arrives, never held whole.
         if (context.Features.Get<IHttpBodyControlFeature>() is { } body)
@@ -30,7 +43,7 @@ internal static class ImportEndpoint
         var received = new CountingStream(context.Request.Body);
         try
         {
-            var report = await importer.ImportAsync(received, new ImportOptions { Strict = strict == true }, ct);
+            var report = await importer.ImportAsync(received, new ImportOptions { Strict = strict == true, ScrapedAt = fileTime }, ct);
             log.LogInformation("{User} pushed {Format} over HTTP: {Read} read, {Inserted} inserted, {Updated} updated, {Rejected} rejected",
                 context.User.Identity?.Name ?? "api", report.Format, report.Read, report.Inserted, report.Updated, report.Rejected);
             // Scored by the Quartz job, not in this request.

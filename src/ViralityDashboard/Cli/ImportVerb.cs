@@ -14,7 +14,8 @@ internal static class ImportVerb
         var file = new Argument<FileInfo>("FILE") { Description = "Normalized or Apify CSV, tiktok-scraper, Apify or TikTok web items JSON, or JSON Lines of them (detected from content)" };
         var strict = new Option<bool>("--strict") { Description = "Abort on the first invalid row, writing nothing" };
         var json = Common.Json();
-        var command = new Command("import", "Import scraped videos; re-importing updates stats and never duplicates a video") { file, strict, json };
+        var scrapedAt = ScrapedAt();
+        var command = new Command("import", "Import scraped videos; re-importing updates stats and never duplicates a video") { file, strict, scrapedAt, json };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -29,7 +30,7 @@ internal static class ImportVerb
             ImportReport report;
             try
             {
-                report = await host.Get<VideoImporter>().ImportAsync(stream, new ImportOptions { Strict = parse.GetValue(strict), Progress = progress }, ct);
+                report = await host.Get<VideoImporter>().ImportAsync(stream, new ImportOptions { Strict = parse.GetValue(strict), Progress = progress, ScrapedAt = parse.GetValue(scrapedAt) }, ct);
             }
             catch (ImportAbortedException e)
             {
@@ -53,6 +54,24 @@ internal static class ImportVerb
         });
         return command;
     }
+
+    /// <summary><c>--scraped-at TIME</c>: parsed here, so that a bad time is a usage error naming the option.</summary>
+    internal static Option<DateTimeOffset?> ScrapedAt() => new("--scraped-at")
+    {
+        Description = "When the file was scraped (ISO 8601, UTC unless an offset is given), for rows without a scraped_at of their own",
+        CustomParser = r =>
+        {
+            try
+            {
+                return ImportOptions.ParseScrapedAt("--scraped-at", r.Tokens.Single().Value, DateTimeOffset.UtcNow);
+            }
+            catch (FormatException e)
+            {
+                r.AddError(e.Message);
+                return null;
+            }
+        },
+    };
 
     private static void Print(string name, ImportReport report, bool asJson)
     {

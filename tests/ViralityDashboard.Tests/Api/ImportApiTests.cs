@@ -80,6 +80,25 @@ public sealed class ImportApiTests(ImportApp fixture)
         Assert.Equal((1, 0, 1), (report.GetProperty("inserted").GetInt32(), report.GetProperty("updated").GetInt32(), report.GetProperty("rejected").GetInt32()));
     }
 
+    [Fact]
+    public async Task ScrapedAtStampsTheRowsWithoutATimeAndABadOneIs400()
+    {
+        using var http = Script();
+        const string csv = "video_id,views,likes,shares,comments,created_at\n7523000000000000001,1000,100,10,5,2017-11-10T19:19:43Z\n";
+
+        var bad = await ProblemAsync(HttpStatusCode.BadRequest, await http.PostAsync("/api/import?scrapedAt=yesterday", Body(csv, "text/csv")));
+        var future = await ProblemAsync(HttpStatusCode.BadRequest, await http.PostAsync("/api/import?scrapedAt=2999-01-01T00:00:00Z", Body(csv, "text/csv")));
+        var day1 = await http.PostAsync("/api/import?scrapedAt=2017-11-14T12:00:00Z", Body(csv, "text/csv"));
+        var day1Again = await http.PostAsync("/api/import?scrapedAt=2017-11-14T12:00:00Z", Body(csv, "text/csv"));
+        var day2 = await http.PostAsync("/api/import?scrapedAt=2017-11-15T12:00:00Z", Body(csv, "text/csv"));
+
+        Assert.Equal("scrapedAt 'yesterday' is not a date and time (expected ISO 8601, e.g. 2025-02-12T14:57:40Z); nothing was written.", bad.GetProperty("detail").GetString());
+        Assert.Equal("scrapedAt 2999-01-01 00:00:00Z is in the future; nothing was written.", future.GetProperty("detail").GetString());
+        // The same counts at a second scrape time are a second snapshot; at the same time, nothing new.
+        int Snapshots(HttpResponseMessage r) => JsonDocument.Parse(r.Content.ReadAsStringAsync().Result).RootElement.GetProperty("snapshots").GetInt32();
+        Assert.Equal((1, 0, 1), (Snapshots(day1), Snapshots(day1Again), Snapshots(day2)));
+    }
+
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]

@@ -26,6 +26,7 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-retention")]
     [InlineData("bench-retention --rows 1000000 --kept 0 --batch-size 10000")]
     [InlineData("prune-log --json")]
+    [InlineData("import day1.csv --scraped-at 2017-11-14T12:00:00Z")]
     public void VerbsParseWithTheirDefaults(string line)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message);
@@ -46,9 +47,23 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-retention --kept -1", "--kept must be at least 0")]
     [InlineData("seed-demo --videos 100", "cannot exceed --videos (100)")]
     [InlineData("seed-demo --analyzed -1", "cannot be negative")]
+    [InlineData("import day1.csv --scraped-at yesterday", "--scraped-at 'yesterday' is not a date and time")]
+    [InlineData("import day1.csv --scraped-at 2999-01-01T00:00:00Z", "--scraped-at 2999-01-01 00:00:00Z is in the future")]
     public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message).ToList();
         Assert.Contains(errors, m => m.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("2017-11-14T12:00:00Z")]
+    [InlineData("2017-11-14T13:00:00+01:00")]
+    [InlineData("2017-11-14 12:00:00")]
+    public void ScrapedAtIsReadAsUtc(string value)
+    {
+        var parsed = CommandLineApp.CreateRoot().Parse(["import", "day1.csv", "--scraped-at", value]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(new DateTimeOffset(2017, 11, 14, 12, 0, 0, TimeSpan.Zero), parsed.GetValue<DateTimeOffset?>("--scraped-at"));
     }
 }
