@@ -26,6 +26,7 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-retention")]
     [InlineData("bench-retention --rows 1000000 --kept 0 --batch-size 10000")]
     [InlineData("prune-log --json")]
+    [InlineData("predict --views 1000 --likes 50 --hours-since-posting 48")]
     public void VerbsParseWithTheirDefaults(string line)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message);
@@ -46,6 +47,8 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-retention --kept -1", "--kept must be at least 0")]
     [InlineData("seed-demo --videos 100", "cannot exceed --videos (100)")]
     [InlineData("seed-demo --analyzed -1", "cannot be negative")]
+    [InlineData("predict --views 1000 --hours-since-posting -1", "--hours-since-posting must not be negative")]
+    [InlineData("predict --views 1000 --hours-since-posting 100001", "--hours-since-posting must be at most 100,000 hours")]
     public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message).ToList();
