@@ -84,6 +84,8 @@ public sealed class VideoTableQueries(IDbContextFactory<ViralityDbContext> conte
                 Saves = v.Saves, DurationSeconds = v.DurationSeconds, Hashtags = v.Hashtags, SoundName = v.SoundName, SoundOriginal = v.SoundOriginal,
                 Description = v.Description, CreatedAt = v.CreatedAt, AuthorHandle = v.AuthorHandle, AuthorFollowers = v.AuthorFollowers,
                 AuthorVerified = v.AuthorVerified,
+                // The current counts are the last scrape's: their age is what the early set reads.
+                ScrapedAt = v.LastScrapedAt, FirstSeenAt = v.FirstSeenAt,
             })
             .FirstOrDefaultAsync(ct);
     }

@@ -10,10 +10,18 @@ namespace ViralityDashboard.Training.Engagement;
 
 /// <summary>A prediction with the version that made it and the features it saw.</summary>
 /// <param name="Explanation">What <paramref name="Contributions"/> add up to; null with <paramref name="NoExplanationReason"/> when the model cannot be explained.</param>
+/// <param name="Age">For a model that reads the video's age: the age it was given and the ages it was trained on; else null.</param>
 public sealed record PredictionOutcome(
     string VersionTag, string FeatureSet, int Tier, IReadOnlyList<float> Probabilities, double Score,
     IReadOnlyList<FeatureContribution> Contributions, IReadOnlyDictionary<string, float> Features,
-    TierExplanation? Explanation = null, string? NoExplanationReason = null, TrainerKind? Trainer = null);
+    TierExplanation? Explanation = null, string? NoExplanationReason = null, TrainerKind? Trainer = null, AgeReport? Age = null);
+
+/// <summary>The age a prediction was made at, against the ages its model was trained on.</summary>
+/// <param name="Hours">Hours since posting (since first seen when the posting time is unknown) the features saw; null when unknown (read as 0).</param>
+/// <param name="Trained">The version's training rows (mode, youngest, median and oldest observation age); null for versions that did not store them.</param>
+/// <param name="TrainedFor">The trained ages in words; null with <paramref name="Trained"/>.</param>
+/// <param name="Warning">Set when <paramref name="Hours"/> lies outside the trained ages.</param>
+public sealed record AgeReport(double? Hours, RowsReport? Trained, string? TrainedFor, string? Warning);
 
 /// <summary>What the Predictor page asks of the engagement model.</summary>
 public interface IEngagementPredictor
@@ -102,7 +110,10 @@ public sealed class PredictionService(ActiveModelCache cache, ModelRegistryStore
         var named = new Dictionary<string, float>(names.Count);
         for (var i = 0; i < names.Count; i++)
             named[names[i]] = features[i];
+        var age = model.FeatureSet.UsesAge
+            ? new AgeReport(video.AgeHours, model.Rows, ObservationAge.TrainedFor(model.Rows), ObservationAge.OutsideTraining(model.Rows, video.AgeHours))
+            : null;
         return new PredictionOutcome(model.VersionTag, model.FeatureSet.Name, p.Tier, p.Probabilities, p.Score, p.Contributions, named,
-            p.Explanation, p.NoExplanationReason, model.Trainer);
+            p.Explanation, p.NoExplanationReason, model.Trainer, age);
     }
 }

@@ -31,7 +31,8 @@ public sealed record PredictRequest(
     IReadOnlyList<string>? Hashtags,
     string? SoundName, bool? SoundOriginal, string? Description,
     [Count(FieldRules.MaxFollowers)] long? AuthorFollowers,
-    bool? AuthorVerified, [PostedAt] DateTimeOffset? PostedAt, string? Version, string? FeatureSet = null, string? VideoId = null);
+    bool? AuthorVerified, [PostedAt] DateTimeOffset? PostedAt, string? Version, string? FeatureSet = null, string? VideoId = null,
+    [Range(0d, ObservationAge.MaxHours, ErrorMessage = "'hoursSincePosting' must be from 0 to 100,000 hours (about 11 years).")] double? HoursSincePosting = null);
 
 /// <param name="Kind">Rollback only: engagement (default) or preference.</param>
 /// <summary>
@@ -40,10 +41,11 @@ public sealed record PredictRequest(
 /// </summary>
 /// <param name="Contributions">Every feature's part of the predicted tier's score, largest first; <paramref name="Explanation"/> says which score.</param>
 /// <param name="Explanation">Null when the model cannot be explained; <paramref name="NoExplanationReason"/> then says why.</param>
+/// <param name="Age">For a model that reads the age (the early set): the age used, the ages it was trained on, a warning outside them.</param>
 public sealed record PredictResponse(
     string VersionTag, string FeatureSet, int Tier, IReadOnlyList<float> Probabilities, double Score,
     IReadOnlyList<ApiContribution> Contributions, IReadOnlyDictionary<string, float> Features,
-    ApiExplanation? Explanation = null, string? NoExplanationReason = null)
+    ApiExplanation? Explanation = null, string? NoExplanationReason = null, AgeReport? Age = null)
 {
     public static PredictResponse From(PredictionOutcome p)
     {
@@ -55,7 +57,7 @@ public sealed record PredictResponse(
         }
         var explanation = p.Explanation is { } e ? new ApiExplanation(e.ScoreKind, e.Method, (float)e.BaseValue, (float)e.Score) : null;
         return new PredictResponse(p.VersionTag, p.FeatureSet, p.Tier, p.Probabilities, Math.Round(p.Score, 4), contributions, p.Features,
-            explanation, p.NoExplanationReason);
+            explanation, p.NoExplanationReason, p.Age);
     }
 }
 
@@ -125,7 +127,7 @@ public static class ApiEndpoints
         api.MapBacktestEndpoint();
     }
 
-    private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, IVideoTableQueries videos, CancellationToken ct)
+    private static async Task<IResult> PredictAsync(HttpRequest http, PredictionService predictions, IVideoTableQueries videos, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await ReadAsync<PredictRequest>(http, ct);
         if (error is not null)
@@ -144,6 +146,11 @@ public static class ApiEndpoints
             DurationSeconds = body.DurationSeconds, Hashtags = body.Hashtags ?? [], SoundName = body.SoundName, SoundOriginal = body.SoundOriginal,
             Description = body.Description, AuthorFollowers = body.AuthorFollowers, AuthorVerified = body.AuthorVerified, CreatedAt = body.PostedAt,
         };
+        // The age the early set reads: as sent, else from the posting time to now (the counts are taken as of now).
+        var now = clock.GetUtcNow();
+        video = body.HoursSincePosting is { } hours ? ObservationAge.At(video, hours, now)
+            : body.PostedAt is not null ? video with { ScrapedAt = now }
+            : video;
         try
         {
             return TypedResults.Ok(PredictResponse.From(await predictions.PredictAsync(video, body.Version, body.FeatureSet, PredictionSource.Api, body.VideoId, ct)));

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
 using System.CommandLine;
 using System.Text.Json;
@@ -23,13 +24,14 @@ internal static class PredictVerb
         var sound = new Option<string?>("--sound") { Description = "Sound name" };
         var caption = new Option<string?>("--caption") { Description = "Caption text" };
         var postedAt = new Option<DateTimeOffset?>("--posted-at") { Description = "Posting time (ISO 8601)" };
+        var hours = new Option<double?>("--hours-since-posting") { Description = "How old the video is, in hours (default: from --posted-at to now); the early feature set reads it" };
         var jsonInput = new Option<string?>("--json-input") { Description = "The video as JSON ({\"views\":…, \"likes\":…, \"authorFollowers\":…}) instead of the options" };
         var version = new Option<string?>("--version") { Description = "Version tag (default: the active version)" };
         var kind = Common.Choice<ModelKind>("--kind", "engagement (tier from the scraped stats, the default) or preference (0–10 from a visual analysis)");
         var analysis = new Option<FileInfo?>("--analysis") { Description = "Preference: the video's visual analysis as a JSON file" };
         var json = Common.Json();
         var command = new Command("predict", "Engagement: tier probabilities, 0–100 score and contributions for one video. Preference: the owner's 0–10 score, confidence and top factors for one analysis")
-            { views, likes, comments, shares, saves, followers, duration, hashtags, sound, caption, postedAt, jsonInput, version, kind, analysis, json };
+            { views, likes, comments, shares, saves, followers, duration, hashtags, sound, caption, postedAt, hours, jsonInput, version, kind, analysis, json };
         command.Validators.Add(r =>
         {
             var preference = r.GetValue(kind) == ModelKind.Preference;
@@ -37,6 +39,8 @@ internal static class PredictVerb
                 r.AddError("--kind preference needs --analysis FILE.json");
             else if (!preference && r.GetResult(analysis) is { Implicit: false })
                 r.AddError("--analysis applies to --kind preference");
+            if (r.GetValue(hours) is { } h && ObservationAge.Problem(h) is { } problem)
+                r.AddError($"--hours-since-posting {problem}.");
         });
         command.SetAction(async (parse, ct) =>
         {
@@ -68,6 +72,10 @@ internal static class PredictVerb
                 };
             }
             await using var host = await CliHost.StartAsync(parse.GetValue(Common.DataDir), ct);
+            var now = host.Get<TimeProvider>().GetUtcNow();
+            video = parse.GetValue(hours) is { } age ? ObservationAge.At(video, age, now)
+                : video is { CreatedAt: not null, ScrapedAt: null } ? video with { ScrapedAt = now }
+                : video;
             PredictionOutcome p;
             try
             {
@@ -89,6 +97,10 @@ internal static class PredictVerb
                 return 0;
             }
             AnsiConsole.MarkupLineInterpolated($"Version {p.VersionTag} ({p.FeatureSet}): tier [bold]{p.Tier}[/], score [bold]{p.Score:0.0}[/] / 100");
+            if (p.Age?.TrainedFor is { } trained)
+                AnsiConsole.MarkupLineInterpolated($"{trained}");
+            if (p.Age?.Warning is { } warning)
+                AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
             var probs = new Table().AddColumn("tier").AddColumn(new TableColumn("probability").RightAligned());
             for (var i = 0; i < p.Probabilities.Count; i++)
                 probs.AddRow($"{i + 1}", $"{p.Probabilities[i]:0.000}");

@@ -27,6 +27,7 @@ public sealed class CommandLineParsingTests
     [InlineData("bench-retention --rows 1000000 --kept 0 --batch-size 10000")]
     [InlineData("prune-log --json")]
     [InlineData("import day1.csv --scraped-at 2017-11-14T12:00:00Z")]
+    [InlineData("predict --views 1000 --likes 50 --hours-since-posting 48")]
     public void VerbsParseWithTheirDefaults(string line)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message);
@@ -49,6 +50,8 @@ public sealed class CommandLineParsingTests
     [InlineData("seed-demo --analyzed -1", "cannot be negative")]
     [InlineData("import day1.csv --scraped-at yesterday", "--scraped-at 'yesterday' is not a date and time")]
     [InlineData("import day1.csv --scraped-at 2999-01-01T00:00:00Z", "--scraped-at 2999-01-01 00:00:00Z is in the future")]
+    [InlineData("predict --views 1000 --hours-since-posting -1", "--hours-since-posting must not be negative")]
+    [InlineData("predict --views 1000 --hours-since-posting 100001", "--hours-since-posting must be at most 100,000 hours")]
     public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message).ToList();
