@@ -100,15 +100,4 @@ public sealed class RunDetailViewTests : DashboardTestContext
         Assert.Equal("—", figures["stratified baseline"]);
         Assert.Single(cut.FindAll("[data-testid=run-warning]"));
     }
-
-    [Fact]
-    public void AFailedRunWithoutMetricsShowsItsError()
-    {
-        var detail = Detail(null) with { Run = Detail(null).Run with { Status = RunStatus.Failed, Error = "No videos to train on." } };
-
-        var cut = Show(detail);
-
-        Assert.Contains("No videos to train on.", cut.Markup);
-        Assert.Empty(cut.FindAll("[data-testid=figures]"));
-    }
 }
