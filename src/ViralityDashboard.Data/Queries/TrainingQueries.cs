@@ -79,6 +79,8 @@ public sealed record ModelVersionRow(
     /// <summary>Preference versions: test MAE and R² on the 0–1 score scale (the classification figures are null).</summary>
     public double? Mae { get; init; }
     public double? R2 { get; init; }
+    /// <summary>Engagement versions: accuracy on the test videos as first seen, tier as matured (null when the version has none).</summary>
+    public double? ServedAccuracy { get; init; }
 }
 
 /// <summary>
@@ -274,7 +276,10 @@ public sealed class TrainingQueries(IDbContextFactory<ViralityDbContext> context
             return new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, null, null, null) { Mae = p?.Mae, R2 = p?.R2 };
         }
         var m = Parse<EngagementVersionMetrics>(metricsJson);
-        return new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, m?.Test.Accuracy, m?.Test.MacroF1, m?.Test.QuadraticWeightedKappa);
+        return new(id, kind, tag, status, active, trainedAt, rows, featureSet, scheme, trainer, notes, m?.Test.Accuracy, m?.Test.MacroF1, m?.Test.QuadraticWeightedKappa)
+        {
+            ServedAccuracy = m?.Served?.Metrics.Accuracy,
+        };
     }
 
     private sealed record PreferenceHeadline(PreferenceTest? Test);

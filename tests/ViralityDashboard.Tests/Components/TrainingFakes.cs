@@ -15,7 +15,7 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
     public List<ModelVersionRow> Versions { get; } =
     [
         new(3, ModelKind.Engagement, "eng-20261122-030000-r3", VersionStatus.Rejected, false, T0.AddDays(2), 4812, "seed15", "views", "forest", "Rejected by the gate", 0.58, 0.55, 0.71),
-        new(2, ModelKind.Engagement, "eng-20261121-030000-r2", VersionStatus.Active, true, T0.AddDays(1), 4800, "seed15", "views", "lbfgs", null, 0.71, 0.69, 0.86),
+        new(2, ModelKind.Engagement, "eng-20261121-030000-r2", VersionStatus.Active, true, T0.AddDays(1), 4800, "seed15", "views", "lbfgs", null, 0.71, 0.69, 0.86) { ServedAccuracy = 0.66 },
         new(1, ModelKind.Engagement, "eng-20261120-030000-r1", VersionStatus.Inactive, false, T0, 4790, "seed15", "views", "lbfgs", null, 0.68, 0.66, 0.83),
     ];
 
@@ -90,7 +90,11 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
     {
         var v = Versions.FirstOrDefault(x => x.Tag == tag);
         return Task.FromResult(v is null ? null : new ModelVersionDetail(v,
-            new EngagementVersionMetrics(Metrics(v.Accuracy ?? 0), 0.74, Metrics(0.2), null, new GateDecision(true, []), null),
+            new EngagementVersionMetrics(Metrics(v.Accuracy ?? 0), 0.74, Metrics(0.2), null, new GateDecision(true, []), null)
+            {
+                Served = v.ServedAccuracy is { } served ? new ServedAccuracy(Metrics(served), 200) : null,
+                Rows = v.ServedAccuracy is null ? null : new RowsReport(TrainingRowsMode.PointInTime, 4800, 4800, 120, 30, 3, 22, 140),
+            },
             v.Trainer == "lbfgs" ? Weights((float)v.Id) : null));
     }
 

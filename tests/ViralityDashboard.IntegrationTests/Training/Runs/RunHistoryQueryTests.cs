@@ -3,6 +3,7 @@ using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data;
 using ViralityDashboard.Data.Entities;
 using ViralityDashboard.Data.Queries;
+using ViralityDashboard.Data.Registry;
 using ViralityDashboard.IntegrationTests.Fixtures;
 using ViralityDashboard.Training;
 using ViralityDashboard.Training.Engagement;
@@ -89,6 +90,35 @@ public sealed class RunHistoryQueryTests(PostgresFixture postgres)
         var page = await db.Get<ITrainingQueries>().RunPageAsync(ModelKind.Engagement, 0, 10);
         Assert.Equal((0, 0), (page.Rows.Count, page.Total));
     }
+
+    [Fact]
+    public async Task RegistryRowsCarryTheServedAccuracyStoredWithAVersionAndNoneForVersionsStoredBefore()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        static ClassificationMetrics Figures(double accuracy) => new(200, accuracy, accuracy - 0.02, 0.8, 0.9, 1.1, [], []);
+        var served = new EngagementVersionMetrics(Figures(0.71), 0.74, Figures(0.2), null, new GateDecision(true, []), null)
+        {
+            Served = new ServedAccuracy(Figures(0.66), 180),
+            GrowthBaseline = Figures(0.6),
+            Rows = new RowsReport(TrainingRowsMode.PointInTime, 900, 900, 40, 12, 3, 20, 96),
+        };
+        var before = new EngagementVersionMetrics(Figures(0.68), 0.74, Figures(0.2), null, new GateDecision(true, []), null);
+        await StoreVersionAsync(db, "eng-before", TrainingJson.Serialize(before), DateTimeOffset.UtcNow.AddDays(-1));
+        await StoreVersionAsync(db, "eng-served", TrainingJson.Serialize(served), DateTimeOffset.UtcNow);
+        var queries = db.Get<ITrainingQueries>();
+
+        var rows = await queries.VersionsAsync();
+
+        Assert.Equal([("eng-served", 0.71, 0.66), ("eng-before", 0.68, (double?)null)], rows.Select(r => (r.Tag, r.Accuracy!.Value, r.ServedAccuracy)));
+        Assert.Equal(0.66, (await queries.VersionAsync("eng-served"))!.Version.ServedAccuracy);
+    }
+
+    private static Task StoreVersionAsync(TestDatabase db, string tag, string metrics, DateTimeOffset trainedAt) =>
+        db.Get<ModelRegistryStore>().StoreAsync(new ModelVersion
+        {
+            VersionTag = tag, Kind = ModelKind.Engagement, Status = VersionStatus.Inactive, TrainedAt = trainedAt, FeatureSet = "early", Trainer = "lbfgs",
+            Metrics = metrics,
+        }, activate: false, "test", "stored");
 
     private static async Task<long> InsertAsync(TestDatabase db, ModelKind kind, RunStatus status, string? metrics, string options, string? error = null)
     {

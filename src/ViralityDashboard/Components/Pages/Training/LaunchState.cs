@@ -12,8 +12,10 @@ public sealed class LaunchOptions
     public TierScheme TierScheme { get; set; } = TierScheme.Views;
     public TrainerKind Trainer { get; set; } = TrainerKind.Auto;
     public SplitKind Split { get; set; } = SplitKind.Stratified;
+    /// <summary>Null: whatever <c>Virality:Training:Rows</c> says when the run starts (auto by default).</summary>
+    public TrainingRowsMode? Rows { get; set; }
 
-    public TrainingRequest ToRequest(string requestedBy) => new(FeatureSet, TierScheme, Trainer, Split, RequestedBy: requestedBy);
+    public TrainingRequest ToRequest(string requestedBy) => new(FeatureSet, TierScheme, Trainer, Split, RequestedBy: requestedBy, Rows: Rows);
 }
 
 /// <summary>

@@ -28,6 +28,41 @@ public sealed class ModelsPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheRegistryShowsEachVersionsServedAccuracyBesideItsTestAccuracy()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+
+        var cut = Render<ModelsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=registry] tbody tr").Count));
+        var headers = cut.FindAll("[data-testid=registry] thead th").Select(h => h.TextContent.Trim()).ToList();
+        Assert.Equal(headers.IndexOf("test accuracy") + 1, headers.IndexOf("served"));
+        // r2 has served figures; r3 and r1 were stored before they existed.
+        Assert.Equal(["—", "0.660", "—"], cut.FindAll("[data-testid=registry] [data-testid=served]").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["0.580", "0.710", "0.680"], cut.FindAll("[data-testid=registry] [data-testid=test-accuracy]").Select(c => c.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void TheComparisonShowsServedAccuracyBesideTestAccuracyAndTheRowsMode()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+
+        var cut = Render<ModelsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=compare-metrics]").Count));
+        // The active r2 (point-in-time, served figures) against r1 (stored before).
+        var tables = cut.FindAll("[data-testid=compare-metrics]")
+            .Select(t => t.QuerySelectorAll("tr").ToDictionary(r => r.Children[0].TextContent.Trim(), r => r.Children[1].TextContent.Trim()))
+            .ToList();
+        Assert.Equal(["0.710", "0.680"], tables.Select(t => t["test accuracy"]));
+        Assert.Equal(["0.660 (200 videos)", "—"], tables.Select(t => t["served accuracy"]));
+        Assert.Equal(["0.640", "—"], tables.Select(t => t["served macro-F1"]));
+        Assert.Equal(["point-in-time", "—"], tables.Select(t => t["rows mode"].Split(' ')[0]));
+        var keys = tables[0].Keys.ToList();
+        Assert.Equal(keys.IndexOf("test accuracy") + 1, keys.IndexOf("served accuracy"));
+    }
+
+    [Fact]
     public void OwnerActivatesAVersionAfterConfirmingWithAReason()
     {
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);

@@ -103,6 +103,24 @@ public sealed class TrainingPageTests : DashboardTestContext
         Assert.Contains("completed", cut.Find("[data-testid=progress]").TextContent);
     }
 
+    [Theory]
+    [InlineData(null, "Virality:Training:Rows", null)]
+    [InlineData("point-in-time", "first seen", TrainingRowsMode.PointInTime)]
+    [InlineData("latest", "latest counts", TrainingRowsMode.Latest)]
+    public async Task TheLaunchFormSendsTheChosenRowsModeAndLeavesTheDefaultToConfiguration(string? choice, string hint, TrainingRowsMode? sent)
+    {
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var cut = Render<LaunchPanel>();
+        var rows = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Rows").Instance;
+
+        if (choice is not null)
+            await cut.InvokeAsync(() => rows.SelectOption(choice));
+        cut.WaitForAssertion(() => Assert.Contains(hint, cut.Find("[data-testid=rows-hint]").TextContent));
+        cut.Find("[data-testid=launch]").Click();
+
+        Assert.Equal(sent, Assert.Single(_training.Launched).Rows);
+    }
+
     [Fact]
     public void TheDriftPanelShowsTheVersionALaunchedRunActivatedWithoutAReload()
     {
