@@ -84,19 +84,26 @@ public sealed class DemoSeederTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task AModelTrainedOnTheDemoDataIsVisiblyLessAccurateOnTheShiftedWeeksFirstScrapes()
+    public async Task TheFirstRetrainOnTheDemoDataIsPointInTimeAndVisiblyLessAccurateOnTheShiftedWeeksFirstScrapes()
     {
         var options = new DemoDataOptions
         {
             Now = Now, AwaitingRating = DemoDataOptions.DashboardAwaitingRating, PostingWindowDays = DemoDataOptions.DashboardPostingWindowDays,
         };
-        // The app's own trainer choice (auto), without cross-validation to keep it quick.
+        // The app's own defaults (auto rows, auto trainer), without cross-validation to keep it quick.
         await using var db = await postgres.CreateDatabaseAsync(new Dictionary<string, string?> { ["Virality:Training:CrossValidationFolds"] = "0" });
         await Seeder(db).SeedAsync(options, CancellationToken.None);
 
         var outcome = await db.Get<EngagementTrainingService>().RunAsync(new TrainingRequest(), RunTrigger.Manual);
         var model = await db.Get<ActiveModelCache>().GetActiveAsync(null) ?? throw new InvalidOperationException("no active model");
-        var thresholds = outcome.Result!.Thresholds!;
+        var result = outcome.Result!;
+        var thresholds = result.Thresholds!;
+
+        // Enough matured histories: point-in-time rows, served on exactly what they were tested on.
+        Assert.Equal(TrainingRowsMode.PointInTime, result.Rows!.Mode);
+        Assert.True(result.Rows.Videos >= 500, $"{result.Rows.Videos} matured histories");
+        Assert.Equal(result.Test.Accuracy, result.Served!.Metrics.Accuracy);
+        Assert.True(result.Served.Metrics.MacroF1 > result.GrowthBaseline!.MacroF1, $"served macro-F1 {result.Served.Metrics.MacroF1:F3} vs growth {result.GrowthBaseline.MacroF1:F3}");
 
         // What the scoring job would have said at the first scrape, judged once mature (7 days) by the latest scrape.
         var videos = DemoDataGenerator.GenerateVideos(options).ToDictionary(v => v.VideoId);
@@ -105,20 +112,19 @@ public sealed class DemoSeederTests(PostgresFixture postgres)
             .Select(h =>
             {
                 var first = h.First();
-                var early = videos[h.Key] with { Views = first.Views, Likes = first.Likes, Shares = first.Shares, Comments = first.Comments, Saves = first.Saves };
+                var early = videos[h.Key] with
+                {
+                    Views = first.Views, Likes = first.Likes, Shares = first.Shares, Comments = first.Comments, Saves = first.Saves,
+                    ScrapedAt = first.ScrapedAt, FirstSeenAt = first.ScrapedAt,
+                };
                 var predicted = PredictionService.Predict(model, early).Tier;
                 return (first.ScrapedAt, Shifted: DemoDataGenerator.IsShiftedWeek(first.ScrapedAt, options), Right: predicted == thresholds.Assign(h.Last().Views));
             })
             .ToList();
 
-        var test = outcome.Result.Test.Accuracy;
         var usual = Accuracy(judged.Where(j => !j.Shifted));
         var shifted = Accuracy(judged.Where(j => j.Shifted));
-        var last200 = Accuracy(judged.OrderByDescending(j => j.ScrapedAt).Take(200));
-        Assert.True(usual >= test - 0.05, $"usual weeks {usual:F3} vs test {test:F3}");
-        Assert.True(shifted <= test - 0.15, $"shifted weeks {shifted:F3} vs test {test:F3}");
-        // The drift rule (realized accuracy over the last 200 matured < test accuracy − 0.05) fires on this data.
-        Assert.True(last200 < test - 0.05, $"last 200 matured {last200:F3} vs test {test:F3}");
+        Assert.True(shifted <= usual - 0.04, $"shifted weeks {shifted:F3} vs usual weeks {usual:F3}");
 
         static double Accuracy(IEnumerable<(DateTimeOffset, bool, bool Right)> rows)
         {
