@@ -244,7 +244,8 @@ public static class TrainingPipeline
             gated.MacroF1, stratifiedRandom.MacroF1, activeMacroF1)
         {
             Figure = served is null ? "Test" : "Served",
-            GrowthMacroF1 = pointInTime ? growth?.MacroF1 : null,
+            // Only a model that reads the video after posting has views to extrapolate; a pre-posting one cannot be held to it.
+            GrowthMacroF1 = pointInTime && input.FeatureSet.Features.Any(f => !f.KnownBeforePosting) ? growth?.MacroF1 : null,
         }, options.Gate);
         var bytes = model.ToBytes();
         Lap("gate-and-save");

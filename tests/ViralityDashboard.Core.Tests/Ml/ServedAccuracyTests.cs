@@ -87,3 +87,27 @@ public class ServedAccuracyTests
         Assert.Equal((byHand.Accuracy, byHand.MacroF1), (result.GrowthBaseline!.Accuracy, result.GrowthBaseline.MacroF1));
     }
 }
+
+public class PrePostingGrowthGateTests
+{
+    [Fact]
+    public void APrePostingPointInTimeRunIsNotHeldToTheGrowthBaseline()
+    {
+        var random = new Random(9);
+        var start = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var histories = Enumerable.Range(0, 300).Select(i =>
+        {
+            var early = (long)Math.Exp(5 + random.NextDouble() * 6);
+            var video = new ScrapedVideoRecord { VideoId = $"v{i}", CreatedAt = start.AddHours(i), Views = early * 3, DurationSeconds = 10 + i % 50, Hashtags = ["a"] };
+            return new VideoHistory(video, [new ScrapeCounts(start.AddHours(i + 2), early, 1, 0, 0, null), new ScrapeCounts(start.AddHours(i).AddDays(9), early * 3, 3, 0, 0, null)]);
+        }).ToArray();
+        var pit = PointInTimeRows.Build(histories, FeatureSet.PrePosting, TierScheme.Views, new PointInTimeOptions());
+
+        var result = TrainingPipeline.Run(new TrainingInput(pit.Rows, FeatureSet.PrePosting, TierScheme.Views, pit.Thresholds, pit.Served, pit.Report),
+            new TrainingOptions(Trainer: TrainerKind.Lbfgs, Split: SplitKind.Time, CrossValidationFolds: 0, CheckLeakage: false,
+                Gate: new GateOptions(MacroF1: new MacroF1GateOptions(MinimumLift: 0))));
+
+        Assert.NotNull(result.GrowthBaseline);
+        Assert.DoesNotContain(result.Gate.Reasons, r => r.Contains("growth baseline"));
+    }
+}
