@@ -29,7 +29,7 @@ public sealed class MonitoringFlowTests(MonitoringFlowApp fixture, BrowserSessio
 {
     private RunningApp App => fixture.App;
 
-    // The gate at 0 and the fast trainer: the monitoring loop, not the model, is under test.
+    // The gate at 0, the fast trainer and latest rows (no growth-baseline rule): the monitoring loop, not the model, is under test.
     private static readonly Dictionary<string, string> FastTraining = new()
     {
         ["Virality__Training__GateMinimumAccuracy"] = "0",
@@ -39,7 +39,7 @@ public sealed class MonitoringFlowTests(MonitoringFlowApp fixture, BrowserSessio
     public async Task AFreshInstallsFirstRetrainShowsRealizedWeeksThenAShadowedChallengerIsComparedAndPromoted()
     {
         // 1. The first retrain activates a version; the scoring job follows it, then maturing.
-        var first = Tag(await App.RunCliAsync(["train", "--trainer", "lbfgs", "--json"], FastTraining));
+        var first = Tag(await App.RunCliAsync(["train", "--trainer", "lbfgs", "--rows", "latest", "--json"], FastTraining));
         var weeks = await WaitForRealizedWeeksAsync(first);
         Assert.True(weeks.Count >= 2, $"the demo's ten weeks of videos give several matured weeks, got {weeks.Count}");
 
@@ -56,7 +56,7 @@ public sealed class MonitoringFlowTests(MonitoringFlowApp fixture, BrowserSessio
         await Assertions.Expect(page.GetByTestId("overview-realized").Locator("tr[data-week]")).Not.ToHaveCountAsync(0);
 
         // 2. A second retrain becomes the champion; the first, inactive and accepted, goes into shadow from the page.
-        var second = Tag(await App.RunCliAsync(["train", "--trainer", "lbfgs", "--json"], FastTraining));
+        var second = Tag(await App.RunCliAsync(["train", "--trainer", "lbfgs", "--rows", "latest", "--json"], FastTraining));
         Assert.NotEqual(first, second);
         await BrowserSession.GotoInteractiveAsync(page, "/models");
         var panel = page.GetByTestId("challengers-panel");
