@@ -5,39 +5,33 @@ namespace ViralityDashboard.IntegrationTests.RealData;
 
 /// <summary>
 /// Imports the real scrape history in ../shared/data/youtube_trending (issue 23 §1): 760 daily scrapes of 297 videos.
-/// Skipped, not failed, where ../shared is absent (a user's clone).
+/// Not in the repository, so RealData: the README's test command leaves it out and CI runs it with ../shared beside it.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 [Trait("Category", "RealData")]
 public sealed class YouTubeTrendingHistoryTests(PostgresFixture postgres)
 {
-    private static string? File(string name)
+    /// <summary>The shared file; like <see cref="SharedTikTokDataTests.DataDirectory"/>, a missing ../shared fails the test with a clear message.</summary>
+    private static string SnapshotsFile
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        get
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "youtube_trending", name);
-            if (System.IO.File.Exists(candidate))
-                return candidate;
-        }
-        return null;
-    }
-
-    /// <summary>A fact that is skipped when the shared file is not beside the repository.</summary>
-    internal sealed class SharedFileFactAttribute : FactAttribute
-    {
-        public SharedFileFactAttribute()
-        {
-            if (File("gb_trending_snapshots.csv") is null)
-                Skip = "No shared/data/youtube_trending/gb_trending_snapshots.csv above the test assembly (../shared is absent)";
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "data", "youtube_trending", "gb_trending_snapshots.csv");
+                if (System.IO.File.Exists(candidate))
+                    return candidate;
+            }
+            throw new FileNotFoundException($"No shared/data/youtube_trending/gb_trending_snapshots.csv above {AppContext.BaseDirectory}: the RealData tests need ../shared beside the repository.");
         }
     }
 
-    [SharedFileFact]
+    [Fact]
     public async Task GbTrendingSnapshotsImportAsTheirVideosWithEveryScrapeASnapshot()
     {
         await using var db = await postgres.CreateDatabaseAsync();
 
-        var report = await db.Get<VideoImporter>().ImportAsync(System.IO.File.OpenRead(File("gb_trending_snapshots.csv")!), new ImportOptions { Strict = true });
+        var report = await db.Get<VideoImporter>().ImportAsync(System.IO.File.OpenRead(SnapshotsFile), new ImportOptions { Strict = true });
 
         Assert.Equal((760L, 297L, 0L, 760L), (report.Read, report.Inserted, report.Rejected, report.Snapshots));
         Assert.Equal(297, await db.ScalarAsync("SELECT count(*) FROM scraped_videos"));
