@@ -43,7 +43,7 @@ public static class ObservationAge
     /// <summary>"Trained on snapshots 3–90 h old (median 20 h)", or null when the version's rows say nothing about ages.</summary>
     public static string? TrainedFor(RowsReport? rows) => rows is { MinAgeHours: { } min, MaxAgeHours: { } max }
         ? string.Create(CultureInfo.InvariantCulture,
-            $"Trained on snapshots {Hours(min)}–{Hours(max)} old{(rows.MedianAgeHours is { } median ? $" (median {Hours(median)})" : "")}, {Mode(rows.Mode)} rows.")
+            $"Trained on snapshots {Hours(min)}–{Hours(max)} old{(rows.MedianAgeHours is { } median ? $" (median {Hours(median)})" : "")}, {rows.Mode.Wire()} rows.")
         : null;
 
     /// <summary>A warning when <paramref name="hours"/> lies outside the ages the version was trained on, else null.</summary>
@@ -52,8 +52,6 @@ public static class ObservationAge
             ? string.Create(CultureInfo.InvariantCulture,
                 $"The video is {Hours(h)} old, {(h < min ? "younger" : "older")} than any snapshot this model was trained on ({Hours(min)}–{Hours(max)}): the prediction extrapolates.")
             : null;
-
-    private static string Mode(TrainingRowsMode mode) => mode == TrainingRowsMode.PointInTime ? "point-in-time" : "latest";
 
     private static string Hours(double h) => h.ToString(h < 10 ? "0.#" : "N0", CultureInfo.InvariantCulture) + " h";
 }

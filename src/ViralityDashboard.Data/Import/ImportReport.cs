@@ -42,9 +42,7 @@ public sealed record ImportOptions
     /// </summary>
     public static DateTimeOffset ParseScrapedAt(string name, string raw, DateTimeOffset now)
     {
-        if (!FieldRules.TryParseIsoUtc(raw, out var at)
-            && !DateTimeOffset.TryParse(raw.Trim(), System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out at))
+        if (!FieldRules.TryParseTime(raw, out var at))
             throw new FormatException($"{name} '{FieldRules.Shorten(raw.Trim())}' is not a date and time (expected ISO 8601, e.g. 2025-02-12T14:57:40Z)");
         CheckScrapedAt(name, at, now);
         return at.ToUniversalTime();

@@ -471,10 +471,7 @@ public sealed class VideoImporter(
             WHERE {SameVideo} AND {MergeChanges}
             """, ct, now);
         var newRows = staged - known;
-        var rebuild = newRows >= RebuildIndexMinimumRows
-            && newRows * 3 >= await ScalarAsync(conn, tx, "SELECT count(*) FROM scraped_videos", ct) + newRows;
-        if (rebuild)
-            await DropIndexesAsync(conn, tx, ct);
+        var rebuild = await DropIndexesForLargeLoadAsync(conn, tx, newRows, ct);
         var insert = $"""
             INSERT INTO scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)
             SELECT {StagingColumns}, @now, @now FROM import_staging s
@@ -601,10 +598,7 @@ public sealed class VideoImporter(
             WHERE {SameVideo} AND {HistoryChanges}
             """, ct, now);
         var newRows = videos - known;
-        var rebuild = newRows >= RebuildIndexMinimumRows
-            && newRows * 3 >= await ScalarAsync(conn, tx, "SELECT count(*) FROM scraped_videos", ct) + newRows;
-        if (rebuild)
-            await DropIndexesAsync(conn, tx, ct);
+        var rebuild = await DropIndexesForLargeLoadAsync(conn, tx, newRows, ct);
         var insert = $"""
             INSERT INTO scraped_videos ({StagingColumns}, first_seen_at, last_scraped_at)
             SELECT {StagingColumns}, first_at, latest_at FROM import_latest s
@@ -635,6 +629,19 @@ public sealed class VideoImporter(
         if (rebuild)
             await CreateIndexesAsync(conn, tx, ct);
         return (inserted, known, known - changed, snapshotted);
+    }
+
+    /// <summary>
+    /// Drops the indexes when at least a third of the table will be new rows (and there are enough of them): both merges
+    /// then build them again once, sorted, after their insert. True when it dropped them.
+    /// </summary>
+    private async Task<bool> DropIndexesForLargeLoadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long newRows, CancellationToken ct)
+    {
+        var rebuild = newRows >= RebuildIndexMinimumRows
+            && newRows * 3 >= await ScalarAsync(conn, tx, "SELECT count(*) FROM scraped_videos", ct) + newRows;
+        if (rebuild)
+            await DropIndexesAsync(conn, tx, ct);
+        return rebuild;
     }
 
     private async Task DropIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)

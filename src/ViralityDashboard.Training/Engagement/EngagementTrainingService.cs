@@ -142,7 +142,8 @@ public sealed class EngagementTrainingService(
             PipelineOptionsFor(o, featureSet, trainer, split), notes, timings, dataset.Served, report);
     }
 
-    private static PipelineOptions PipelineOptionsFor(EngagementTrainingOptions o, FeatureSet featureSet, TrainerKind trainer, SplitKind split) =>
+    /// <summary>The pipeline options of a run with these choices (also <see cref="RowsComparison"/>'s).</summary>
+    internal static PipelineOptions PipelineOptionsFor(EngagementTrainingOptions o, FeatureSet featureSet, TrainerKind trainer, SplitKind split) =>
         new(trainer, split, o.TestFraction, o.Seed, o.CrossValidationFolds, CheckLeakage: true, Gate: o.GateFor(featureSet), CrossValidationMaxRows: o.CrossValidationMaxRows);
 
     /// <summary>Runs once. Never throws for a failed run: the outcome (and its row) says failed and why.</summary>

@@ -4,7 +4,6 @@ using ViralityDashboard.Core.Ml;
 using ViralityDashboard.Data.Queries;
 using ViralityDashboard.Training.Monitoring;
 using ViralityDashboard.Training.Runs;
-using PipelineOptions = ViralityDashboard.Core.Ml.TrainingOptions;
 
 namespace ViralityDashboard.Training.Engagement;
 
@@ -47,8 +46,9 @@ public sealed class RowsComparison(
                 var latest = PointInTimeRows.At(h.Video, h.Scrapes[^1], h.Scrapes[0].At);
                 return r with { Features = FeatureExtractor.Extract(latest, set) };
             }).ToArray();
-            var pipeline = new PipelineOptions(trainer ?? o.DefaultTrainer, SplitKind.Time, o.TestFraction, o.Seed, CrossValidationFolds: 0,
-                CheckLeakage: false, Gate: o.GateFor(set), Parallelism: threads.Parallelism);
+            // A run's options, without the cross-validation and leakage checks this table does not show.
+            var pipeline = EngagementTrainingService.PipelineOptionsFor(o, set, trainer ?? o.DefaultTrainer, SplitKind.Time)
+                with { CrossValidationFolds = 0, CheckLeakage = false, Parallelism = threads.Parallelism };
             using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(o.AutoSearchSeconds));
             var pointInTime = TrainingPipeline.Run(new TrainingInput(pit.Rows, set, TierScheme.Views, pit.Thresholds, pit.Served, pit.Report), pipeline, searchBudget: budget.Token);
             using var budget2 = new CancellationTokenSource(TimeSpan.FromSeconds(o.AutoSearchSeconds));
