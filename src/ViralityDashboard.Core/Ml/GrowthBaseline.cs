@@ -54,3 +54,46 @@ public sealed record GrowthRule(double[] BucketUpperHours, double[] Ratios, Tier
         return Metrics.Evaluate(actual, predicted);
     }
 }
+
+/// <summary>
+/// The growth rule as a tier model over a feature vector: it reads the views and the age back from the set's
+/// <c>logViews</c> and <c>logAgeHours</c> features, so it is served like any other version. Its probabilities put
+/// <see cref="Confidence"/> on the rule's tier and share the rest.
+/// </summary>
+public sealed record GrowthModel(int FeatureCount, int ViewsIndex, int AgeIndex, GrowthRule Rule)
+{
+    public const float Confidence = 0.8f;
+
+    /// <summary>Why a run cannot serve the growth rule with this set and tiers of this measure (null: no thresholds); null when it can.</summary>
+    public static string? Unservable(FeatureSet set, TierMeasure? measure) =>
+        set.IndexOf(EarlyFeatures.LogViews) < 0 || set.IndexOf(EarlyFeatures.LogAgeHours) < 0
+            ? $"The growth trainer reads views and age at observation: feature set '{set.Name}' has no {EarlyFeatures.LogViews} and {EarlyFeatures.LogAgeHours} (use {FeatureSet.EarlyName})."
+        : measure is null ? "The growth trainer needs the run's thresholds (it cannot train on the bundled fallback set)."
+        : measure != TierMeasure.Views ? "The growth trainer extrapolates views: it needs view tiers (--tiers views)."
+        : null;
+
+    public static GrowthModel Fit(FeatureSet set, IEnumerable<Observation> observations, TierThresholds? thresholds)
+    {
+        if (Unservable(set, thresholds?.Measure) is { } why)
+            throw new ArgumentException(why, nameof(set));
+        var seen = observations.ToArray();
+        if (seen.Length == 0)
+            throw new ArgumentException("The growth trainer needs point-in-time rows (--rows point-in-time): rows that know the views at observation and at maturity.", nameof(observations));
+        return new GrowthModel(set.Count, set.IndexOf(EarlyFeatures.LogViews), set.IndexOf(EarlyFeatures.LogAgeHours), GrowthRule.Fit(seen, thresholds!));
+    }
+
+    public int PredictTier(ReadOnlySpan<float> features)
+    {
+        // The inverse of the features' encoding (FeatureExtractor); float precision keeps views to a few parts per million.
+        var views = Math.Pow(10, features[ViewsIndex] * EarlyFeatures.LogViewsScale) - 1;
+        var hours = Math.Pow(10, features[AgeIndex] * EarlyFeatures.LogAgeScale) - 1;
+        return Rule.PredictTier(views, hours);
+    }
+
+    public void PredictProbabilities(ReadOnlySpan<float> features, Span<float> probabilities)
+    {
+        var tier = PredictTier(features);
+        probabilities.Fill((1 - Confidence) / (probabilities.Length - 1));
+        probabilities[tier - 1] = Confidence;
+    }
+}

@@ -32,7 +32,7 @@ public static class PermutationImportance
         var indices = Enumerable.Range(0, x.Count).ToArray();
         if (indices.Length > MaxRows)
             indices = Splits.Stratified(y, (double)MaxRows / x.Count, seed).Test;
-        if (model.Ordinal is not null)
+        if (model.Ordinal is not null || model.Growth is not null)
             return ByShuffling(model, featureNames, indices.Select(i => x[i]).ToArray(), indices.Select(i => y[i]).ToArray(), seed);
         var rows = indices.Select(i => new TierModelTrainer.TrainingExample { Features = x[i], Label = (uint)(y[i] - 1), Weight = 1f }).ToArray();
         var ml = new MLContext(seed);

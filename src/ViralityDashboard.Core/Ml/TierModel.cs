@@ -21,12 +21,27 @@ public sealed class TierModel
 {
     public const int TierCount = 5;
 
-    private readonly MlNetModel _net;
+    private readonly MlNetModel? _net;
+    private const string GrowthMarker = "growth-rule:";
     private const string OrdinalEntry = "ViralityDashboard/ordinal-cuts.json";
     private ScoreExplainer? _explainer;
 
     private readonly EnginePool<EngineSlot> _engines;
     private readonly EnginePool<RegressionSlot> _regressionEngines;
+
+    private TierModel(GrowthModel growth)
+    {
+        Kind = TrainerKind.Growth;
+        Growth = growth;
+        _engines = new EnginePool<EngineSlot>(() => throw new NotSupportedException("The growth rule has no ML.NET engine."));
+        _regressionEngines = new EnginePool<RegressionSlot>(() => throw new NotSupportedException("The growth rule has no ML.NET engine."));
+    }
+
+    /// <summary>The growth rule served as a version (<see cref="TrainerKind.Growth"/>).</summary>
+    public static TierModel ForGrowth(GrowthModel growth) => new(growth);
+
+    /// <summary>Set for the growth rule only.</summary>
+    public GrowthModel? Growth { get; }
 
     private TierModel(MlNetModel net, TrainerKind kind, LinearTierWeights? linear, OrdinalCuts? ordinal = null)
     {
@@ -43,7 +58,7 @@ public sealed class TierModel
 
     public TrainerKind Kind { get; }
 
-    public int FeatureCount => _net.FeatureCount;
+    public int FeatureCount => Growth?.FeatureCount ?? _net!.FeatureCount;
 
     /// <summary>Set for the logistic regression only.</summary>
     public LinearTierWeights? LinearWeights { get; }
@@ -97,7 +112,9 @@ public sealed class TierModel
             throw new ArgumentException($"Expected {FeatureCount} features, got {features.Length}.", nameof(features));
         if (probabilities.Length != TierCount)
             throw new ArgumentException($"Expected room for {TierCount} probabilities.", nameof(probabilities));
-        if (LinearWeights is { } linear)
+        if (Growth is { } growth)
+            growth.PredictProbabilities(features, probabilities);
+        else if (LinearWeights is { } linear)
             Softmax(linear, features, probabilities);
         else if (Ordinal is { } ordinal)
             ordinal.Probabilities(RegressionScore(features), probabilities);
@@ -126,19 +143,24 @@ public sealed class TierModel
             throw new ArgumentException($"Expected {FeatureCount} features, got {features.Length}.", nameof(features));
         if (tier is < 1 or > TierCount)
             throw new ArgumentOutOfRangeException(nameof(tier), tier, $"Tiers lie in 1..{TierCount}.");
+        if (Growth is not null)
+            throw new NotSupportedException("The growth rule is the views at observation × the typical growth for its age; it has no per-feature contributions.");
         // Built on first use: the tree walk needs the trees flattened once, and a model that is never explained pays nothing.
-        var explainer = LazyInitializer.EnsureInitialized(ref _explainer, () => ScoreExplainer.For(_net.Predictor, LinearWeights, FeatureCount));
+        var explainer = LazyInitializer.EnsureInitialized(ref _explainer, () => ScoreExplainer.For(Net.Predictor, LinearWeights, FeatureCount));
         return explainer.Explain(features, tier - 1);
     }
 
-    internal MlNetModel Net => _net;
+    internal MlNetModel Net => _net ?? throw new NotSupportedException("The growth rule is not an ML.NET model.");
 
     /// <summary>The ML.NET model parameters; tests check explanations against them.</summary>
-    internal object? Predictor => _net.Predictor;
+    internal object? Predictor => Net.Predictor;
 
     public byte[] ToBytes()
     {
-        var bytes = _net.ToBytes();
+        // The rule is a few numbers: stored as its JSON behind a marker, not as an ML.NET zip.
+        if (Growth is { } growth)
+            return System.Text.Encoding.UTF8.GetBytes(GrowthMarker + JsonSerializer.Serialize(growth));
+        var bytes = Net.ToBytes();
         if (Ordinal is null)
             return bytes;
         using var stream = new MemoryStream();
@@ -154,6 +176,12 @@ public sealed class TierModel
     /// <summary>Loads a model saved by <see cref="ToBytes"/>; <paramref name="kind"/> is the kind it was trained as.</summary>
     public static TierModel FromBytes(byte[] bytes, TrainerKind kind)
     {
+        var marker = System.Text.Encoding.UTF8.GetBytes(GrowthMarker);
+        var isGrowth = bytes.AsSpan().StartsWith(marker);
+        if (isGrowth != (kind == TrainerKind.Growth))
+            throw new InvalidDataException($"The model bytes do not hold a {kind} model.");
+        if (isGrowth)
+            return new TierModel(JsonSerializer.Deserialize<GrowthModel>(bytes.AsSpan(marker.Length)) ?? throw new InvalidDataException("Empty growth rule."));
         var net = MlNetModel.FromBytes(bytes);
         var ordinal = ReadOrdinal(bytes);
         // LightGBM and the forest both load as one-versus-all predictors: the kind comes from the registry.

@@ -22,6 +22,12 @@ public enum TrainerKind
     /// the best. Its versions are stored under the trainer that won.
     /// </summary>
     [JsonStringEnumMemberName("auto")] Auto,
+    /// <summary>
+    /// No fitted model: the growth rule (<see cref="GrowthRule"/>) as a servable version, views at observation × the
+    /// training rows' median growth for that age. Needs point-in-time rows of a set with <c>logViews</c> and
+    /// <c>logAgeHours</c> (<c>early</c>) and view tiers; honest with few videos, and the bar the others must clear.
+    /// </summary>
+    [JsonStringEnumMemberName("growth")] Growth,
 }
 
 /// <summary>

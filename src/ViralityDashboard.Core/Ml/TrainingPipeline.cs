@@ -184,10 +184,10 @@ public static class TrainingPipeline
         // any others) meanwhile, and "cross-validate" then times only what is left of it. Given one, it runs after.
         var crossValidate = options.CrossValidationFolds >= 2;
         var crossValidation = crossValidate && parallelism.MaxDegree >= 2
-            ? Task.Factory.StartNew(() => CrossValidate(rows, labels, options, trainer, parallelism.MaxDegree - 1),
+            ? Task.Factory.StartNew(() => CrossValidate(rows, labels, options, trainer, parallelism.MaxDegree - 1, input),
                 CancellationToken.None, TaskCreationOptions.DenyChildAttach, parallelism.Scheduler)
             : null;
-        var model = TierModelTrainer.Train(trainX, trainY, trainer);
+        var model = Fit(rows, split.Train, labels, trainer, input);
         Lap("fit");
 
         var testProbabilities = testX.Select(x => model.PredictProbabilities(x)).ToArray();
@@ -210,7 +210,7 @@ public static class TrainingPipeline
         CrossValidationSummary? cv = null;
         if (crossValidate)
         {
-            cv = crossValidation?.GetAwaiter().GetResult() ?? CrossValidate(rows, labels, options, trainer, maxDegree: 1);
+            cv = crossValidation?.GetAwaiter().GetResult() ?? CrossValidate(rows, labels, options, trainer, maxDegree: 1, input);
             Lap("cross-validate");
         }
 
@@ -244,8 +244,9 @@ public static class TrainingPipeline
             gated.MacroF1, stratifiedRandom.MacroF1, activeMacroF1)
         {
             Figure = served is null ? "Test" : "Served",
-            // Only a model that reads the video after posting has views to extrapolate; a pre-posting one cannot be held to it.
-            GrowthMacroF1 = pointInTime && input.FeatureSet.Features.Any(f => !f.KnownBeforePosting) ? growth?.MacroF1 : null,
+            // Only a model that reads the video after posting has views to extrapolate; a pre-posting one cannot be held to
+            // it, and the growth trainer is the baseline itself.
+            GrowthMacroF1 = pointInTime && trainer.Kind != TrainerKind.Growth && input.FeatureSet.Features.Any(f => !f.KnownBeforePosting) ? growth?.MacroF1 : null,
         }, options.Gate);
         var bytes = model.ToBytes();
         Lap("gate-and-save");
@@ -356,9 +357,23 @@ public static class TrainingPipeline
     /// <see cref="TrainingOptions.Parallelism"/> allows.
     /// </summary>
     public static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options) =>
-        CrossValidate(rows, labels, options, options.EffectiveTrainer, (options.Parallelism ?? TrainingParallelism.Default).MaxDegree);
+        CrossValidate(rows, labels, options, options.EffectiveTrainer, (options.Parallelism ?? TrainingParallelism.Default).MaxDegree, input: null);
 
-    private static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options, TrainerOptions trainer, int maxDegree)
+    /// <summary>
+    /// A model on the rows at <paramref name="indices"/>: ML.NET's fit, or for <see cref="TrainerKind.Growth"/> the growth
+    /// rule of their observations by the run's thresholds (<paramref name="input"/>).
+    /// </summary>
+    private static TierModel Fit(IReadOnlyList<TrainingRow> rows, int[] indices, IReadOnlyList<int> labels, TrainerOptions trainer, TrainingInput? input)
+    {
+        if (trainer.Kind != TrainerKind.Growth)
+            return TierModelTrainer.Train(indices.Select(i => rows[i].Features).ToArray(), indices.Select(i => labels[i]).ToArray(), trainer);
+        if (input is null)
+            throw new ArgumentException("The growth trainer needs the run's feature set and thresholds.", nameof(input));
+        return TierModel.ForGrowth(GrowthModel.Fit(input.FeatureSet, indices.Where(i => rows[i].Seen is not null).Select(i => rows[i].Seen!.Value), input.Thresholds));
+    }
+
+    private static CrossValidationSummary CrossValidate(IReadOnlyList<TrainingRow> rows, IReadOnlyList<int> labels, TrainingOptions options, TrainerOptions trainer, int maxDegree,
+        TrainingInput? input)
     {
         int? sampledFrom = null;
         if (options.CrossValidationMaxRows > 0 && rows.Count > options.CrossValidationMaxRows)
@@ -378,7 +393,7 @@ public static class TrainingPipeline
         Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = maxDegree, TaskScheduler = scheduler }, f =>
         {
             var s = Splits.Fold(folds, f);
-            var model = TierModelTrainer.Train(s.Train.Select(i => rows[i].Features).ToArray(), s.Train.Select(i => labels[i]).ToArray(), trainer);
+            var model = Fit(rows, s.Train, labels, trainer, input);
             var actual = s.Test.Select(i => labels[i]).ToArray();
             var predicted = s.Test.Select(i => model.PredictTier(rows[i].Features)).ToArray();
             var m = Metrics.Evaluate(actual, predicted);

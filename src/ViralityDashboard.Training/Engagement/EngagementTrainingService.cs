@@ -70,6 +70,14 @@ public sealed class EngagementTrainingService(
                 notes.Add($"Trained on latest counts: only {histories.Usable} videos have a matured history (a snapshot {matureAfterDays} days after posting and an earlier one; "
                     + $"point-in-time needs {o.MinimumMaturedVideos}, Virality:Training:MinimumMaturedVideos). Its test accuracy is not what it will be served at: see served accuracy.");
         }
+        if (trainer == TrainerKind.Growth)
+        {
+            // Refused before any reading: the rule needs views and age at observation and a matured outcome per row.
+            if (GrowthModel.Unservable(featureSet, scheme.Measure) is { } why)
+                throw new InvalidOperationException(why);
+            if (mode != TrainingRowsMode.PointInTime)
+                throw new InvalidOperationException($"The growth trainer needs point-in-time rows (--rows point-in-time); this run would train on latest counts ({histories.Usable} videos have a matured history).");
+        }
         timings.Add(new StepTiming("count-histories", clockSw.Elapsed.TotalMilliseconds));
         clockSw.Restart();
         if (mode == TrainingRowsMode.PointInTime)

@@ -45,3 +45,69 @@ public class GrowthRuleTests
         Assert.Equal(0, rule.PredictMeasure(0, 1));
     }
 }
+
+public class GrowthTrainerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static PointInTimeDataset Histories()
+    {
+        var random = new Random(11);
+        var histories = Enumerable.Range(0, 200).Select(i =>
+        {
+            var posted = Start.AddHours(i * 2);
+            var age = 1 + random.NextDouble() * 60;
+            var early = (long)Math.Exp(4 + random.NextDouble() * 7);
+            var matured = (long)(early * (1.5 + random.NextDouble() * 8));
+            var video = new ViralityDashboard.Core.Videos.ScrapedVideoRecord { VideoId = $"v{i}", CreatedAt = posted, Views = matured };
+            return new VideoHistory(video, [new ScrapeCounts(posted.AddHours(age), early, early / 10, 0, 0, null), new ScrapeCounts(posted.AddDays(8), matured, matured / 10, 0, 0, null)]);
+        });
+        return PointInTimeRows.Build(histories, FeatureSet.Early, TierScheme.Views, new PointInTimeOptions());
+    }
+
+    private static readonly TrainingOptions Growth = new(Trainer: TrainerKind.Growth, Split: SplitKind.Time, CheckLeakage: false);
+
+    [Fact]
+    public void AGrowthRunServesTheGrowthRuleItself()
+    {
+        var pit = Histories();
+
+        var result = TrainingPipeline.Run(new TrainingInput(pit.Rows, FeatureSet.Early, TierScheme.Views, pit.Thresholds, pit.Served, pit.Report), Growth);
+
+        Assert.Equal(TrainerKind.Growth, result.Trainer);
+        // The model read the views and the age back from the features: the same tiers as the baseline on the same videos.
+        Assert.Equal((result.GrowthBaseline!.Accuracy, result.GrowthBaseline.MacroF1), (result.Test.Accuracy, result.Test.MacroF1));
+        Assert.Equal(5, result.CrossValidation!.Folds);
+        Assert.DoesNotContain(result.Gate.Reasons, r => r.Contains("growth baseline")); // it is the baseline
+        var loaded = TierModel.FromBytes(result.ModelBytes, TrainerKind.Growth);
+        Assert.All(pit.Rows, r => Assert.Equal(result.Model!.PredictTier(r.Features), loaded.PredictTier(r.Features)));
+        Assert.Equal(GrowthModel.Confidence, loaded.PredictProbabilities(pit.Rows[0].Features).Max());
+        Assert.Throws<InvalidDataException>(() => TierModel.FromBytes(result.ModelBytes, TrainerKind.Lbfgs));
+    }
+
+    [Fact]
+    public void AGrowthVersionPredictsWithoutFactorsAndSaysWhy()
+    {
+        var pit = Histories();
+        var model = TrainingPipeline.Run(new TrainingInput(pit.Rows, FeatureSet.Early, TierScheme.Views, pit.Thresholds, pit.Served, pit.Report),
+            Growth with { CrossValidationFolds = 0 }).Model!;
+
+        var prediction = TierPredictor.Predict(model, FeatureSet.Early, pit.Rows[0].Features);
+
+        Assert.Empty(prediction.Contributions);
+        Assert.Contains("growth rule", prediction.NoExplanationReason);
+    }
+
+    [Fact]
+    public void TheGrowthTrainerRefusesASetWithoutViewsAndAgeOrRowsWithoutObservations()
+    {
+        var pit = Histories();
+
+        var noAge = Assert.Throws<ArgumentException>(() => GrowthModel.Fit(FeatureSet.Seed15, pit.Rows.Select(r => r.Seen!.Value), pit.Thresholds));
+        var noRows = Assert.Throws<ArgumentException>(() => GrowthModel.Fit(FeatureSet.Early, [], pit.Thresholds));
+
+        Assert.Contains("feature set 'seed15' has no logViews and logAgeHours (use early)", noAge.Message);
+        Assert.Contains("--rows point-in-time", noRows.Message);
+        Assert.Contains("view tiers", GrowthModel.Unservable(FeatureSet.Early, TierMeasure.Wes));
+    }
+}
