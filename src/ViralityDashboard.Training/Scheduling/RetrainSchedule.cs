@@ -13,15 +13,15 @@ public sealed record ScheduleInfo(string Cron, DateTimeOffset? NextFireTime, str
 }
 
 /// <summary>The scheduled run's trainer, feature set and tier scheme; null takes the configured default (<c>Virality:Training</c>).</summary>
-public sealed record ScheduleChoices(TrainerKind? Trainer = null, FeatureSet? FeatureSet = null, TierScheme? TierScheme = null)
+public sealed record ScheduleChoices(TrainerKind? Trainer = null, FeatureSet? FeatureSet = null, TierScheme? TierScheme = null, TrainingRowsMode? Rows = null)
 {
     /// <summary>The request the cron trigger carries in its job data, which <see cref="RetrainJob"/> runs.</summary>
-    public TrainingRequest ToRequest() => new(FeatureSet, TierScheme, Trainer, RequestedBy: "schedule", Trigger: RunTrigger.Schedule);
+    public TrainingRequest ToRequest() => new(FeatureSet, TierScheme, Trainer, RequestedBy: "schedule", Trigger: RunTrigger.Schedule, Rows: Rows);
 
     public static ScheduleChoices From(TrainingRequest? request) =>
-        request is null ? new() : new(request.Trainer, request.FeatureSet, request.TierScheme);
+        request is null ? new() : new(request.Trainer, request.FeatureSet, request.TierScheme, request.Rows);
 
-    public bool IsDefault => Trainer is null && FeatureSet is null && TierScheme is null;
+    public bool IsDefault => Trainer is null && FeatureSet is null && TierScheme is null && Rows is null;
 }
 
 public interface IRetrainSchedule

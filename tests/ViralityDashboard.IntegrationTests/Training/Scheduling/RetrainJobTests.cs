@@ -63,7 +63,7 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateDatabaseAsync();
         await SeedScheduleAsync(db);
-        var choices = new ScheduleChoices(TrainerKind.LightGbm, FeatureSet.PrePosting, TierScheme.Wes);
+        var choices = new ScheduleChoices(TrainerKind.LightGbm, FeatureSet.PrePosting, TierScheme.Wes, TrainingRowsMode.PointInTime);
         await db.Get<IRetrainSchedule>().RescheduleAsync("0 0 3 * * ?", choices);
 
         await using var restarted = postgres.Attach(db, new Dictionary<string, string?> { ["Virality:Training:Cron"] = "0 0 1 * * ?" });
@@ -73,7 +73,7 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
         Assert.Equal(("0 0 3 * * ?", choices), (info.Cron, info.Choices));
         var trigger = await (await restarted.Get<ISchedulerFactory>().GetScheduler()).GetTrigger(TrainingSchedule.CronTriggerKey);
         var request = System.Text.Json.JsonSerializer.Deserialize<TrainingRequest>(trigger!.JobDataMap.GetString(RetrainJob.RequestKey)!, TrainingJson.Options)!;
-        Assert.Equal(RunTrigger.Schedule, request.Trigger);
+        Assert.Equal((RunTrigger.Schedule, (TrainingRowsMode?)TrainingRowsMode.PointInTime), (request.Trigger, request.Rows));
     }
 
     [Fact]

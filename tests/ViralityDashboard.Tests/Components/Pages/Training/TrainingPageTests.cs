@@ -158,7 +158,7 @@ public sealed class TrainingPageTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task OwnerChoosesTheScheduledRunsTrainerFeaturesAndTiers()
+    public async Task OwnerChoosesTheScheduledRunsTrainerFeaturesTiersAndRows()
     {
         AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
         var cut = Render<TrainingPage>();
@@ -168,11 +168,13 @@ public sealed class TrainingPageTests : DashboardTestContext
         await cut.InvokeAsync(() => Select("Scheduled trainer").SelectOption("lightgbm"));
         await cut.InvokeAsync(() => Select("Scheduled features").SelectOption("pre-posting"));
         await cut.InvokeAsync(() => Select("Scheduled tiers").SelectOption("wes"));
+        await cut.InvokeAsync(() => Select("Scheduled rows").SelectOption("point-in-time"));
         cut.Find("[data-testid=save-schedule]").Click();
 
-        Assert.Equal(new ScheduleChoices(TrainerKind.LightGbm, FeatureSet.PrePosting, TierScheme.Wes), _training.Schedule.Choices);
+        Assert.Equal(new ScheduleChoices(TrainerKind.LightGbm, FeatureSet.PrePosting, TierScheme.Wes, TrainingRowsMode.PointInTime), _training.Schedule.Choices);
+        Assert.Equal(TrainingRowsMode.PointInTime, _training.Schedule.Choices.ToRequest().Rows);
         Assert.Equal(["0 0 3 * * ?"], _training.Rescheduled);
-        cut.WaitForAssertion(() => Assert.Contains("trains lightgbm, pre-posting, tiers wes", cut.Find("[data-testid=schedule]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("trains lightgbm, pre-posting, tiers wes, rows point-in-time", cut.Find("[data-testid=schedule]").TextContent));
     }
 
     [Fact]
@@ -183,7 +185,7 @@ public sealed class TrainingPageTests : DashboardTestContext
 
         var cut = Render<TrainingPage>();
 
-        Assert.Contains("trains forest, seed15-noleak, tiers views (configured default)", cut.Find("[data-testid=schedule]").TextContent);
+        Assert.Contains("trains forest, seed15-noleak, tiers views (configured default), rows auto (configured default)", cut.Find("[data-testid=schedule]").TextContent);
         // Nothing to save: the selects hold the stored choices (had they started at the defaults, they would differ).
         Assert.True(cut.Find("[data-testid=save-schedule]").HasAttribute("disabled"));
     }
