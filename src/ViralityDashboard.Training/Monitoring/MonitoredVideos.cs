@@ -53,8 +53,12 @@ internal static class MonitoredVideos
 
     public static FirstSeenVideo ReadFirstSeen(NpgsqlDataReader r)
     {
+        var observedAt = r.GetFieldValue<DateTimeOffset>(15);
         var record = new ScrapedVideoRecord
         {
+            // Observed at its first sight: a model that reads the age (the early set) sees the age the video had then.
+            ScrapedAt = observedAt,
+            FirstSeenAt = observedAt,
             VideoId = r.GetString(1),
             DurationSeconds = r.IsDBNull(2) ? null : r.GetDouble(2),
             Hashtags = r.IsDBNull(3) ? [] : r.GetFieldValue<string[]>(3),
@@ -70,7 +74,7 @@ internal static class MonitoredVideos
             Comments = r.IsDBNull(13) ? null : r.GetInt64(13),
             Saves = r.IsDBNull(14) ? null : r.GetInt64(14),
         };
-        return new FirstSeenVideo(r.GetInt64(0), record, r.GetFieldValue<DateTimeOffset>(15));
+        return new FirstSeenVideo(r.GetInt64(0), record, observedAt);
     }
 
     public static OutcomeCounts ReadCounts(NpgsqlDataReader r, int offset) => new(

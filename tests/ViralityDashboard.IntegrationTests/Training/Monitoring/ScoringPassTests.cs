@@ -51,6 +51,34 @@ public sealed class ScoringPassTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AnEarlyVersionScoresEachVideoAtTheAgeItHadWhenFirstSeen()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 800);
+        var outcome = await db.Get<ViralityDashboard.Training.Engagement.EngagementTrainingService>().RunAsync(
+            new ViralityDashboard.Training.TrainingRequest(FeatureSet.Early, Trainer: ViralityDashboard.Core.Ml.TrainerKind.Lbfgs,
+                Rows: ViralityDashboard.Core.Ml.TrainingRowsMode.Latest), ViralityDashboard.Core.Ml.RunTrigger.Manual);
+        Assert.True(outcome.Activated, outcome.Error ?? string.Join("; ", outcome.Reasons));
+        // One video first scraped 30 hours after it was posted.
+        var video = SyntheticVideos.Generate(1, 3).Single();
+        await db.ExecuteAsync($"""
+            UPDATE scraped_videos SET created_at = '2026-10-01T00:00:00Z' WHERE platform_video_id = '{video.VideoId}';
+            DELETE FROM video_snapshots WHERE video_id = (SELECT id FROM scraped_videos WHERE platform_video_id = '{video.VideoId}');
+            INSERT INTO video_snapshots (video_id, scraped_at, views, likes, shares, comments, saves)
+            SELECT id, '2026-10-02T06:00:00Z', views, likes, shares, comments, saves FROM scraped_videos WHERE platform_video_id = '{video.VideoId}';
+            """);
+
+        await db.Get<IScoringPass>().ScoreNewVideosAsync();
+
+        var features = (await db.QueryAsync($"""
+            SELECT p.features::text FROM prediction_log p JOIN scraped_videos v ON v.id = p.video_id
+            WHERE v.platform_video_id = '{video.VideoId}' AND p.feature_set = 'early'
+            """, r => JsonSerializer.Deserialize<Dictionary<string, float>>(r.GetString(0))!)).Single();
+        Assert.Equal(Math.Log10(1 + 30) / EarlyFeatures.LogAgeScale, features[EarlyFeatures.LogAgeHours], 5);
+        Assert.Equal(0f, features[EarlyFeatures.AgeFromFirstSeen]);
+    }
+
+    [Fact]
     public async Task AnInactiveVersionOutOfShadowDoesNotScore()
     {
         var (db, active) = await MonitoringFixtures.TrainedAsync(postgres);
