@@ -61,10 +61,6 @@ public sealed class RunningApp : IAsyncLifetime
         // The flows are under test, not the models: the default 90 s auto search per retrain, on a 2-core machine that
         // runs several of these apps and browsers at once, pushed the shared app's two retrains past their 5-minute wait.
         psi.Environment["Virality__Training__AutoSearchSeconds"] = "15";
-        // Point-in-time rows hold a candidate to the growth baseline; a 15 s search on the demo can fall just short of it
-        // (a page retrain was rejected at served macro-F1 0.619). The flows are under test: they train latest rows, and
-        // point-in-time runs have their own integration tests and the Predictor's early-model app.
-        psi.Environment["Virality__Training__Rows"] = "latest";
         // The demo's shifted weeks make the drift trigger retrain once after the first retrain's outcomes mature, as a
         // fresh install should; here that extra run would hold the training lock and add a version under the flows'
         // feet. The drift rule has its own integration tests.

@@ -11,7 +11,11 @@ public sealed class LaunchOptions
     public FeatureSet FeatureSet { get; set; } = FeatureSet.Seed15;
     public TierScheme TierScheme { get; set; } = TierScheme.Views;
     public TrainerKind Trainer { get; set; } = TrainerKind.Auto;
-    public SplitKind Split { get; set; } = SplitKind.Stratified;
+    /// <summary>
+    /// Null: the run's own default (time for point-in-time rows, whose test videos must be the latest first seen;
+    /// <c>Virality:Training:Split</c> otherwise).
+    /// </summary>
+    public SplitKind? Split { get; set; }
     /// <summary>Null: whatever <c>Virality:Training:Rows</c> says when the run starts (auto by default).</summary>
     public TrainingRowsMode? Rows { get; set; }
 
@@ -28,7 +32,7 @@ public sealed class LaunchProgress(IReadOnlyList<string> stepOrder)
 
     /// <summary>An engagement run's steps in the order they happen (the fallback read stands for the first two).</summary>
     public static readonly string[] EngagementSteps =
-        ["percentiles-sql", "read-and-features", "load-active", "split", "fit", "evaluate", "importance", "cross-validate", "leakage", "gate-and-save", "store"];
+        ["count-histories", "percentiles-sql", "read-and-features", "read-histories", "load-active", "split", "fit", "evaluate", "importance", "cross-validate", "leakage", "gate-and-save", "store"];
 
     /// <summary>A preference run's steps (the fit covers correlation, models, CV and the dimension models).</summary>
     public static readonly string[] PreferenceSteps = ["read", "load-active", "fit", "store"];

@@ -90,7 +90,8 @@ public sealed class TrainingPageTests : DashboardTestContext
         cut.Find("[data-testid=launch]").Click();
 
         var request = Assert.Single(_training.Launched);
-        Assert.Equal(("seed15", "views", "auto", "stratified", "owner"), (request.FeatureSet?.Name, request.TierScheme?.Name, request.Trainer?.Wire(), request.Split?.Wire(), request.RequestedBy));
+        // No split chosen: the run's own default (time for point-in-time rows).
+        Assert.Equal(("seed15", "views", "auto", (string?)null, "owner"), (request.FeatureSet?.Name, request.TierScheme?.Name, request.Trainer?.Wire(), request.Split?.Wire(), request.RequestedBy));
         cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
         _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = RunStatus.Running, FinishedAt = null, VideoCount = 4_970, Steps = [new("percentiles-sql", 240), new("read-and-features", 907)] };
         cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
