@@ -93,7 +93,7 @@ public sealed class TrainingPageTests : DashboardTestContext
         // No split chosen: the run's own default (time for point-in-time rows).
         Assert.Equal(("seed15", "views", "auto", (string?)null, "owner"), (request.FeatureSet?.Name, request.TierScheme?.Name, request.Trainer?.Wire(), request.Split?.Wire(), request.RequestedBy));
         cut.WaitForAssertion(() => Assert.Contains("queued", cut.Find("[data-testid=progress]").OuterHtml));
-        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = RunStatus.Running, FinishedAt = null, VideoCount = 4_970, Steps = [new("percentiles-sql", 240), new("read-and-features", 907)] };
+        _training.LaunchedRun = _training.Runs[1] with { Id = 4, Status = RunStatus.Running, FinishedAt = null, VideoCount = 4_970, Steps = [new("count-histories", 30), new("percentiles-sql", 240), new("read-and-features", 907), new("read-histories", 120)] };
         cut.WaitForAssertion(() => Assert.Contains("running", cut.Find("[data-testid=progress]").TextContent), TimeSpan.FromSeconds(5));
         Assert.Equal("· step load-active · 4,970 rows", cut.Find("[data-testid=current-step]").TextContent.Trim());
         Assert.Contains("percentiles-sql 0.2 s", cut.Find("[data-testid=finished-steps]").TextContent);
