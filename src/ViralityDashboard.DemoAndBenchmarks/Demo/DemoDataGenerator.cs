@@ -130,13 +130,14 @@ public static class DemoDataGenerator
 
     /// <summary>
     /// Whether a video first scraped at <paramref name="firstScrape"/> is in one of the shifted weeks: the
-    /// <see cref="DemoDataOptions.ShiftedWeeks"/> whole weeks just before the week of <see cref="DemoDataOptions.Now"/>.
+    /// <see cref="DemoDataOptions.ShiftedWeeks"/> whole weeks ending <see cref="DemoDataOptions.ShiftEndsWeeksAgo"/> weeks
+    /// before the week of <see cref="DemoDataOptions.Now"/>.
     /// </summary>
     public static bool IsShiftedWeek(DateTimeOffset firstScrape, DemoDataOptions options)
     {
-        var current = WeekOf(options.Now);
+        var last = WeekOf(options.Now).AddDays(-7 * options.ShiftEndsWeeksAgo);
         var week = WeekOf(firstScrape);
-        return week < current && week >= current.AddDays(-7 * options.ShiftedWeeks);
+        return week <= last && week > last.AddDays(-7 * options.ShiftedWeeks);
     }
 
     internal readonly record struct DemoVideo(ScrapedVideoRecord Record, DemoVocabulary.Niche Niche, (DateTimeOffset At, double ViewsShare)[]? Scrapes);

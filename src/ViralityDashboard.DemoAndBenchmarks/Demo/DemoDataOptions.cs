@@ -37,10 +37,18 @@ public sealed record DemoDataOptions
     public const int DashboardPostingWindowDays = 70;
 
     /// <summary>
-    /// The whole weeks just before the week of <see cref="Now"/> whose videos' views grow slowly after posting, so a
-    /// model reading their first scrape is visibly less accurate there (the drift the monitoring catches); 0 for none.
+    /// Whole weeks whose videos' views grow slowly after posting, so a model reading their first scrape is visibly less
+    /// accurate there (the dip realized accuracy shows); 0 for none. They end <see cref="ShiftEndsWeeksAgo"/> weeks before
+    /// the week of <see cref="Now"/>.
     /// </summary>
     public int ShiftedWeeks { get; init; } = 3;
+
+    /// <summary>
+    /// How many weeks before the current one the shifted weeks end (4: weeks −6 to −4). Not the latest matured weeks:
+    /// a point-in-time run holds out the videos first seen last, and its served accuracy should describe the usual weeks
+    /// a creator is in now, not a past shift (issue 23 §6).
+    /// </summary>
+    public int ShiftEndsWeeksAgo { get; init; } = 4;
 
     /// <summary>The owner's rater name on the generated ratings.</summary>
     public string OwnerRater { get; init; } = "owner";
@@ -53,6 +61,7 @@ public sealed record DemoDataOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Analyzed + AwaitingRating, Videos);
         ArgumentOutOfRangeException.ThrowIfLessThan(PostingWindowDays, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(ShiftedWeeks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShiftEndsWeeksAgo, 1);
         ArgumentException.ThrowIfNullOrWhiteSpace(AnalysisVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(OwnerRater);
     }

@@ -97,11 +97,13 @@ public class DemoSnapshotsTests
     }
 
     [Fact]
-    public void ShiftsTheWholeWeeksJustBeforeTheCurrentOne()
+    public void ShiftsThreeWholeWeeksEndingFourWeeksBeforeTheCurrentOne()
     {
-        var shifted = Enumerable.Range(0, 6).Select(w => DemoDataGenerator.IsShiftedWeek(Now.AddDays(-7 * w), Options)).ToArray();
+        var shifted = Enumerable.Range(0, 8).Select(w => DemoDataGenerator.IsShiftedWeek(Now.AddDays(-7 * w), Options)).ToArray();
 
-        Assert.Equal([false, true, true, true, false, false], shifted);
+        Assert.Equal([false, false, false, false, true, true, true, false], shifted);
+        Assert.Equal([false, true, true, true, false, false, false, false],
+            Enumerable.Range(0, 8).Select(w => DemoDataGenerator.IsShiftedWeek(Now.AddDays(-7 * w), Options with { ShiftEndsWeeksAgo = 1 })));
         Assert.False(DemoDataGenerator.IsShiftedWeek(Now.AddDays(-7), Options with { ShiftedWeeks = 0 }));
         Assert.Equal(new DateOnly(2026, 2, 23), DemoDataGenerator.WeekOf(Now));
     }
