@@ -114,6 +114,11 @@ public sealed record TrainingResult(
     public ServedAccuracy? Served { get; init; }
     /// <summary>Szabo &amp; Huberman: views at observation × the training rows' median growth for that age (null without observations).</summary>
     public ClassificationMetrics? GrowthBaseline { get; init; }
+    /// <summary>
+    /// When the newest video the model was fitted on was first seen: later videos are out of its sample. Null when a
+    /// training row has no observation time (latest rows, the bundled set): the caller then takes the data's read time.
+    /// </summary>
+    public DateTimeOffset? TrainedThrough { get; init; }
     /// <summary>Every baseline under one name, as <c>train --json</c> shows them (<c>result.baselines.growth</c>); written, never read back.</summary>
     public BaselineFigures Baselines => new(MajorityBaseline, StratifiedRandomBaseline, GrowthBaseline);
     /// <summary>Permutation feature importance on the test rows (null in runs stored before it was computed).</summary>
@@ -262,9 +267,23 @@ public static class TrainingPipeline
             Rows = input.Report,
             Served = served,
             GrowthBaseline = growth,
+            TrainedThrough = NewestTrainingObservation(rows, split.Train),
             Model = model,
             ModelBytes = bytes,
         };
+    }
+
+    private static DateTimeOffset? NewestTrainingObservation(IReadOnlyList<TrainingRow> rows, int[] train)
+    {
+        DateTimeOffset? newest = null;
+        foreach (var i in train)
+        {
+            if (rows[i].Seen is not { } seen)
+                return null;
+            if (newest is null || seen.FirstSeenAt > newest)
+                newest = seen.FirstSeenAt;
+        }
+        return newest;
     }
 
     /// <summary>A latest run whose served accuracy is this much below its test accuracy gets a warning with both.</summary>

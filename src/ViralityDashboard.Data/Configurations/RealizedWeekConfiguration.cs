@@ -10,7 +10,7 @@ internal sealed class RealizedWeekConfiguration : IEntityTypeConfiguration<Reali
     {
         b.ToTable("realized_metrics", t =>
             t.HasCheckConstraint("ck_realized_metrics_confusion_5x5", "cardinality(confusion) = 25"));
-        b.HasKey(r => new { r.ModelVersionId, r.Week });
+        b.HasKey(r => new { r.ModelVersionId, r.Week, r.Backfill });
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.ModelVersionId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -17,6 +17,12 @@ public sealed class ModelVersion
     /// </summary>
     public bool IsShadow { get; set; }
     public DateTimeOffset TrainedAt { get; set; }
+    /// <summary>
+    /// Engagement: when the newest video it was fitted on was first seen (for latest-count rows, when its data was read).
+    /// Realized accuracy leaves out videos first seen by then: the model has seen their outcome. Null for versions stored
+    /// before it was recorded and for the bundled set (none of the creator's videos).
+    /// </summary>
+    public DateTimeOffset? TrainedThrough { get; set; }
     public int TrainingVideoCount { get; set; }
     /// <summary>
     /// The feature set's name (seed15, pre-posting; analysis-v3 for preference), the tier scheme's (engagement only) and

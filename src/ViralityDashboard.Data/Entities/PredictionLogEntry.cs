@@ -33,6 +33,12 @@ public sealed class PredictionLogEntry
     /// Realized performance is bucketed by the week of this time.
     /// </summary>
     public DateTimeOffset ObservedAt { get; set; }
+    /// <summary>
+    /// A scoring prediction of a video first seen before the version came into play (activated or put in shadow): the
+    /// scoring job catching up on videos that were there already, a backtest rather than live monitoring. Realized
+    /// metrics keep such weeks apart, and the drift trigger reads only live predictions (issue 24 §2).
+    /// </summary>
+    public bool Backfill { get; set; }
     /// <summary>The video's true tier by the predicting version's own thresholds, set once it matured.</summary>
     public short? OutcomeTier { get; set; }
     public DateTimeOffset? MaturedAt { get; set; }

@@ -10,6 +10,8 @@ public sealed class RealizedWeek
     public long ModelVersionId { get; set; }
     /// <summary>Monday (UTC) of the week of the predictions' <see cref="PredictionLogEntry.ObservedAt"/>.</summary>
     public DateOnly Week { get; set; }
+    /// <summary>Backfilled predictions' week (<see cref="PredictionLogEntry.Backfill"/>): a backtest, kept apart from the live week.</summary>
+    public bool Backfill { get; set; }
     public int Matured { get; set; }
     public double Accuracy { get; set; }
     public double MacroF1 { get; set; }
@@ -22,5 +24,10 @@ public sealed class RealizedWeek
     /// one they were made from (first seen already mature, or never scraped again), so they say nothing about forecasting.
     /// </summary>
     public int NoLaterSnapshot { get; set; }
+    /// <summary>
+    /// Predictions of the week given their outcome but not counted above because their video was first seen by the
+    /// version's <see cref="ModelVersion.TrainedThrough"/>: it may have been fitted on their outcome (in-sample).
+    /// </summary>
+    public int InTraining { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

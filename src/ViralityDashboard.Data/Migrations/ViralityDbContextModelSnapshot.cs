@@ -494,6 +494,10 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("trained_at");
 
+                    b.Property<DateTimeOffset?>("TrainedThrough")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("trained_through");
+
                     b.Property<string>("Trainer")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -548,6 +552,10 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Backfill")
+                        .HasColumnType("boolean")
+                        .HasColumnName("backfill");
 
                     b.Property<string>("FeatureSet")
                         .HasMaxLength(64)
@@ -659,6 +667,10 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("week");
 
+                    b.Property<bool>("Backfill")
+                        .HasColumnType("boolean")
+                        .HasColumnName("backfill");
+
                     b.Property<double>("Accuracy")
                         .HasColumnType("double precision")
                         .HasColumnName("accuracy");
@@ -667,6 +679,10 @@ namespace ViralityDashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("integer[]")
                         .HasColumnName("confusion");
+
+                    b.Property<int>("InTraining")
+                        .HasColumnType("integer")
+                        .HasColumnName("in_training");
 
                     b.Property<double>("Kappa")
                         .HasColumnType("double precision")
@@ -692,7 +708,7 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("within_one");
 
-                    b.HasKey("ModelVersionId", "Week")
+                    b.HasKey("ModelVersionId", "Week", "Backfill")
                         .HasName("pk_realized_metrics");
 
                     b.ToTable("realized_metrics", null, t =>

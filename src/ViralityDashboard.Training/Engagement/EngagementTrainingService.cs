@@ -229,6 +229,9 @@ public sealed class EngagementTrainingService(
         var version = new ModelVersion
         {
             TrainingVideoCount = prepared.Rows.Count,
+            // Point-in-time rows know when each training video was first seen; latest rows may include every video there
+            // was when the data was read; the bundled set is none of the creator's videos.
+            TrainedThrough = prepared.UsedFallbackData ? null : result.TrainedThrough ?? row.StartedAt,
             FeatureSet = prepared.FeatureSet.Name,
             TierScheme = prepared.Scheme.Name,
             Trainer = result.Trainer.Wire(),

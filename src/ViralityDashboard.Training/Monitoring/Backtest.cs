@@ -20,6 +20,12 @@ public sealed record BacktestReport(string Tag, DateOnly? From, IReadOnlyList<Ba
     /// from (first seen already mature, or never scraped again), so their outcome would be their own inputs.
     /// </summary>
     public int NoLaterSnapshot { get; init; }
+
+    /// <summary>
+    /// Matured videos left out of <see cref="Weeks"/> because they were first seen by the version's
+    /// <c>trained_through</c>: it may have been fitted on their outcome, so they would read in-sample.
+    /// </summary>
+    public int InTraining { get; init; }
 }
 
 /// <summary>The version exists but cannot be backtested (rejected by the gate, or without stored thresholds).</summary>
@@ -28,7 +34,8 @@ public sealed class BacktestRefusedException(string message) : Exception(message
 /// <summary>
 /// How a version would have done on the videos that have matured: each scored as the scoring job would have scored it
 /// (first snapshot, or its pre-posting features) and judged by the version's own thresholds on its latest snapshot,
-/// week by week of first sight; only videos with a snapshot later than the first count, as in realized metrics. Nothing
+/// week by week of first sight; only videos with a snapshot later than the first, first seen after the version's
+/// training data, count, as in realized metrics. Nothing
 /// is logged; the CPU work runs on the training threads.
 /// </summary>
 public sealed class BacktestService(
@@ -77,7 +84,8 @@ public sealed class BacktestService(
         DateTimeOffset? fromTime = from is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
         var weeks = new SortedDictionary<DateOnly, int[][]>();
-        var apart = 0;
+        var (apart, inTraining) = (0, 0);
+        var trainedThrough = version.TrainedThrough;
         await using var conn = await data.OpenConnectionAsync(ct);
         long after = 0;
         while (true)
@@ -95,10 +103,12 @@ public sealed class BacktestService(
                 {
                     read++;
                     lastId = r.GetInt64(0);
-                    if (r.GetBoolean(MonitoredVideos.FirstSeenColumnCount + 5))
-                        batch.Add((MonitoredVideos.ReadFirstSeen(r), MonitoredVideos.ReadCounts(r, MonitoredVideos.FirstSeenColumnCount)));
-                    else
+                    if (!r.GetBoolean(MonitoredVideos.FirstSeenColumnCount + 5))
                         apart++;
+                    else if (MonitoredVideos.ReadFirstSeen(r) is var seen && seen.ObservedAt <= trainedThrough)
+                        inTraining++;
+                    else
+                        batch.Add((seen, MonitoredVideos.ReadCounts(r, MonitoredVideos.FirstSeenColumnCount)));
                 }
             }
             if (read == 0)
@@ -118,7 +128,7 @@ public sealed class BacktestService(
         {
             var m = Metrics.FromConfusion(w.Value);
             return new BacktestWeek(w.Key, m.Count, m.Accuracy, m.MacroF1, m.QuadraticWeightedKappa, m.WithinOneTierAccuracy);
-        }).ToList()) { NoLaterSnapshot = apart };
+        }).ToList()) { NoLaterSnapshot = apart, InTraining = inTraining };
     }
 
     private static List<(DateOnly Week, int Predicted, int Actual)> Judge(

@@ -58,7 +58,7 @@ public interface IDriftTriggerCheck
 /// accuracy when it has none) fires a retrain (trigger <c>drift</c>), with the schedule's choices for that version's
 /// feature set. The served accuracy is the comparable figure (issue 23 §4): a model trained on latest counts reports a
 /// test accuracy far above what it reaches on videos as first seen, and compared with that it would drift after every
-/// cooldown. Only predictions judged on a later snapshot than their inputs count. Once a drift run has
+/// cooldown. Only live predictions judged on a later snapshot than their inputs count. Once a drift run has
 /// started, none fires again during the cooldown, whatever that run's outcome: a rejected candidate leaves the same
 /// drifted version active, and retraining it every hour on the same data would not help.
 /// </summary>
@@ -76,7 +76,9 @@ public sealed class DriftTrigger(
     // in SQL (EngagementVersionMetrics.Test and .Served, whose ServedOrTestAccuracy this mirrors): parsing a version's
     // whole stored metrics (~6 KB) on every Training page render cost more than the query. A prediction judged on the
     // snapshot it was made from (outcome_at not after observed_at) is left out; outcomes from before outcome_at was
-    // recorded (null) count, as they did.
+    // recorded (null) count, as they did. Backfilled predictions (videos first seen before the version came into play)
+    // are a backtest, not what the version met live: a fresh install's first version backfilling 5,000 grown videos
+    // fired a second, identical retrain a second after the first (issue 24 §2).
     private const string ActiveWindowsSql = """
         SELECT v.version_tag, v.feature_set,
                CASE WHEN jsonb_typeof(v.metrics -> 'test' -> 'accuracy') = 'number' THEN (v.metrics -> 'test' ->> 'accuracy')::float8 END,
@@ -88,7 +90,7 @@ public sealed class DriftTrigger(
                    min(observed_at) AS observed_from, max(observed_at) AS observed_to
             FROM (SELECT predicted_tier, outcome_tier, observed_at FROM prediction_log
                   WHERE model_version_id = v.id AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL
-                    AND (outcome_at IS NULL OR outcome_at > observed_at)
+                    AND (outcome_at IS NULL OR outcome_at > observed_at) AND NOT backfill
                   ORDER BY observed_at DESC, id DESC LIMIT $1) latest) w
         WHERE v.kind = 'engagement' AND v.is_active
         ORDER BY v.feature_set
@@ -166,12 +168,12 @@ public sealed class DriftTrigger(
             return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, null, null, false, $"{tag} has no stored test accuracy to compare with.");
         if (w.Count < o.Window)
             return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, test, compared - w.Accuracy, false,
-                $"{tag}: {w.Count} of the {o.Window} matured predictions needed.", served, basis);
+                $"{tag}: {w.Count} of the {o.Window} live matured predictions needed.", served, basis);
         var drop = compared.Value - w.Accuracy!.Value;
         var drifted = drop >= o.AccuracyDrop - Tolerance;
         var against = basis == AccuracyBasis.Served ? $"its served accuracy {compared:0.000}" : $"its test accuracy {compared:0.000} (no served accuracy stored)";
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"{tag}: realized accuracy {w.Accuracy:0.000} over its last {w.Count} matured predictions is {drop:0.000} {(drop >= 0 ? "below" : "above")} {against}{(drifted ? $" (≥ {o.AccuracyDrop:0.000}: drift)." : $" (fires at ≥ {o.AccuracyDrop:0.000} below).")}");
+            $"{tag}: realized accuracy {w.Accuracy:0.000} over its last {w.Count} live matured predictions is {drop:0.000} {(drop >= 0 ? "below" : "above")} {against}{(drifted ? $" (≥ {o.AccuracyDrop:0.000}: drift)." : $" (fires at ≥ {o.AccuracyDrop:0.000} below).")}");
         return new DriftVersionFigures(tag, featureSet, w.Count, w.Correct, w.Accuracy, test, drop, drifted, reason, served, basis);
     }
 

@@ -19,7 +19,10 @@ namespace ViralityDashboard.Training.Monitoring;
 /// Only a prediction whose outcome snapshot is later than the one it was made from is counted (issue 23 §4). A video
 /// first seen already mature and never scraped again is judged on its own inputs: it would tell how well the model
 /// reads a grown video, not how well it forecasts. It still gets its outcome (so no pass reads it again), and is
-/// counted apart in <c>realized_metrics.no_later_snapshot</c>.
+/// counted apart in <c>realized_metrics.no_later_snapshot</c>. So is a video first seen by the version's
+/// <c>trained_through</c> (<c>in_training</c>): the version may have been fitted on its outcome, so it would read as a
+/// forecast what was in-sample (issue 23 §6). Backfilled predictions (<c>prediction_log.backfill</c>) are kept in weeks
+/// of their own: a backtest beside the live weeks.
 /// <para>
 /// Every prediction of a known video gets its outcome, but realized metrics count only the scoring job's: a page or API
 /// prediction repeats a video as often as someone asks, from counts they typed, which would weigh and skew the weeks.
@@ -44,31 +47,37 @@ public sealed class MaturingPass(
         FOR UPDATE OF p
         """;
 
-    // Cells of the newly matured scoring predictions judged on a later snapshot → one 25-count array per (version, week),
-    // added element-wise to what the row held, and the others' count beside it: only the new predictions are counted,
-    // never the whole log again.
+    // Cells of the newly matured scoring predictions judged on a later snapshot and first seen after the version's
+    // training data → one 25-count array per (version, week, backfill), added element-wise to what the row held, and the
+    // others' counts beside it: only the new predictions are counted, never the whole log again.
     private const string UpsertSql = """
         WITH judged AS (
-            SELECT p.model_version_id AS v, date_trunc('week', p.observed_at AT TIME ZONE 'UTC')::date AS w,
-                   (m.outcome - 1) * 5 + (p.predicted_tier - 1) AS i, m.later
-            FROM matured_now m JOIN prediction_log p ON p.id = m.id
+            SELECT p.model_version_id AS v, date_trunc('week', p.observed_at AT TIME ZONE 'UTC')::date AS w, p.backfill AS b,
+                   (m.outcome - 1) * 5 + (p.predicted_tier - 1) AS i, m.later,
+                   coalesce(p.observed_at <= mv.trained_through, false) AS in_training
+            FROM matured_now m
+            JOIN prediction_log p ON p.id = m.id
+            JOIN model_versions mv ON mv.id = p.model_version_id
             WHERE p.source = 'scoring'),
-        cells AS (SELECT v, w, i, count(*)::int AS n FROM judged WHERE later GROUP BY 1, 2, 3),
-        weeks AS (SELECT v, w, count(*) FILTER (WHERE NOT later)::int AS apart FROM judged GROUP BY 1, 2),
+        cells AS (SELECT v, w, b, i, count(*)::int AS n FROM judged WHERE later AND NOT in_training GROUP BY 1, 2, 3, 4),
+        weeks AS (
+            SELECT v, w, b, count(*) FILTER (WHERE NOT later)::int AS apart, count(*) FILTER (WHERE later AND in_training)::int AS in_training
+            FROM judged GROUP BY 1, 2, 3),
         grid AS (
-            SELECT g.v, g.w, g.apart, array_agg(coalesce(c.n, 0) ORDER BY s.i) AS confusion, sum(coalesce(c.n, 0))::int AS matured
+            SELECT g.v, g.w, g.b, g.apart, g.in_training, array_agg(coalesce(c.n, 0) ORDER BY s.i) AS confusion, sum(coalesce(c.n, 0))::int AS matured
             FROM weeks g
             CROSS JOIN generate_series(0, 24) AS s(i)
-            LEFT JOIN cells c ON c.v = g.v AND c.w = g.w AND c.i = s.i
-            GROUP BY g.v, g.w, g.apart)
-        INSERT INTO realized_metrics AS r (model_version_id, week, matured, no_later_snapshot, accuracy, macro_f1, kappa, within_one, confusion, updated_at)
-        SELECT v, w, matured, apart, 0, 0, 0, 0, confusion, @now FROM grid
-        ON CONFLICT (model_version_id, week) DO UPDATE SET
+            LEFT JOIN cells c ON c.v = g.v AND c.w = g.w AND c.b = g.b AND c.i = s.i
+            GROUP BY g.v, g.w, g.b, g.apart, g.in_training)
+        INSERT INTO realized_metrics AS r (model_version_id, week, backfill, matured, no_later_snapshot, in_training, accuracy, macro_f1, kappa, within_one, confusion, updated_at)
+        SELECT v, w, b, matured, apart, in_training, 0, 0, 0, 0, confusion, @now FROM grid
+        ON CONFLICT (model_version_id, week, backfill) DO UPDATE SET
             matured = r.matured + excluded.matured,
             no_later_snapshot = r.no_later_snapshot + excluded.no_later_snapshot,
+            in_training = r.in_training + excluded.in_training,
             confusion = ARRAY(SELECT a + b FROM unnest(r.confusion, excluded.confusion) WITH ORDINALITY AS t(a, b, o) ORDER BY o),
             updated_at = excluded.updated_at
-        RETURNING model_version_id, week, confusion, matured
+        RETURNING model_version_id, week, backfill, confusion, matured
         """;
 
     public async Task<MaturingPassResult> MatureAsync(CancellationToken ct = default)
@@ -159,7 +168,7 @@ public sealed class MaturingPass(
             await update.ExecuteNonQueryAsync(ct);
         }
 
-        var touched = new List<(long Version, DateOnly Week, ClassificationMetrics Figures)>();
+        var touched = new List<(long Version, DateOnly Week, bool Backfill, ClassificationMetrics Figures)>();
         var weeksTouched = new List<(long Version, DateOnly Week)>();
         await using (var upsert = new NpgsqlCommand(UpsertSql, conn, tx))
         {
@@ -169,8 +178,8 @@ public sealed class MaturingPass(
             {
                 weeksTouched.Add((r.GetInt64(0), r.GetFieldValue<DateOnly>(1)));
                 // A week of only uncounted predictions has no figures to compute (metrics of no predictions are undefined).
-                if (r.GetInt32(3) > 0)
-                    touched.Add((r.GetInt64(0), r.GetFieldValue<DateOnly>(1), Metrics.FromConfusion(ToMatrix(r.GetFieldValue<int[]>(2)))));
+                if (r.GetInt32(4) > 0)
+                    touched.Add((r.GetInt64(0), r.GetFieldValue<DateOnly>(1), r.GetBoolean(2), Metrics.FromConfusion(ToMatrix(r.GetFieldValue<int[]>(3)))));
             }
         }
         if (touched.Count > 0)
@@ -202,15 +211,17 @@ public sealed class MaturingPass(
         return result;
     }
 
-    private static async Task WriteFiguresAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<(long Version, DateOnly Week, ClassificationMetrics Figures)> touched, CancellationToken ct)
+    private static async Task WriteFiguresAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, List<(long Version, DateOnly Week, bool Backfill, ClassificationMetrics Figures)> touched, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             UPDATE realized_metrics r SET accuracy = u.a, macro_f1 = u.f, kappa = u.k, within_one = u.w1
-            FROM unnest(@versions, @weeks, @a, @f, @k, @w1) AS u(v, w, a, f, k, w1)
-            WHERE r.model_version_id = u.v AND r.week = u.w
+            FROM unnest(@versions, @weeks, @backfill, @a, @f, @k, @w1) AS u(v, w, b, a, f, k, w1)
+            WHERE r.model_version_id = u.v AND r.week = u.w AND r.backfill = u.b
             """, conn, tx);
         cmd.Parameters.AddWithValue("versions", touched.Select(t => t.Version).ToArray());
         cmd.Parameters.AddWithValue("weeks", touched.Select(t => t.Week).ToArray());
+        cmd.Parameters.AddWithValue("backfill", touched.Select(t => t.Backfill).ToArray());
         cmd.Parameters.AddWithValue("a", touched.Select(t => t.Figures.Accuracy).ToArray());
         cmd.Parameters.AddWithValue("f", touched.Select(t => t.Figures.MacroF1).ToArray());
         cmd.Parameters.AddWithValue("k", touched.Select(t => t.Figures.QuadraticWeightedKappa).ToArray());

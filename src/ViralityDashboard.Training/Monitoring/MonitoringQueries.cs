@@ -43,7 +43,7 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
         await using var db = await contexts.CreateDbContextAsync(ct);
         var versions = db.ModelVersions.AsNoTracking().Where(v => v.Kind == ModelKind.Engagement);
         versions = versionTag is null
-            ? versions.Where(v => v.IsActive || v.IsShadow || db.RealizedMetrics.Any(r => r.ModelVersionId == v.Id && (r.Matured > 0 || r.NoLaterSnapshot > 0)))
+            ? versions.Where(v => v.IsActive || v.IsShadow || db.RealizedMetrics.Any(r => r.ModelVersionId == v.Id && (r.Matured > 0 || r.NoLaterSnapshot > 0 || r.InTraining > 0)))
             : versions.Where(v => v.VersionTag == versionTag);
         var found = await versions
             .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id)
@@ -53,10 +53,11 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
             throw new ModelRegistryException($"No engagement model version is tagged '{versionTag}'.");
 
         var ids = found.Select(v => v.Id).ToList();
-        // The last N weeks of each version in one query, by row_number per version (EF cannot translate a Take per group).
+        // The last N live and N backtest weeks of each version in one query, by row_number per version and kind (EF cannot
+        // translate a Take per group).
         var rows = ids.Count == 0 ? [] : await db.RealizedMetrics.FromSql($"""
-            SELECT model_version_id, week, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at, no_later_snapshot
-            FROM (SELECT r.*, row_number() OVER (PARTITION BY r.model_version_id ORDER BY r.week DESC) AS recent
+            SELECT model_version_id, week, backfill, matured, accuracy, macro_f1, kappa, within_one, confusion, updated_at, no_later_snapshot, in_training
+            FROM (SELECT r.*, row_number() OVER (PARTITION BY r.model_version_id, r.backfill ORDER BY r.week DESC) AS recent
                   FROM realized_metrics r
                   WHERE r.model_version_id = ANY({ids.ToArray()}) AND r.matured > 0) weeks
             WHERE recent <= {weeks}
@@ -64,21 +65,22 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
         var byVersion = rows.ToLookup(r => r.ModelVersionId);
         // Over all weeks, not just those shown: weeks of only such predictions have no figures to show.
         var apart = ids.Count == 0 ? [] : await db.RealizedMetrics.AsNoTracking()
-            .Where(r => ids.Contains(r.ModelVersionId) && r.NoLaterSnapshot > 0)
+            .Where(r => ids.Contains(r.ModelVersionId) && (r.NoLaterSnapshot > 0 || r.InTraining > 0))
             .GroupBy(r => r.ModelVersionId)
-            .Select(g => new { Id = g.Key, Count = g.Sum(r => r.NoLaterSnapshot) })
-            .ToDictionaryAsync(g => g.Id, g => g.Count, ct);
+            .Select(g => new { Id = g.Key, NoLater = g.Sum(r => r.NoLaterSnapshot), InTraining = g.Sum(r => r.InTraining) })
+            .ToDictionaryAsync(g => g.Id, ct);
 
         return new MonitoringReport(found.Select(v =>
         {
             // The Models page's reading of the stored metrics: an older or foreign shape reads as no test figures.
             var metrics = StoredJson.Read<EngagementVersionMetrics>(v.Metrics);
             var test = metrics?.Test;
-            var realized = byVersion[v.Id].OrderBy(r => r.Week).Select(Figures).ToList();
+            var realized = byVersion[v.Id].OrderBy(r => r.Week).ThenBy(r => r.Backfill).Select(Figures).ToList();
             return new VersionMonitoring(v.VersionTag, v.FeatureSet, v.IsActive, v.IsShadow, v.TrainedAt, test?.Accuracy, test?.MacroF1, realized)
             {
                 ServedAccuracy = metrics?.Served?.Metrics.Accuracy,
-                NoLaterSnapshot = apart.GetValueOrDefault(v.Id),
+                NoLaterSnapshot = apart.GetValueOrDefault(v.Id)?.NoLater ?? 0,
+                InTraining = apart.GetValueOrDefault(v.Id)?.InTraining ?? 0,
             };
         }).ToList(), await LogSizeAsync(ct));
     }
@@ -111,6 +113,6 @@ public sealed class MonitoringQueries(IDbContextFactory<ViralityDbContext> conte
             correct += confusion[a][a];
         }
         var (low, high) = Metrics.WilsonInterval(correct, r.Matured);
-        return new RealizedWeekFigures(r.Week, r.Matured, r.Accuracy, r.MacroF1, r.Kappa, r.WithinOne, low, high, confusion);
+        return new RealizedWeekFigures(r.Week, r.Matured, r.Accuracy, r.MacroF1, r.Kappa, r.WithinOne, low, high, confusion) { Backfill = r.Backfill };
     }
 }

@@ -11,7 +11,14 @@ namespace ViralityDashboard.Training.Monitoring;
 /// <param name="Confusion">Counts, rows actual tier, columns predicted tier (5 × 5).</param>
 public sealed record RealizedWeekFigures(
     DateOnly Week, int Matured, double Accuracy, double MacroF1, double Kappa, double WithinOne,
-    double AccuracyLow, double AccuracyHigh, int[][] Confusion);
+    double AccuracyLow, double AccuracyHigh, int[][] Confusion)
+{
+    /// <summary>
+    /// A backtest week: predictions the scoring job made while catching up on videos first seen before the version came
+    /// into play. Live weeks (false) are videos that arrived while it served; only those are what the drift trigger reads.
+    /// </summary>
+    public bool Backfill { get; init; }
+}
 
 /// <summary>Which accuracy at training realized accuracy is read against.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<AccuracyBasis>))]
@@ -37,6 +44,12 @@ public sealed record VersionMonitoring(
     /// </summary>
     public int NoLaterSnapshot { get; init; }
 
+    /// <summary>
+    /// Matured predictions (all weeks) not counted in <see cref="Weeks"/>: their video was first seen by the time the
+    /// newest video the version was fitted on was (in-sample, issue 23 §6).
+    /// </summary>
+    public int InTraining { get; init; }
+
     /// <summary>What realized accuracy is read against: the served accuracy where it exists, else the test accuracy.</summary>
     public AccuracyBasis Basis => ServedAccuracy is null ? AccuracyBasis.Test : AccuracyBasis.Served;
 
@@ -46,7 +59,7 @@ public sealed record VersionMonitoring(
 
 /// <summary>
 /// What <c>monitor --json</c> and <c>GET /api/monitoring</c> answer:
-/// <c>{"versions":[{"tag","testAccuracy","servedAccuracy","basis","expectedAccuracy","noLaterSnapshot","weeks":[…]}],"log":{"rows","bytes","retention":{…}}}</c>.
+/// <c>{"versions":[{"tag","testAccuracy","servedAccuracy","basis","expectedAccuracy","noLaterSnapshot","inTraining","weeks":[{…,"backfill"}]}],"log":{"rows","bytes","retention":{…}}}</c>.
 /// </summary>
 public sealed record MonitoringReport(IReadOnlyList<VersionMonitoring> Versions, PredictionLogSize Log);
 
@@ -67,7 +80,7 @@ public interface IMonitoringQueries
 {
     /// <summary>
     /// Versions with realized weeks or in play (active, shadow), newest first; only <paramref name="versionTag"/> when given.
-    /// Each with at most its last <paramref name="weeks"/> weeks that have matured predictions.
+    /// Each with at most its last <paramref name="weeks"/> live weeks and as many backtest weeks that have matured predictions.
     /// </summary>
     /// <exception cref="Data.Registry.ModelRegistryException">No engagement version with that tag.</exception>
     Task<MonitoringReport> GetAsync(string? versionTag = null, int weeks = 12, CancellationToken ct = default);

@@ -19,6 +19,11 @@ namespace ViralityDashboard.Training.Monitoring;
 /// connection streams the videos in batches, the training threads predict, and the pass's own connection writes the
 /// log rows with binary COPY, in one transaction under an advisory lock (with the watermark's advance), so two passes
 /// never score the same video twice and a failed pass logs nothing.
+/// <para>
+/// A video first seen before a version came into play (its first activation or shadowing) is logged as backfill: the
+/// pass catching up on videos that were there already (a fresh install's first version scores the whole history). Such
+/// predictions are a backtest, kept apart in realized metrics and never read by the drift trigger (issue 24 §2).
+/// </para>
 /// </summary>
 public sealed class ScoringPass(
     NpgsqlDataSource data, ActiveModelCache cache, TrainingThreads threads, TimeProvider clock,
@@ -55,7 +60,7 @@ public sealed class ScoringPass(
 
     private const string CopySql = """
         COPY prediction_log (model_version_id, kind, source, feature_set, inputs_hash, features, probabilities, predicted_tier, score,
-                             served_at, video_id, observed_at)
+                             served_at, video_id, observed_at, backfill)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -76,7 +81,7 @@ public sealed class ScoringPass(
         await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('monitoring:scoring'))", conn, tx))
             await lockCmd.ExecuteNonQueryAsync(ct);
 
-        var versions = await VersionsInPlayAsync(conn, tx, ct);
+        var (versions, inPlaySince) = await VersionsInPlayAsync(conn, tx, ct);
         var now = clock.GetUtcNow();
         var scoredVideos = new HashSet<long>();
         var predictions = 0;
@@ -86,7 +91,7 @@ public sealed class ScoringPass(
             var featureSet = models[0].FeatureSet;
             var after = await WatermarkAsync(conn, tx, featureSet.Name, ct);
             if (after < bound)
-                predictions += await ScoreRangeAsync(conn, featureSet, models, after, bound, now, scoredVideos, ct);
+                predictions += await ScoreRangeAsync(conn, featureSet, models, models.Select(m => inPlaySince[m.VersionId]).ToArray(), after, bound, now, scoredVideos, ct);
             await using var advance = new NpgsqlCommand(AdvanceSql, conn, tx);
             advance.Parameters.AddWithValue("set", featureSet.Name);
             advance.Parameters.AddWithValue("through", bound);
@@ -100,25 +105,36 @@ public sealed class ScoringPass(
         return new ScoringPassResult(scoredVideos.Count, predictions, tags);
     }
 
-    /// <summary>The active engagement version of each feature set and the shadows of it, loaded (the cache keeps them).</summary>
-    private async Task<List<LoadedModel>> VersionsInPlayAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    /// <summary>
+    /// The active engagement version of each feature set and the shadows of it, loaded (the cache keeps them), with when
+    /// each came into play: its first activation or shadowing in the audit (its training time if it has no audit row).
+    /// </summary>
+    private async Task<(List<LoadedModel> Models, Dictionary<long, DateTimeOffset> InPlaySince)> VersionsInPlayAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         var tags = new List<string>();
+        var since = new Dictionary<long, DateTimeOffset>();
         await using (var cmd = new NpgsqlCommand("""
-            SELECT version_tag FROM model_versions
-            WHERE kind = @kind AND (is_active OR is_shadow)
-            ORDER BY feature_set, is_active DESC, id
+            SELECT v.version_tag, v.id,
+                   coalesce((SELECT min(a.changed_at) FROM model_activations a
+                             WHERE a.to_version_id = v.id AND a.action IN ('activate', 'rollback', 'shadow')), v.trained_at)
+            FROM model_versions v
+            WHERE v.kind = @kind AND (v.is_active OR v.is_shadow)
+            ORDER BY v.feature_set, v.is_active DESC, v.id
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("kind", ModelKind.Engagement.Wire());
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
+            {
                 tags.Add(r.GetString(0));
+                since[r.GetInt64(1)] = r.GetFieldValue<DateTimeOffset>(2);
+            }
         }
         var models = new List<LoadedModel>(tags.Count);
         foreach (var tag in tags)
             models.Add(await cache.GetByTagAsync(tag, ct));
-        return models;
+        return (models, since);
     }
 
     private static async Task<long> WatermarkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string featureSet, CancellationToken ct)
@@ -130,8 +146,8 @@ public sealed class ScoringPass(
 
     /// <summary>Reads, scores and writes the videos in (<paramref name="after"/>, <paramref name="bound"/>] as a pipeline of batches.</summary>
     private async Task<int> ScoreRangeAsync(
-        NpgsqlConnection conn, FeatureSet featureSet, LoadedModel[] models, long after, long bound, DateTimeOffset now,
-        HashSet<long> scoredVideos, CancellationToken ct)
+        NpgsqlConnection conn, FeatureSet featureSet, LoadedModel[] models, DateTimeOffset[] inPlaySince, long after, long bound,
+        DateTimeOffset now, HashSet<long> scoredVideos, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var read = Channel.CreateBounded<List<FirstSeenVideo>>(2);
@@ -148,7 +164,7 @@ public sealed class ScoringPass(
         {
             await foreach (var rows in scored.Reader.ReadAllAsync(stop.Token))
             {
-                written += await WriteAsync(conn, rows, models, now, stop.Token);
+                written += await WriteAsync(conn, rows, models, inPlaySince, now, stop.Token);
                 foreach (var row in rows)
                     scoredVideos.Add(row.VideoId);
             }
@@ -240,7 +256,8 @@ public sealed class ScoringPass(
         return new ScoredRow(video.Id, video.ObservedAt, hash, json, probabilities);
     }
 
-    private static async Task<int> WriteAsync(NpgsqlConnection conn, ScoredRow[] rows, LoadedModel[] models, DateTimeOffset now, CancellationToken ct)
+    private static async Task<int> WriteAsync(
+        NpgsqlConnection conn, ScoredRow[] rows, LoadedModel[] models, DateTimeOffset[] inPlaySince, DateTimeOffset now, CancellationToken ct)
     {
         var kind = ModelKind.Engagement.Wire();
         var source = PredictionSource.Scoring.Wire();
@@ -265,6 +282,7 @@ public sealed class ScoringPass(
                 writer.Write(now, NpgsqlDbType.TimestampTz);
                 writer.Write(row.VideoId, NpgsqlDbType.Bigint);
                 writer.Write(row.ObservedAt, NpgsqlDbType.TimestampTz);
+                writer.Write(row.ObservedAt < inPlaySince[m], NpgsqlDbType.Boolean);
                 written++;
             }
         }

@@ -12,6 +12,9 @@ public interface ITrainingLauncher
 {
     /// <summary>Fires a retrain through Quartz; returns the request id the run row will carry.</summary>
     Task<Guid> LaunchAsync(TrainingRequest request, CancellationToken ct = default);
+
+    /// <summary>Launched runs of <paramref name="kind"/> still waiting for their turn (no running row yet), oldest first.</summary>
+    Task<IReadOnlyList<QueuedRun>> QueuedAsync(ModelKind kind, CancellationToken ct = default);
 }
 
 /// <summary>
@@ -35,21 +38,46 @@ public sealed class TrainingLauncher(ISchedulerFactory schedulers, IDbContextFac
     /// Whether a launched request matching <paramref name="match"/> is still waiting (or running) in the
     /// shared store, from any process: a one-shot trigger stays stored until its firing completes.
     /// </summary>
-    public async Task<bool> HasPendingAsync(Func<TrainingRequest, bool> match, CancellationToken ct = default)
+    public async Task<bool> HasPendingAsync(Func<TrainingRequest, bool> match, CancellationToken ct = default) =>
+        (await PendingAsync(ct)).Any(p => match(p.Request));
+
+    /// <summary>
+    /// Launched runs of <paramref name="kind"/> still waiting for their turn, oldest first: their trigger is stored (any
+    /// process launched it) and no run row of theirs is running yet. The Training page lists them above the finished runs.
+    /// </summary>
+    public async Task<IReadOnlyList<QueuedRun>> QueuedAsync(ModelKind kind, CancellationToken ct = default)
+    {
+        var pending = (await PendingAsync(ct)).Where(p => (p.Request.IsPreference ? ModelKind.Preference : ModelKind.Engagement) == kind).ToList();
+        if (pending.Count == 0)
+            return [];
+        var ids = pending.Select(p => p.Request.RequestId).OfType<Guid>().ToList();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var running = await db.TrainingRuns.AsNoTracking()
+            .Where(r => r.RequestId != null && ids.Contains(r.RequestId.Value) && r.Status == RunStatus.Running)
+            .Select(r => r.RequestId!.Value).ToListAsync(ct);
+        return pending.Where(p => p.Request.RequestId is not { } id || !running.Contains(id))
+            .OrderBy(p => p.Since)
+            .Select(p => new QueuedRun(p.Request.RequestId, p.Request.Trigger ?? RunTrigger.Manual, p.Request.Trainer?.Wire(), p.Request.FeatureSet?.Name,
+                p.Request.RequestedBy, p.Since))
+            .ToList();
+    }
+
+    /// <summary>Every launched request whose one-shot trigger is still stored (waiting or firing), with when it was launched.</summary>
+    private async Task<List<(TrainingRequest Request, DateTimeOffset Since)>> PendingAsync(CancellationToken ct)
     {
         var scheduler = await schedulers.GetScheduler(ct);
         var headers = await scheduler.QueryTriggers(new TriggerQuery { Job = TrainingSchedule.JobKey }, ct);
         var keys = headers.Items.Where(h => h.Key != TrainingSchedule.CronTriggerKey).Select(h => h.Key).ToArray();
+        var pending = new List<(TrainingRequest, DateTimeOffset)>();
         if (keys.Length == 0)
-            return false;
+            return pending;
         foreach (var trigger in await scheduler.GetTriggers(keys, ct))
         {
             if (trigger.JobDataMap.GetString(RetrainJob.RequestKey) is { } json
-                && JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options) is { } request
-                && match(request))
-                return true;
+                && JsonSerializer.Deserialize<TrainingRequest>(json, TrainingJson.Options) is { } request)
+                pending.Add((request, trigger.StartTimeUtc));
         }
-        return false;
+        return pending;
     }
 
     /// <summary>Waits until the run of this request has finished (any node), or the timeout passes (null).</summary>
@@ -71,3 +99,8 @@ public sealed class TrainingLauncher(ISchedulerFactory schedulers, IDbContextFac
         }
     }
 }
+
+/// <summary>A launched run waiting for its turn (no run row yet): what the run history shows as "queued".</summary>
+/// <param name="Trainer">The trainer asked for (wire name); null for the configured default.</param>
+/// <param name="FeatureSet">The feature set asked for; null for the configured default.</param>
+public sealed record QueuedRun(Guid? RequestId, RunTrigger Trigger, string? Trainer, string? FeatureSet, string? RequestedBy, DateTimeOffset Since);

@@ -36,6 +36,8 @@ internal static class BacktestVerb
             AnsiConsole.MarkupLineInterpolated($"Backtest of {report.Tag} on matured videos first seen {(report.From is { } d ? $"since {d:yyyy-MM-dd}" : "at any time")}:");
             if (report.NoLaterSnapshot > 0)
                 AnsiConsole.MarkupLine($"{report.NoLaterSnapshot:N0} videos first seen already mature (no snapshot after the first): not counted.");
+            if (report.InTraining > 0)
+                AnsiConsole.MarkupLine($"{report.InTraining:N0} videos first seen by the newest video {report.Tag} was trained on (in-sample): not counted.");
             if (report.Weeks.Count == 0)
             {
                 AnsiConsole.MarkupLine("no matured videos with a later snapshot than their first.");

@@ -63,19 +63,21 @@ internal static class MonitorVerb
             AnsiConsole.MarkupLine($"  {role} · served accuracy {Score(v.ServedAccuracy)} · test accuracy {Score(v.TestAccuracy)} · test macro-F1 {Score(v.TestMacroF1)}");
             if (v.NoLaterSnapshot > 0)
                 AnsiConsole.MarkupLine(FormattableString.Invariant($"  {v.NoLaterSnapshot:N0} predictions of videos first seen already mature: not counted (no snapshot after their inputs)"));
+            if (v.InTraining > 0)
+                AnsiConsole.MarkupLine(FormattableString.Invariant($"  {v.InTraining:N0} predictions of videos it was trained on (first seen by its newest training video): not counted"));
             if (v.Weeks.Count == 0)
             {
                 AnsiConsole.MarkupLine("  no matured predictions yet");
                 continue;
             }
             // Fits 80 columns; within-one accuracy and the confusion counts are in --json.
-            var table = new Table().AddColumn("week").AddColumn(new TableColumn("matured").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned())
+            var table = new Table().AddColumn("week").AddColumn("kind").AddColumn(new TableColumn("matured").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned())
                 .AddColumn(new TableColumn("95 % interval")).AddColumn(new TableColumn(v.Basis == AccuracyBasis.Served ? "vs served" : "vs test").RightAligned()).AddColumn(new TableColumn("macro-F1").RightAligned()).AddColumn(new TableColumn("kappa").RightAligned());
             foreach (var w in v.Weeks)
             {
                 var small = w.Matured < MonitoringQueries.FewMatured;
                 few |= small;
-                table.AddRow($"{w.Week:yyyy-MM-dd}", $"{w.Matured:N0}{(small ? "*" : "")}", Score(w.Accuracy), $"{Score(w.AccuracyLow)}–{Score(w.AccuracyHigh)}",
+                table.AddRow($"{w.Week:yyyy-MM-dd}", w.Backfill ? "backtest" : "live", $"{w.Matured:N0}{(small ? "*" : "")}", Score(w.Accuracy), $"{Score(w.AccuracyLow)}–{Score(w.AccuracyHigh)}",
                     v.ExpectedAccuracy is { } t ? (w.Accuracy - t).ToString("+0.000;-0.000;0.000", System.Globalization.CultureInfo.InvariantCulture) : "—",
                     Score(w.MacroF1), Score(w.Kappa));
             }
@@ -83,6 +85,8 @@ internal static class MonitorVerb
         }
         if (few)
             AnsiConsole.MarkupLine($"* fewer than {MonitoringQueries.FewMatured} matured predictions: read the interval rather than the figure.");
+        if (report.Versions.Any(v => v.Weeks.Any(w => w.Backfill)))
+            AnsiConsole.MarkupLine("backtest: videos first seen before the version came into play, scored when it did; live: videos that arrived while it served (the drift trigger reads only these).");
     }
 
     private static string Score(double? value) => value is { } v ? v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "—";

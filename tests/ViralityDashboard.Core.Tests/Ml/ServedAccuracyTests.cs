@@ -74,6 +74,23 @@ public class ServedAccuracyTests
         Assert.Equal(result.Served.Metrics.MacroF1 > result.GrowthBaseline.MacroF1, growthRule.Contains(" beats "));
     }
 
+    // Issue 23 §6: realized accuracy leaves out videos the version may have learned; the held-out (latest) videos stay in.
+    [Fact]
+    public void APointInTimeRunIsTrainedThroughItsNewestTrainingVideoAndALatestRunThroughNone()
+    {
+        var pit = PointInTimeRows.Build(Histories(400, 6), FeatureSet.Early, TierScheme.Views, new PointInTimeOptions());
+
+        var result = TrainingPipeline.Run(new TrainingInput(pit.Rows, FeatureSet.Early, TierScheme.Views, pit.Thresholds, pit.Served, pit.Report), Options);
+
+        var split = TrainingPipeline.SplitRows(pit.Rows, pit.Rows.Select(r => r.Label).ToArray(), Options);
+        Assert.Equal(split.Train.Max(i => pit.Rows[i].Seen!.Value.FirstSeenAt), result.TrainedThrough);
+        Assert.All(split.Test, i => Assert.True(pit.Rows[i].Seen!.Value.FirstSeenAt >= result.TrainedThrough));
+        // Latest rows carry no observation time: the service dates such a version by when it read its data.
+        var latest = pit.Rows.Select(r => r with { Seen = null }).ToArray();
+        Assert.Null(TrainingPipeline.Run(new TrainingInput(latest, FeatureSet.Early, TierScheme.Views, pit.Thresholds, pit.Served,
+            pit.Report with { Mode = TrainingRowsMode.Latest }), Options).TrainedThrough);
+    }
+
     [Fact]
     public void TheGrowthBaselineIsFittedOnTheTrainingVideosOnly()
     {

@@ -107,6 +107,12 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         return Task.FromResult(Guid.NewGuid());
     }
 
+    /// <summary>Launched runs waiting for their turn, as the launcher would report them.</summary>
+    public List<ViralityDashboard.Training.Scheduling.QueuedRun> Queued { get; } = [];
+
+    public Task<IReadOnlyList<ViralityDashboard.Training.Scheduling.QueuedRun>> QueuedAsync(ModelKind kind, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<ViralityDashboard.Training.Scheduling.QueuedRun>>(Queued.ToList());
+
     public Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default)
     {
         Activated.Add((tag, changedBy, reason));

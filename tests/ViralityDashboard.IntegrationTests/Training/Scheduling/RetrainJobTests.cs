@@ -126,6 +126,37 @@ public sealed class RetrainJobTests(PostgresFixture postgres)
         Assert.Equal(2, await ctx.TrainingRuns.CountAsync());
     }
 
+    /// <summary>Issue 24 §2: the run history lists launched runs still waiting for their turn, of its own kind.</summary>
+    [Fact]
+    public async Task LaunchedRunsWaitingForTheirTurnAreListedAsQueuedOfTheirKindUntilTheyRun()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(TrainingFixtures.Settings());
+        await TrainingFixtures.SeedAsync(db, 120);
+        var launcher = db.Get<TrainingLauncher>();
+        // No scheduler node runs yet: the launches wait in the store.
+        var first = await launcher.LaunchAsync(new TrainingRequest(RequestedBy: "owner"));
+        var second = await launcher.LaunchAsync(new TrainingRequest(Trainer: TrainerKind.LightGbm, Trigger: RunTrigger.Drift, RequestedBy: "drift-trigger"));
+        await launcher.LaunchAsync(new TrainingRequest(ModelKind: ModelKind.Preference));
+
+        var queued = await launcher.QueuedAsync(ModelKind.Engagement);
+
+        Assert.Equal([first, second], queued.Select(q => q.RequestId!.Value));
+        Assert.Equal((RunTrigger.Drift, "lightgbm", "drift-trigger"), (queued[1].Trigger, queued[1].Trainer, queued[1].RequestedBy));
+        Assert.Single(await launcher.QueuedAsync(ModelKind.Preference));
+
+        var scheduler = await db.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.Start();
+        try
+        {
+            Assert.NotNull(await launcher.WaitAsync(second, TimeSpan.FromMinutes(5)));
+            Assert.Empty(await launcher.QueuedAsync(ModelKind.Engagement));
+        }
+        finally
+        {
+            await scheduler.Shutdown(waitForJobsToComplete: true);
+        }
+    }
+
     [Fact]
     public async Task ARecoveredRequestInterruptedTwiceIsRecordedFailedInsteadOfRunAThirdTime()
     {

@@ -33,6 +33,26 @@ public sealed class RealizedAccuracyChartTests : DashboardTestContext
     }
 
     [Fact]
+    public void BackfilledWeeksAreDrawnAsABacktestApartFromTheLiveWeeks()
+    {
+        var backtest = FakeMonitoring.Week(0, 40, 10) with { Backfill = true };
+        var live = FakeMonitoring.Week(1, 30, 20);
+
+        var cut = Render<RealizedAccuracyChart>(p => p.Add(c => c.Versions,
+            [FakeMonitoring.Served("eng-r1", active: true, testAccuracy: 0.7, servedAccuracy: 0.66, noLaterSnapshot: 0, backtest, live)]));
+
+        Assert.Equal(["eng-r1 backtest accuracy", "eng-r1 accuracy", "eng-r1 macro-F1", "eng-r1 served accuracy"], cut.Instance.Series.Keys);
+        var traces = cut.Instance.AccuracyTraces.ToDictionary(t => t.Name);
+        Assert.Equal([Math.Round(backtest.Accuracy, 4)], traces["eng-r1 backtest accuracy"].Y.Cast<double>());
+        Assert.Equal([Math.Round(live.Accuracy, 4)], traces["eng-r1 accuracy"].Y.Cast<double>());
+        Assert.Equal("dot", traces["eng-r1 backtest accuracy"].Line.Dash);
+        Assert.Equal([SymbolEnum.Diamond], traces["eng-r1 backtest accuracy"].Marker.SymbolArray.Select(s => (SymbolEnum?)s));
+        Assert.Contains("backtest, week of 2026-10-05", traces["eng-r1 backtest accuracy"].HoverTextArray[0]);
+        // The served line spans both kinds of week.
+        Assert.Equal(2, cut.Instance.Series["eng-r1 served accuracy"].Count);
+    }
+
+    [Fact]
     public void AVersionWithoutTestFiguresHasNoDashedLine()
     {
         var cut = Render<RealizedAccuracyChart>(p => p.Add(c => c.Versions, [FakeMonitoring.Version("eng-old", active: false, null, FakeMonitoring.Week(0, 40, 10))]));

@@ -41,6 +41,34 @@ public sealed class TrainingPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void AQueuedRunShowsAboveTheHistoryAndMovesToRunningWithoutAReload()
+    {
+        AddAuthorization().SetAuthorized("viewer");
+        var request = Guid.NewGuid();
+        _training.Queued.Add(new QueuedRun(request, RunTrigger.Drift, "auto", "seed15", "drift-trigger", FakeTraining.T0.AddDays(3)));
+
+        var cut = Render<TrainingPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=queued-run]")));
+        var queued = cut.Find("[data-testid=queued-run]");
+        Assert.Equal("queued-run", cut.FindAll("[data-testid=run-history] tbody tr")[0].GetAttribute("data-testid"));
+        Assert.Equal("queued", queued.QuerySelector("[data-testid=status]")!.TextContent);
+        Assert.Contains("drift", queued.TextContent);
+        Assert.Contains("asked by drift-trigger", queued.TextContent);
+
+        // Another node starts it: the page's next re-read shows it running, with no reload and no click.
+        _training.Runs.Insert(0, new TrainingRunRow(4, RunTrigger.Drift, RunStatus.Running, FakeTraining.T0.AddDays(3), null, 0, null, [], null, null, null, null));
+        _training.Queued.Clear();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Empty(cut.FindAll("[data-testid=queued-run]"));
+            var first = cut.FindAll("[data-testid=run-history] tbody tr")[0];
+            Assert.Equal(("4", "running"), (first.Children[0].TextContent, first.QuerySelector("[data-testid=status]")!.TextContent));
+        }, EngagementTraining.RefreshEvery * 3);
+    }
+
+    [Fact]
     public void ClickingARunShowsItsDetailAndMarksItsRow()
     {
         AddAuthorization().SetAuthorized("viewer");
