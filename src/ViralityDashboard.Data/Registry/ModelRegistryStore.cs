@@ -13,6 +13,12 @@ public sealed record ModelVersionSummary(
 public sealed record ActivationChange(
     long Id, ModelKind Kind, ActivationAction Action, string? FromTag, string? ToTag, string ChangedBy, DateTimeOffset ChangedAt, string? Reason);
 
+/// <summary>
+/// What an activation or a rollback would change if made now, as the registry itself works it out: the confirmation
+/// dialogs name it before the change (the change itself answers an <see cref="ActivationChange"/> with the same tags).
+/// </summary>
+public sealed record PlannedChange(ModelKind Kind, string FeatureSet, string? FromTag, string ToTag);
+
 public class ModelRegistryException(string message) : Exception(message);
 
 /// <summary>No version has the tag asked for (the API answers 404, other refusals 409).</summary>
@@ -53,25 +59,63 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
             ?? throw new ModelRegistryException($"No model version '{tag}'.");
         await LockKindAsync(db, target.Kind, ct);
         await db.Entry(target).ReloadAsync(ct);
-        if (target.Status == VersionStatus.Rejected)
-            throw new ModelRegistryException($"Version '{tag}' was rejected by the gate and cannot be activated.");
-        if (target.IsActive)
-            throw new ModelRegistryException($"Version '{tag}' is already active.");
+        EnsureActivatable(target);
         var change = await SwitchAsync(db, target, ActivationAction.Activate, changedBy, reason, ct);
         await tx.CommitAsync(ct);
         return change;
     }
 
+    /// <summary>What <see cref="ActivateAsync"/> would change now: the active version of the target's kind and feature set → the target.</summary>
+    /// <exception cref="ModelRegistryException">Unknown, rejected or already active version, as the activation itself would refuse.</exception>
+    public async Task<PlannedChange> PreviewActivateAsync(string tag, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var target = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.VersionTag == tag, ct)
+            ?? throw new ModelRegistryException($"No model version '{tag}'.");
+        EnsureActivatable(target);
+        var current = await ActiveOf(db, target.Kind, target.FeatureSet).AsNoTracking().SingleOrDefaultAsync(ct);
+        return new PlannedChange(target.Kind, target.FeatureSet, current?.VersionTag, target.VersionTag);
+    }
+
     /// <summary>
     /// Re-activates the version that was active before the current one: the "from" of the audit row that
-    /// made the current version active. With several feature sets active, without <paramref name="featureSet"/>
-    /// it rolls back the one activated last.
+    /// made the current version active. Each feature set has its own active version: <paramref name="featureSet"/>
+    /// names whose; without it, the one activated last is rolled back.
     /// </summary>
     public async Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string? reason, CancellationToken ct = default, string? featureSet = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await LockKindAsync(db, kind, ct);
+        var (_, previous) = await RollbackStepAsync(db, kind, featureSet, ct);
+        var change = await SwitchAsync(db, previous, ActivationAction.Rollback, changedBy, reason, ct);
+        await tx.CommitAsync(ct);
+        return change;
+    }
+
+    /// <summary>What <see cref="RollbackAsync"/> would change now, worked out by the same query.</summary>
+    /// <exception cref="ModelRegistryException">Nothing active (of that feature set), or nothing to roll back to.</exception>
+    public async Task<PlannedChange> PreviewRollbackAsync(ModelKind kind, string? featureSet = null, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var (current, previous) = await RollbackStepAsync(db, kind, featureSet, ct);
+        return new PlannedChange(kind, current.FeatureSet, current.VersionTag, previous.VersionTag);
+    }
+
+    private static void EnsureActivatable(ModelVersion target)
+    {
+        if (target.Status == VersionStatus.Rejected)
+            throw new ModelRegistryException($"Version '{target.VersionTag}' was rejected by the gate and cannot be activated.");
+        if (target.IsActive)
+            throw new ModelRegistryException($"Version '{target.VersionTag}' is already active.");
+    }
+
+    private static IQueryable<ModelVersion> ActiveOf(ViralityDbContext db, ModelKind kind, string featureSet) =>
+        db.ModelVersions.Where(v => v.Kind == kind && v.FeatureSet == featureSet && v.IsActive);
+
+    /// <summary>The active version a rollback leaves (of <paramref name="featureSet"/>, else the one activated last) and the one it re-activates.</summary>
+    private static async Task<(ModelVersion Current, ModelVersion Previous)> RollbackStepAsync(ViralityDbContext db, ModelKind kind, string? featureSet, CancellationToken ct)
+    {
         var actives = db.ModelVersions.Where(v => v.Kind == kind && v.IsActive && (featureSet == null || v.FeatureSet == featureSet));
         var current = await actives
             .OrderByDescending(v => db.ModelActivations.Where(a => a.ToVersionId == v.Id).Max(a => (DateTimeOffset?)a.ChangedAt))
@@ -85,11 +129,8 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
             .OrderByDescending(a => a.ChangedAt).ThenByDescending(a => a.Id)
             .Select(a => a.FromVersionId)
             .FirstOrDefaultAsync(ct)
-            ?? throw new ModelRegistryException($"{current.VersionTag} has no previously active {kind.Wire()} version to roll back to.");
-        var previous = await db.ModelVersions.SingleAsync(v => v.Id == previousId, ct);
-        var change = await SwitchAsync(db, previous, ActivationAction.Rollback, changedBy, reason, ct);
-        await tx.CommitAsync(ct);
-        return change;
+            ?? throw new ModelRegistryException($"{current.VersionTag} has no previously active {kind.Wire()} {current.FeatureSet} version to roll back to.");
+        return (current, await db.ModelVersions.SingleAsync(v => v.Id == previousId, ct));
     }
 
     /// <summary>
@@ -190,7 +231,7 @@ public sealed class ModelRegistryStore(IDbContextFactory<ViralityDbContext> cont
 
     private async Task<ActivationChange> SwitchAsync(ViralityDbContext db, ModelVersion target, ActivationAction action, string changedBy, string? reason, CancellationToken ct)
     {
-        var current = await db.ModelVersions.SingleOrDefaultAsync(v => v.Kind == target.Kind && v.FeatureSet == target.FeatureSet && v.IsActive, ct);
+        var current = await ActiveOf(db, target.Kind, target.FeatureSet).SingleOrDefaultAsync(ct);
         if (current is not null)
         {
             current.IsActive = false;

@@ -11,9 +11,20 @@ public interface IModelActivation
     /// <exception cref="ModelRegistryException">Unknown, rejected or already active version.</exception>
     Task<ActivationChange> ActivateAsync(string tag, string changedBy, string reason, CancellationToken ct = default);
 
-    /// <summary>Re-activates the previously active version of <paramref name="kind"/> (engagement or preference).</summary>
+    /// <summary>
+    /// Re-activates the previously active version of <paramref name="kind"/> (engagement or preference) in
+    /// <paramref name="featureSet"/>; without one, in the feature set whose version was activated last.
+    /// </summary>
     /// <exception cref="ModelRegistryException">Nothing to roll back to, or an unknown kind.</exception>
-    Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default);
+    Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default, string? featureSet = null);
+
+    /// <summary>The from → to that <see cref="ActivateAsync"/> would make now, for the confirmation dialog.</summary>
+    /// <exception cref="ModelRegistryException">As <see cref="ActivateAsync"/> would refuse.</exception>
+    Task<PlannedChange> PreviewActivateAsync(string tag, CancellationToken ct = default);
+
+    /// <summary>The from → to that <see cref="RollbackAsync"/> would make now, for the confirmation dialog.</summary>
+    /// <exception cref="ModelRegistryException">As <see cref="RollbackAsync"/> would refuse (nothing to roll back to).</exception>
+    Task<PlannedChange> PreviewRollbackAsync(ModelKind kind, string? featureSet, CancellationToken ct = default);
 }
 
 /// <summary>Shadow and unshadow, as the Models page and the API do them. Callers check the owner first.</summary>
@@ -56,13 +67,17 @@ public sealed class ModelRegistry(ModelRegistryStore store, ActiveModelCache cac
     public Task<ActivationChange> RollbackAsync(string changedBy, string? reason, CancellationToken ct = default) =>
         RollbackAsync(TrainingRequest.Kind, changedBy, reason, ct);
 
-    /// <exception cref="ModelRegistryException">Nothing active of that kind, or nothing to roll back to.</exception>
-    public async Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string? reason, CancellationToken ct = default)
+    /// <exception cref="ModelRegistryException">Nothing active of that kind (and feature set), or nothing to roll back to.</exception>
+    public async Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string? reason, CancellationToken ct = default, string? featureSet = null)
     {
-        var change = await store.RollbackAsync(kind, changedBy, reason, ct);
+        var change = await store.RollbackAsync(kind, changedBy, reason, ct, featureSet);
         Invalidate(kind);
         return change;
     }
+
+    public Task<PlannedChange> PreviewActivateAsync(string tag, CancellationToken ct = default) => store.PreviewActivateAsync(tag, ct);
+
+    public Task<PlannedChange> PreviewRollbackAsync(ModelKind kind, string? featureSet, CancellationToken ct = default) => store.PreviewRollbackAsync(kind, featureSet, ct);
 
     public Task<IReadOnlyList<string>> ShadowTagsAsync(CancellationToken ct = default) => store.ShadowTagsAsync(ct);
 

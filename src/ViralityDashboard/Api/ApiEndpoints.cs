@@ -67,8 +67,10 @@ public sealed record ApiContribution(string Feature, float Value, float? Weight,
 /// <summary><paramref name="BaseValue"/> + Σ contributions = <paramref name="TierScore"/>, the model's <paramref name="ScoreKind"/> (logit, rawScore, or the ordinal form's tierScore) for the predicted tier.</summary>
 public sealed record ApiExplanation(ExplainedScore ScoreKind, string Method, float BaseValue, float TierScore);
 
+/// <param name="Kind">Rollback only: engagement (default) or preference.</param>
+/// <param name="FeatureSet">Rollback only: whose active version (each feature set has its own); default the one activated last.</param>
 [ValidatableType]
-public sealed record ReasonRequest([Required(ErrorMessage = "'reason' is required.")] string? Reason, string? Kind = null);
+public sealed record ReasonRequest([Required(ErrorMessage = "'reason' is required.")] string? Reason, string? Kind = null, string? FeatureSet = null);
 
 /// <param name="Reason">Optional: kept in the audit log.</param>
 public sealed record ShadowRequest(string? Reason);
@@ -209,9 +211,11 @@ public static class ApiEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"'kind' must be one of {string.Join(", ", WireNames.Of<ModelKind>())}."] });
         if (body.Kind is not null)
             kind = WireNames.Parse<ModelKind>(body.Kind);
+        if (kind == ModelKind.Engagement && body.FeatureSet is { } set && !FeatureSet.BuiltIn.Any(f => f.Name == set))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["featureSet"] = [$"'featureSet' must be one of {string.Join(", ", FeatureSet.BuiltIn.Select(f => f.Name))}."] });
         try
         {
-            return Results.Ok(await registry.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason!.Trim(), ct));
+            return Results.Ok(await registry.RollbackAsync(kind, context.User.Identity?.Name ?? "api", body.Reason!.Trim(), ct, body.FeatureSet));
         }
         catch (ModelRegistryException e)
         {

@@ -29,9 +29,9 @@ internal sealed class CliHost : IBenchHost
             builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.DataDir)}"] = dataDir;
         // Verbs print their own output; information logs would bury it. The config's "Default: Information"
         // (appsettings.json, for the web app) outranks SetMinimumLevel, so it is overridden here. Logs go to
-        // stderr, so `--json` output on stdout stays parseable. Quartz's clustered store greets every short-lived
-        // CLI process with a warning about the previous one ("detected failed or restarted instances"): that
-        // is normal here, so only its errors show.
+        // stderr, so `--json` output on stdout stays parseable. A verb that starts the clustered scheduler removes its
+        // check-in row when it leaves (SchedulerShutdown), but one that was killed still looks failed to the next node
+        // ("detected failed or restarted instances"), which recovers it: a warning the user can do nothing about, so only Quartz's errors show.
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         builder.Configuration["Logging:LogLevel:Quartz"] = "Error";
         builder.Logging.ClearProviders();

@@ -1,3 +1,4 @@
+using ViralityDashboard.Core.Engagement;
 using ViralityDashboard.Core.Ml;
 using System.CommandLine;
 using Spectre.Console;
@@ -71,8 +72,18 @@ internal static class ModelsVerb
     {
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)" };
         var kind = KindOption("Which model's active version: engagement (default) | preference");
-        var command = new Command("rollback", "Re-activate the version that was active before the current one") { reason, kind };
-        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.RollbackAsync(parse.GetValue(kind) ?? ModelKind.Engagement, Who, parse.GetValue(reason), ct)));
+        // Each feature set has its own active version; without --features the one activated last is rolled back, as before.
+        var features = Common.Choice("--features",
+            $"Whose active version: {string.Join(" | ", FeatureSet.BuiltIn.Select(f => f.Name))} (default: the feature set whose version was activated last)",
+            FeatureSet.BuiltIn, f => f.Name);
+        var command = new Command("rollback", "Re-activate the version that was active before the current one (of one feature set)") { reason, kind, features };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(kind) == ModelKind.Preference && r.GetResult(features) is { Implicit: false })
+                r.AddError("--features names an engagement feature set; a preference rollback takes --kind preference alone");
+        });
+        command.SetAction(async (parse, ct) => await Change(parse, ct, r => r.RollbackAsync(parse.GetValue(kind) ?? ModelKind.Engagement, Who, parse.GetValue(reason), ct,
+            parse.GetValue(features)?.Name)));
         return command;
     }
 

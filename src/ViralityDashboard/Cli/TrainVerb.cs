@@ -73,7 +73,7 @@ internal static class TrainVerb
             }
             finally
             {
-                await scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None);
+                await SchedulerShutdown.AndLeaveClusterAsync(scheduler, host.Get<System.Data.Common.DbDataSource>(), CancellationToken.None);
             }
             if (run is null)
             {

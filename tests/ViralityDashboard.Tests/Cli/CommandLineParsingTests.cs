@@ -28,6 +28,9 @@ public sealed class CommandLineParsingTests
     [InlineData("prune-log --json")]
     [InlineData("import day1.csv --scraped-at 2017-11-14T12:00:00Z")]
     [InlineData("predict --views 1000 --likes 50 --hours-since-posting 48")]
+    [InlineData("models rollback")]
+    [InlineData("models rollback --features pre-posting --reason r4")]
+    [InlineData("models rollback --kind preference")]
     public void VerbsParseWithTheirDefaults(string line)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message);
@@ -52,10 +55,26 @@ public sealed class CommandLineParsingTests
     [InlineData("import day1.csv --scraped-at 2999-01-01T00:00:00Z", "--scraped-at 2999-01-01 00:00:00Z is in the future")]
     [InlineData("predict --views 1000 --hours-since-posting -1", "--hours-since-posting must not be negative")]
     [InlineData("predict --views 1000 --hours-since-posting 100001", "--hours-since-posting must be at most 100,000 hours")]
+    [InlineData("models rollback --features nope", "'nope'")]
+    [InlineData("models rollback --kind preference --features seed15", "--features names an engagement feature set")]
     public void BadValuesAreRefusedWithTheOptionNamed(string line, string expected)
     {
         var errors = CommandLineApp.CreateRoot().Parse(line).Errors.Select(e => e.Message).ToList();
         Assert.Contains(errors, m => m.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("seed15", "seed15")]
+    [InlineData("pre-posting", "pre-posting")]
+    public void RollbackTakesTheFeatureSetWhoseActiveVersionItRollsBack(string? given, string? expected)
+    {
+        string[] line = given is null ? ["models", "rollback"] : ["models", "rollback", "--features", given];
+
+        var parsed = CommandLineApp.CreateRoot().Parse(line);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(expected, parsed.GetValue<ViralityDashboard.Core.Engagement.FeatureSet?>("--features")?.Name);
     }
 
     [Theory]

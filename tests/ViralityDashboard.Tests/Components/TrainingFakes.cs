@@ -38,6 +38,15 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
     public List<(string Tag, string Who, string Why)> Activated { get; } = [];
     public List<(string Who, string Why)> RolledBack { get; } = [];
     public List<ModelKind> RolledBackKinds { get; } = [];
+    public List<string?> RolledBackFeatureSets { get; } = [];
+    /// <summary>What the registry answers for a preview: the page must show this, not work out its own.</summary>
+    public Func<string, PlannedChange> ActivatePreview { get; set; } = tag => tag.StartsWith("pref-", StringComparison.Ordinal)
+        ? new(ModelKind.Preference, "analysis-v1", FakePreference.Active, tag)
+        : new(ModelKind.Engagement, "seed15", "eng-20261121-030000-r2", tag);
+    public Func<ModelKind, string?, PlannedChange> RollbackPreview { get; set; } = (kind, set) => kind == ModelKind.Preference
+        ? new(kind, "analysis-v1", FakePreference.Active, FakePreference.Previous)
+        : new(kind, set ?? "seed15", "eng-20261121-030000-r2", "eng-20261120-030000-r1");
+    public List<(ModelKind Kind, string? FeatureSet)> RollbackPreviews { get; } = [];
     public List<string> Rescheduled { get; } = [];
     /// <summary>What RunByRequestAsync answers for a launched run; null while it is queued.</summary>
     public TrainingRunRow? LaunchedRun { get; set; }
@@ -119,11 +128,20 @@ public sealed class FakeTraining : ITrainingQueries, ITrainingLauncher, IModelAc
         return Task.FromResult(new ActivationChange(9, ModelKind.Engagement, ActivationAction.Activate, Versions.First(v => v.IsActive).Tag, tag, changedBy, T0.AddDays(3), reason));
     }
 
-    public Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default)
+    public Task<ActivationChange> RollbackAsync(ModelKind kind, string changedBy, string reason, CancellationToken ct = default, string? featureSet = null)
     {
         RolledBack.Add((changedBy, reason));
         RolledBackKinds.Add(kind);
+        RolledBackFeatureSets.Add(featureSet);
         return Task.FromResult(new ActivationChange(10, ModelKind.Engagement, ActivationAction.Rollback, "eng-20261121-030000-r2", "eng-20261120-030000-r1", changedBy, T0.AddDays(3), reason));
+    }
+
+    public Task<PlannedChange> PreviewActivateAsync(string tag, CancellationToken ct = default) => Task.FromResult(ActivatePreview(tag));
+
+    public Task<PlannedChange> PreviewRollbackAsync(ModelKind kind, string? featureSet, CancellationToken ct = default)
+    {
+        RollbackPreviews.Add((kind, featureSet));
+        return Task.FromResult(RollbackPreview(kind, featureSet));
     }
 
     public Task<ScheduleInfo?> GetAsync(CancellationToken ct = default) => Task.FromResult<ScheduleInfo?>(Schedule);

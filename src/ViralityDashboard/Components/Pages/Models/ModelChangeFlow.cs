@@ -10,10 +10,29 @@ namespace ViralityDashboard.Components.Pages.Models;
 /// </summary>
 public sealed class ModelChangeFlow(IDialogService dialogs, OwnerGuard guard, ISnackbar snackbar)
 {
+    /// <param name="preview">
+    /// The registry's own from → to for this change (<see cref="Training.Registry.IModelActivation.PreviewActivateAsync"/>,
+    /// <see cref="Training.Registry.IModelActivation.PreviewRollbackAsync"/>): the page never guesses it, as it once did
+    /// from the first active row, which named a version of another feature set. Its refusal ("nothing to roll back
+    /// to") is shown instead of the dialog.
+    /// </param>
     /// <returns>Whether the change was made.</returns>
-    public async Task<bool> ConfirmAndApplyAsync(string title, string? from, string to, Func<string, string, Task<ActivationChange>> change)
+    public async Task<bool> ConfirmAndApplyAsync(string title, Func<Task<PlannedChange>> preview, Func<string, string, Task<ActivationChange>> change)
     {
-        var parameters = new DialogParameters<ConfirmChangeDialog> { { d => d.From, from }, { d => d.To, to } };
+        PlannedChange planned;
+        try
+        {
+            planned = await preview();
+        }
+        catch (ModelRegistryException e)
+        {
+            snackbar.Add(e.Message, Severity.Warning);
+            return false;
+        }
+        var parameters = new DialogParameters<ConfirmChangeDialog>
+        {
+            { d => d.From, planned.FromTag }, { d => d.To, planned.ToTag }, { d => d.FeatureSet, planned.FeatureSet },
+        };
         var dialog = await dialogs.ShowAsync<ConfirmChangeDialog>(title, parameters);
         var result = await dialog.Result;
         if (result is null || result.Canceled || result.Data is not string reason)
@@ -31,11 +50,4 @@ public sealed class ModelChangeFlow(IDialogService dialogs, OwnerGuard guard, IS
             return false;
         }
     }
-
-    /// <summary>
-    /// Rollback re-activates the "from" of the audit row that made the current version active
-    /// (<paramref name="audit"/> newest first); null when there is nothing to roll back to.
-    /// </summary>
-    public static string? RollbackTarget(string? active, IEnumerable<ActivationChange> audit) =>
-        active is null ? null : audit.FirstOrDefault(a => a.ToTag == active)?.FromTag;
 }

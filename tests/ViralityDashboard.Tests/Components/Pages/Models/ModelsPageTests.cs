@@ -1,5 +1,9 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using ViralityDashboard.Core.Ml;
+using ViralityDashboard.Data.Registry;
+using ViralityDashboard.Training;
 using ViralityDashboard.Account;
 using ViralityDashboard.Components.Charts;
 using ViralityDashboard.Components.Pages.Models;
@@ -95,6 +99,59 @@ public sealed class ModelsPageTests : DashboardTestContext
         dialogs.Find("input").Input("back to r1");
         dialogs.Find("[data-testid=confirm]").Click();
         cut.WaitForAssertion(() => Assert.Equal([("owner", "back to r1")], _training.RolledBack));
+    }
+
+    /// <summary>Issue 24 §1: a pre-posting version active beside the seed15 one (and listed first, as the newer).</summary>
+    private void AddActivePrePostingVersion() =>
+        _training.Versions.Insert(0, new(4, ModelKind.Engagement, "eng-20261123-030000-r4", VersionStatus.Active, true, FakeTraining.T0.AddDays(3), 4812,
+            "pre-posting", "views", "lbfgs", null, 0.40, 0.38, 0.30));
+
+    [Fact]
+    public void EachActiveFeatureSetHasItsOwnRollBackWhichRollsBackThatFeatureSet()
+    {
+        AddActivePrePostingVersion();
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<ModelsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["pre-posting", "seed15"], cut.FindAll("[data-testid=rollback]").Select(b => b.GetAttribute("data-feature-set"))));
+        cut.Find("[data-testid=rollback][data-feature-set=seed15]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Equal("eng-20261121-030000-r2 → eng-20261120-030000-r1", dialogs.Find("[data-testid=from-to]").TextContent));
+        Assert.Contains("seed15", dialogs.Find("[data-testid=change-feature-set]").TextContent);
+        dialogs.Find("input").Input("back to r1");
+        dialogs.Find("[data-testid=confirm]").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["seed15"], _training.RolledBackFeatureSets));
+        Assert.Equal([(ModelKind.Engagement, (string?)"seed15")], _training.RollbackPreviews);
+    }
+
+    [Fact]
+    public void TheActivateDialogNamesTheRegistrysFromNotTheFirstActiveRow()
+    {
+        AddActivePrePostingVersion();
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<ModelsPage>();
+
+        cut.WaitForElement("[data-testid=activate]").Click();
+
+        // The first active row is the pre-posting r4; activating a seed15 version replaces the seed15 r2.
+        dialogs.WaitForAssertion(() => Assert.Equal("eng-20261121-030000-r2 → eng-20261120-030000-r1", dialogs.Find("[data-testid=from-to]").TextContent));
+    }
+
+    [Fact]
+    public void ARollbackTheRegistryRefusesShowsItsReasonAndNoDialog()
+    {
+        _training.RollbackPreview = (_, _) => throw new ModelRegistryException("eng-20261121-030000-r2 has no previously active engagement seed15 version to roll back to.");
+        AddAuthorization().SetAuthorized("owner").SetPolicies(Policies.Owner);
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<ModelsPage>();
+
+        cut.WaitForElement("[data-testid=rollback]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message?.Contains("no previously active", StringComparison.Ordinal) == true));
+        Assert.Empty(dialogs.FindAll("[data-testid=confirm-change]"));
+        Assert.Empty(_training.RolledBack);
     }
 
     [Fact]

@@ -102,7 +102,8 @@ public sealed class PreferenceModelsTests : DashboardTestContext
         var flow = new ModelChangeFlow(Services.GetRequiredService<IDialogService>(), Services.GetRequiredService<OwnerGuard>(), Services.GetRequiredService<ISnackbar>());
         var called = false;
 
-        var change = dialogs.InvokeAsync(() => flow.ConfirmAndApplyAsync("Activate", FakePreference.Active, FakePreference.Previous, (_, _) =>
+        var change = dialogs.InvokeAsync(() => flow.ConfirmAndApplyAsync("Activate",
+            () => Task.FromResult(new PlannedChange(ModelKind.Preference, "analysis-v1", FakePreference.Active, FakePreference.Previous)), (_, _) =>
         {
             called = true;
             return Task.FromResult<ActivationChange>(null!);
