@@ -648,7 +648,7 @@ namespace ViralityDashboard.Data.Migrations
                         .HasDatabaseName("ix_prediction_log_matured_scoring_by_video")
                         .HasFilter("source = 'scoring' AND outcome_tier IS NOT NULL AND predicted_tier IS NOT NULL");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ModelVersionId", "VideoId"), new[] { "PredictedTier", "OutcomeTier" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ModelVersionId", "VideoId"), new[] { "PredictedTier", "OutcomeTier", "ObservedAt", "OutcomeAt" });
 
                     b.HasIndex("ModelVersionId", "ObservedAt", "Id")
                         .HasDatabaseName("ix_prediction_log_matured_by_version")

@@ -64,7 +64,10 @@ public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> co
     private readonly ConcurrentDictionary<(long Champion, long Challenger), (Watermark Mark, DateTimeOffset At, ChallengerComparisonRow Row)> _pairs = new();
 
     // One row per (champion outcome, champion prediction, challenger outcome, challenger prediction): the outcomes can
-    // differ because each version's outcome tier uses its own thresholds.
+    // differ because each version's outcome tier uses its own thresholds. As in realized metrics, a video judged on the
+    // snapshot it was predicted from says nothing about forecasting, and one first seen by either version's newest
+    // training video ($3) would favour the version that learned it. Both rows of a video share its first sight and its
+    // outcome snapshot, so the champion's say it; the index carries both, and the join stays index-only.
     private const string PairCountsSql = """
         SELECT c.outcome_tier, c.predicted_tier, s.outcome_tier, s.predicted_tier, count(*)::int
         FROM prediction_log c
@@ -72,6 +75,8 @@ public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> co
             AND s.source = 'scoring' AND s.outcome_tier IS NOT NULL AND s.predicted_tier IS NOT NULL
         WHERE c.model_version_id = $1 AND c.video_id IS NOT NULL
             AND c.source = 'scoring' AND c.outcome_tier IS NOT NULL AND c.predicted_tier IS NOT NULL
+            AND (c.outcome_at IS NULL OR c.outcome_at > c.observed_at)
+            AND ($3::timestamptz IS NULL OR c.observed_at > $3)
         GROUP BY 1, 2, 3, 4
         """;
 
@@ -83,7 +88,7 @@ public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> co
             versions = await db.ModelVersions.AsNoTracking()
                 .Where(v => v.Kind == ModelKind.Engagement && (v.IsActive || v.IsShadow || v.Status == VersionStatus.Inactive))
                 .OrderByDescending(v => v.TrainedAt).ThenByDescending(v => v.Id)
-                .Select(v => new VersionRow(v.Id, v.VersionTag, v.FeatureSet, v.TrainedAt, v.IsActive, v.IsShadow, v.Metrics))
+                .Select(v => new VersionRow(v.Id, v.VersionTag, v.FeatureSet, v.TrainedAt, v.IsActive, v.IsShadow, v.Metrics, v.TrainedThrough))
                 .ToListAsync(ct);
         }
         var champions = versions.Where(v => v.IsActive).ToDictionary(v => v.FeatureSet);
@@ -110,7 +115,8 @@ public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> co
         var now = clock.GetUtcNow();
         if (_pairs.TryGetValue(key, out var kept) && kept.Mark == mark && now - kept.At < MaxAge)
             return kept.Row;
-        var row = Compare(champion.Tag, shadow.Tag, shadow.FeatureSet, await PairCountsAsync(champion.Id, shadow.Id, ct));
+        var trainedThrough = new[] { champion.TrainedThrough, shadow.TrainedThrough }.Max(); // the later of the two; null when neither is dated
+        var row = Compare(champion.Tag, shadow.Tag, shadow.FeatureSet, await PairCountsAsync(champion.Id, shadow.Id, trainedThrough, ct));
         _pairs[key] = (mark, now, row);
         return row;
     }
@@ -127,11 +133,12 @@ public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> co
 
     private readonly record struct Watermark(long Weeks, long Matured, DateTime UpdatedAt);
 
-    private async Task<List<PairCount>> PairCountsAsync(long championId, long challengerId, CancellationToken ct)
+    private async Task<List<PairCount>> PairCountsAsync(long championId, long challengerId, DateTimeOffset? trainedThrough, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(PairCountsSql);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = championId });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = challengerId });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz, Value = (object?)trainedThrough ?? DBNull.Value });
         var counts = new List<PairCount>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -193,7 +200,7 @@ public sealed class ChallengerComparison(IDbContextFactory<ViralityDbContext> co
 
     internal readonly record struct PairCount(int ChampionOutcome, int ChampionPredicted, int ChallengerOutcome, int ChallengerPredicted, int Count);
 
-    private sealed record VersionRow(long Id, string Tag, string FeatureSet, DateTimeOffset TrainedAt, bool IsActive, bool IsShadow, string Metrics);
+    private sealed record VersionRow(long Id, string Tag, string FeatureSet, DateTimeOffset TrainedAt, bool IsActive, bool IsShadow, string Metrics, DateTimeOffset? TrainedThrough);
 }
 
 /// <summary>The test figures stored with an engagement version (<c>model_versions.metrics</c>).</summary>

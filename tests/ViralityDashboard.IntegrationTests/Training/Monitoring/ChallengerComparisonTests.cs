@@ -63,6 +63,37 @@ public sealed class ChallengerComparisonTests(PostgresFixture postgres)
         Assert.True(report.Candidates.Single(c => c.Tag == "chall").IsShadow);
     }
 
+    /// <summary>
+    /// Issue 23 §4, §6: as in realized metrics, a video judged on the snapshot it was predicted from, or first seen by
+    /// either version's newest training video, is not a forecast and is left out of the pair.
+    /// </summary>
+    [Fact]
+    public async Task VideosJudgedOnTheirOwnInputsOrSeenInEitherVersionsTrainingAreNotCompared()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var champion = Version("champ", 0.7);
+        champion.TrainedThrough = T0.AddHours(10);
+        var challenger = Version("chall", 0.72);
+        challenger.TrainedThrough = T0.AddHours(20); // the later of the two dates both
+        champion = await StoreAsync(db, champion, activate: true);
+        challenger = await StoreAsync(db, challenger);
+        await db.Get<ModelRegistryStore>().SetShadowAsync("chall", true, "test", null);
+        // Videos 1–40 first seen an hour apart; the challenger is always right, the champion never. Videos 1–20 were first
+        // seen by the challenger's newest training video; 25–29 were judged on the snapshot they were predicted from.
+        DateTimeOffset Seen(int v) => T0.AddHours(v);
+        DateTimeOffset Outcome(int v) => v is >= 25 and <= 29 ? Seen(v) : Seen(v).AddDays(9);
+        await InsertAsync(db, Enumerable.Range(1, 40).SelectMany(v => new[]
+        {
+            Prediction(champion.Id, v, 2, 3, Seen(v)),
+            Prediction(challenger.Id, v, 3, 3, Seen(v)),
+        }).Select(p => { p.OutcomeAt = Outcome((int)p.VideoId!.Value); return p; }));
+
+        var row = Assert.Single((await db.Get<ChallengerComparison>().CompareAsync()).Comparisons);
+
+        // 21–40 less 25–29: 15 videos.
+        Assert.Equal((15, 15, 0), (row.SharedVideos, row.ChallengerOnlyRight, row.ChampionOnlyRight));
+    }
+
     [Fact]
     public async Task AChallengerWithoutSharedMaturedVideosHasNoFiguresAndNoShadowNoComparison()
     {
