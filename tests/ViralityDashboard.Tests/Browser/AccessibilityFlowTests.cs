@@ -61,6 +61,10 @@ public sealed class AccessibilityFlowTests(AccessibilityApp fixture, BrowserSess
                 .slice(0, 8).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`).join('\n')
             """, widths[1]);
         Assert.True(widths[0] <= widths[1], $"{view}: the page is {widths[0]} px wide in a {widths[1]} px window:\n{wide}");
+        // The app bar is fixed: what it pushes past the edge does not widen the page, it is just out of reach.
+        var offScreen = await page.EvaluateAsync<string[]>(
+            "[...document.querySelectorAll('header button')].filter(b => b.getBoundingClientRect().right > document.documentElement.clientWidth).map(b => b.getAttribute('aria-label') ?? b.textContent)");
+        Assert.True(offScreen.Length == 0, $"{view}: app bar buttons past the right edge: {string.Join(", ", offScreen)}");
     }
 
     private static string Describe(AxeResultItem rule) =>

@@ -104,9 +104,11 @@ internal static class AppViews
         }
         if (dark)
             await WaitForThemeAsync(page, dark: true);
-        // Plotly and the queries behind the cards: what the page shows once it has settled.
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await page.WaitForTimeoutAsync(500);
+        // What the page shows once it has settled: no card still loading, every chart drawn (network idle never comes on
+        // a video's page, whose TikTok embed keeps asking a host this machine cannot reach).
+        await Assertions.Expect(page.Locator("[role=progressbar][aria-label=Loading]")).ToHaveCountAsync(0);
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('div[id^=PlotlyChart]')].every(c => c.querySelector('svg.main-svg'))");
+        await page.WaitForTimeoutAsync(300); // transitions (tabs, dialogs) end at their final colours
         return page;
     }
 
