@@ -43,12 +43,13 @@ public sealed class BrowserSession : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(Uri baseAddress)
+    /// <param name="viewport">1366 × 850 unless given (a phone's width, say).</param>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, ViewportSize? viewport = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1366, Height = 850 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 850 },
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
