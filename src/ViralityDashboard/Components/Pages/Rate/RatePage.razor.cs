@@ -130,16 +130,19 @@ public sealed partial class RatePage : IAsyncDisposable
     }
 
     /// <summary>A shortcut key, from the page-wide listener, which already left out keys typed into a text field.</summary>
+    /// <returns>True when Tab goes past the first or last dimension: the listener then moves the focus out of the panel.</returns>
     [JSInvokable]
-    public async Task OnKeyAsync(string key, bool shift)
+    public async Task<bool> OnKeyAsync(string key, bool shift)
     {
         if (_session is null)
-            return;
+            return false;
         switch (key)
         {
             case [var c] when char.IsAsciiDigit(c):
                 _session.SetDigit(c - '0');
                 break;
+            case "Tab" when _session.Focus == (shift ? 0 : RatingSession.Dimensions.Length - 1):
+                return true;
             case "Tab":
                 _session.MoveFocus(shift ? -1 : 1);
                 break;
@@ -160,6 +163,7 @@ public sealed partial class RatePage : IAsyncDisposable
                 break;
         }
         StateHasChanged(); // called from JavaScript, not through a Blazor event handler
+        return false;
     }
 
     private async Task SaveAsync()

@@ -88,10 +88,25 @@ public sealed class RatePageTests : DashboardTestContext
         var cut = Render<RatePage>();
         cut.WaitForElement("[data-testid=rate-panel]");
         module.VerifyInvoke("listen");
-        Assert.Equal(["0", "6"], [cut.Find("[data-testid=rate-panel]").GetAttribute("data-focus")!, cut.Find("[data-testid=rate-panel]").GetAttribute("data-count")!]);
+        Assert.Equal("0", cut.Find("[data-testid=rate-panel]").GetAttribute("data-focus"));
         await DisposeComponentsAsync();
 
         module.VerifyInvoke("stop");
+    }
+
+    [Fact]
+    public async Task TabPastTheLastDimensionOrShiftTabBeforeTheFirstLeavesThePanelInsteadOfWrapping()
+    {
+        this.SignInAsOwner();
+        var cut = Render<RatePage>();
+        cut.WaitForElement("[data-testid=rate-panel]");
+
+        var backBeforeFirst = await cut.InvokeAsync(() => cut.Instance.OnKeyAsync("Tab", shift: true));
+        Keys(cut, "1", "2", "3", "4", "5");
+        var pastLast = await cut.InvokeAsync(() => cut.Instance.OnKeyAsync("Tab", shift: false));
+
+        Assert.Equal((true, true), (backBeforeFirst, pastLast));
+        Assert.Equal("true", cut.FindAll("[data-testid=step-row]")[5].GetAttribute("data-focused"));
     }
 
     [Fact]
