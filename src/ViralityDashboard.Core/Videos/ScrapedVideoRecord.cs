@@ -25,6 +25,11 @@ public sealed record ScrapedVideoRecord
     public bool? AuthorVerified { get; init; }
     /// <summary>The video's page on the platform (Apify's and tiktok-scraper's <c>webVideoUrl</c>), for the Rate page's link.</summary>
     public string? VideoUrl { get; init; }
+    /// <summary>
+    /// The video's cover image (Apify's <c>videoMeta.coverUrl</c>, tiktok-scraper's <c>covers.default</c>, web items'
+    /// <c>video.cover</c>): the Rate page shows it where TikTok's player cannot load.
+    /// </summary>
+    public string? CoverUrl { get; init; }
 
     /// <summary>
     /// When these counts were scraped: a history's row says so (<c>scraped_at</c>); null means "now" to an import. The

@@ -40,6 +40,7 @@ internal sealed class ScrapedVideoConfiguration : IEntityTypeConfiguration<Scrap
         b.Property(v => v.Platform).HasMaxLength(32);
         b.Property(v => v.PlatformVideoId).HasMaxLength(64);
         b.Property(v => v.VideoUrl).HasMaxLength(2048);
+        b.Property(v => v.CoverUrl).HasMaxLength(2048);
         b.HasIndex(v => new { v.Platform, v.PlatformVideoId }).IsUnique().HasDatabaseName(PlatformVideoIndex);
         b.Property(v => v.QualityFlags).HasConversion<int>();
         // Two secondary indexes only, each for a page's first render at a million rows (the rate queue's

@@ -25,6 +25,8 @@ public sealed class ScrapedVideo
     public bool? AuthorVerified { get; set; }
     /// <summary>The video's page on the platform (an absolute http(s) URL), when the import source gave one.</summary>
     public string? VideoUrl { get; set; }
+    /// <summary>The video's cover image (an absolute http(s) URL), when the import source gave one.</summary>
+    public string? CoverUrl { get; set; }
     public DateTimeOffset FirstSeenAt { get; set; }
     public DateTimeOffset LastScrapedAt { get; set; }
     public DataQualityFlags QualityFlags { get; set; }

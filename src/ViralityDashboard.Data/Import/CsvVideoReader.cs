@@ -18,6 +18,9 @@ internal static class CsvVideoReader
     /// <summary>Optional beyond <see cref="Header"/>: when the row's counts were scraped (a history has one row per scrape).</summary>
     public const string ScrapedAtColumn = "scraped_at";
 
+    /// <summary>Optional beyond <see cref="Header"/>: the video's cover image (an http(s) URL), shown on the Rate page.</summary>
+    public const string CoverUrlColumn = "cover_url";
+
     private static readonly string[] RequiredColumns = ["video_id", "views", "likes", "shares", "comments"];
 
     /// <summary>Apify's CSV export: nested fields flattened into <c>authorMeta/name</c>, <c>hashtags/0/name</c>, ….</summary>
@@ -91,7 +94,7 @@ internal static class CsvVideoReader
 
     private static Func<CsvReader, RowPlace, ParsedRow> NormalizedParser(string[] columns, DateTimeOffset now)
     {
-        var index = Header.Append(ScrapedAtColumn).ToDictionary(h => h, h => Array.IndexOf(columns, h));
+        var index = Header.Append(ScrapedAtColumn).Append(CoverUrlColumn).ToDictionary(h => h, h => Array.IndexOf(columns, h));
         return (csv, where) => Parse(csv, index, where, now);
     }
 
@@ -113,7 +116,7 @@ internal static class CsvVideoReader
         int id = At("id"), views = At("playCount"), likes = At("diggCount"), shares = At("shareCount"), comments = At("commentCount"),
             saves = At("collectCount"), duration = At("videoMeta/duration"), sound = At("musicMeta/musicName"), original = At("musicMeta/musicOriginal"),
             text = At("text"), created = At("createTime"), createdIso = At("createTimeISO"), handle = At("authorMeta/name"),
-            fans = At("authorMeta/fans"), verified = At("authorMeta/verified"), url = At("webVideoUrl");
+            fans = At("authorMeta/fans"), verified = At("authorMeta/verified"), url = At("webVideoUrl"), cover = At("videoMeta/coverUrl");
         return (csv, where) =>
         {
             string? Field(int i) => i >= 0 ? csv.Parser[i] : null;
@@ -140,7 +143,8 @@ internal static class CsvVideoReader
                     AuthorHandle = FieldRules.Text("authorMeta/name", Field(handle)),
                     AuthorFollowers = FieldRules.OptionalCount("authorMeta/fans", Field(fans), FieldRules.MaxFollowers),
                     AuthorVerified = FieldRules.Boolean("authorMeta/verified", Field(verified)),
-                    VideoUrl = FieldRules.VideoUrl("webVideoUrl", Field(url)),
+                    VideoUrl = FieldRules.HttpUrl("webVideoUrl", Field(url)),
+                    CoverUrl = FieldRules.HttpUrl("videoMeta/coverUrl", Field(cover)),
                 };
                 return ParsedRow.Valid(where, video);
             }
@@ -193,6 +197,7 @@ internal static class CsvVideoReader
                 AuthorFollowers = FieldRules.OptionalCount("author_followers", Field("author_followers"), FieldRules.MaxFollowers),
                 AuthorVerified = FieldRules.Boolean("author_verified", Field("author_verified")),
                 ScrapedAt = FieldRules.ScrapedAt(ScrapedAtColumn, Field(ScrapedAtColumn), createdAt, now),
+                CoverUrl = FieldRules.HttpUrl(CoverUrlColumn, Field(CoverUrlColumn)),
             };
             return ParsedRow.Valid(where, video);
         }

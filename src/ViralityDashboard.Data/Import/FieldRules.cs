@@ -180,10 +180,11 @@ internal static class FieldRules
     public const int MaxUrlLength = 2048;
 
     /// <summary>
-    /// The video's page, shown as a link: only an absolute http(s) URL, so that no stored value can become a
-    /// <c>javascript:</c> or <c>data:</c> link on the Rate page.
+    /// The video's page (shown as a link) or its cover (shown as an image): only an absolute http(s) URL, so that no
+    /// stored value can become a <c>javascript:</c> or <c>data:</c> link or image source on the Rate page. Like every
+    /// other malformed field, a hostile one rejects its row with the field and the value named.
     /// </summary>
-    public static string? VideoUrl(string field, string? raw)
+    public static string? HttpUrl(string field, string? raw)
     {
         var url = WithoutNul(raw ?? "").Trim();
         if (url.Length == 0)

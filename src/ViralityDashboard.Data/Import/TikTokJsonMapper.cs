@@ -7,7 +7,8 @@ namespace ViralityDashboard.Data.Import;
 
 /// <summary>
 /// Maps tiktok-scraper items, Apify's TikTok scraper items (the same flat shape, plus <c>collectCount</c> and
-/// <c>createTimeISO</c>) and TikTok web items (field names in the data README) to videos.
+/// <c>createTimeISO</c>) and TikTok web items (field names in the data README) to videos, with the cover image where the
+/// item has one.
 /// </summary>
 internal static class TikTokJsonMapper
 {
@@ -60,7 +61,11 @@ internal static class TikTokJsonMapper
             AuthorHandle = FieldRules.Text("authorMeta.name", Str(author, "name")),
             AuthorVerified = Bool(author, "verified"),
             AuthorFollowers = Long(author, "fans") is long f ? FieldRules.Count("authorMeta.fans", f, FieldRules.MaxFollowers) : null,
-            VideoUrl = FieldRules.VideoUrl("webVideoUrl", Str(item, "webVideoUrl")),
+            VideoUrl = FieldRules.HttpUrl("webVideoUrl", Str(item, "webVideoUrl")),
+            // Apify's items name the cover in videoMeta; tiktok-scraper's in covers.
+            CoverUrl = Str(Child(item, "videoMeta"), "coverUrl") is { } cover
+                ? FieldRules.HttpUrl("videoMeta.coverUrl", cover)
+                : FieldRules.HttpUrl("covers.default", Str(Child(item, "covers"), "default")),
         };
     }
 
@@ -107,7 +112,8 @@ internal static class TikTokJsonMapper
             AuthorFollowers = Long(Child(item, "authorStats"), "followerCount") is long f
                 ? FieldRules.Count("authorStats.followerCount", f, FieldRules.MaxFollowers) : null,
             // Web items carry no page URL; TikTok's canonical one is built from the handle and the id.
-            VideoUrl = handle is not { Length: <= 100 } ? null : FieldRules.VideoUrl("author.uniqueId", $"https://www.tiktok.com/@{Uri.EscapeDataString(handle)}/video/{Uri.EscapeDataString(videoId)}"),
+            VideoUrl = handle is not { Length: <= 100 } ? null : FieldRules.HttpUrl("author.uniqueId", $"https://www.tiktok.com/@{Uri.EscapeDataString(handle)}/video/{Uri.EscapeDataString(videoId)}"),
+            CoverUrl = FieldRules.HttpUrl("video.cover", Str(video, "cover")),
         };
     }
 

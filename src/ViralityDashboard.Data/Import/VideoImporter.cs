@@ -33,7 +33,7 @@ public sealed class VideoImporter(
 
     private const string StagingColumns =
         "platform, platform_video_id, views, likes, shares, comments, saves, duration_seconds, hashtags, sound_name, "
-        + "sound_original, description, created_at, author_handle, author_followers, author_verified, quality_flags, video_url";
+        + "sound_original, description, created_at, author_handle, author_followers, author_verified, quality_flags, video_url, cover_url";
 
     public async Task<ImportReport> ImportAsync(Stream file, ImportOptions options, CancellationToken ct = default)
     {
@@ -342,6 +342,7 @@ public sealed class VideoImporter(
         row.Boolean(v.AuthorVerified);
         row.Integer((int)flags);
         row.Text(v.VideoUrl);
+        row.Text(v.CoverUrl);
     }
 
     private const string EmptyTableCheck = "SELECT CASE WHEN EXISTS (SELECT 1 FROM scraped_videos) THEN 0 ELSE 1 END";
@@ -405,6 +406,8 @@ public sealed class VideoImporter(
         ("author_verified", "COALESCE(s.author_verified, v.author_verified)"),
         ("quality_flags", "s.quality_flags"),
         ("video_url", "COALESCE(s.video_url, v.video_url)"),
+        // TikTok signs its cover links for days only: the newest scrape's link is the one that may still load.
+        ("cover_url", "COALESCE(s.cover_url, v.cover_url)"),
     ];
 
     private static readonly string MergeSet = string.Join(", ", Merged.Select(m => $"{m.Column} = {m.Value}")) + ", last_scraped_at = @now";

@@ -763,6 +763,11 @@ namespace ViralityDashboard.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("comments");
 
+                    b.Property<string>("CoverUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("cover_url");
+
                     b.Property<DateTimeOffset?>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

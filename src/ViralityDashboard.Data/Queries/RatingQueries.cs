@@ -13,7 +13,7 @@ namespace ViralityDashboard.Data.Queries;
 public sealed record RatingQueueItem(
     long Id, string PlatformVideoId, string? AuthorHandle, string? Description, IReadOnlyList<string> Hashtags,
     string? SoundName, long Views, long Likes, long? Comments, long Shares, long? Saves, double? DurationSeconds,
-    DateTimeOffset? CreatedAt, bool? Analyzed = null, string? VideoUrl = null)
+    DateTimeOffset? CreatedAt, bool? Analyzed = null, string? VideoUrl = null, string? CoverUrl = null)
 {
     // The page URL the import kept (Apify's webVideoUrl) when it is TikTok's, so a hostile file cannot point the
     // owner's "open on TikTok" elsewhere; else TikTok's canonical one, which TikTok redirects when the handle is wrong.
@@ -22,6 +22,13 @@ public sealed record RatingQueueItem(
     private static bool IsTikTok(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps
         && (u.Host == "tiktok.com" || u.Host.EndsWith(".tiktok.com", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The cover image the import kept, when it is an http(s) URL (the import lets no other kind in; checked again here
+    /// because it becomes an image source on the owner's page).
+    /// </summary>
+    public string? CoverImageUrl => Uri.TryCreate(CoverUrl, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)
+        ? CoverUrl : null;
 
     /// <summary>TikTok's embedded player for this video (allowed by the Content-Security-Policy's frame-src).</summary>
     public string EmbedUrl => $"https://www.tiktok.com/embed/v2/{Uri.EscapeDataString(PlatformVideoId)}";
@@ -109,7 +116,7 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
         var rows = await videos.Where(v => ids.Contains(v.Id))
             .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
                 v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt,
-                v.Analyses.Any(a => a.AnalysisVersion == analyzed.AnalysisVersion && a.FeatureCount >= analyzed.MinimumFeatureCount), v.VideoUrl))
+                v.Analyses.Any(a => a.AnalysisVersion == analyzed.AnalysisVersion && a.FeatureCount >= analyzed.MinimumFeatureCount), v.VideoUrl, v.CoverUrl))
             .ToDictionaryAsync(v => v.Id, ct);
         return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
     }
@@ -147,7 +154,7 @@ public sealed class RatingQueries(IDbContextFactory<ViralityDbContext> contexts,
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.ScrapedVideos.AsNoTracking().Where(v => v.Id == videoId)
             .Select(v => new RatingQueueItem(v.Id, v.PlatformVideoId, v.AuthorHandle, v.Description, v.Hashtags, v.SoundName,
-                v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt, null, v.VideoUrl))
+                v.Views, v.Likes, v.Comments, v.Shares, v.Saves, v.DurationSeconds, v.CreatedAt, null, v.VideoUrl, v.CoverUrl))
             .FirstOrDefaultAsync(ct);
     }
 

@@ -54,6 +54,8 @@ public sealed class SharedTikTokDataTests(PostgresFixture postgres)
 
         Assert.Equal(("tiktok-scraper", 1000L, 1000L, 0L), (report.Format, report.Read, report.Inserted, report.Rejected));
         Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE saves IS NOT NULL"));
+        // covers.default: TikTok's CDN, signed for days (these links expired long ago; the Rate page falls back to its placeholder).
+        Assert.Equal(1000, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE cover_url LIKE 'https://%.tiktokcdn.com/%'"));
     }
 
     [Fact]
@@ -72,5 +74,6 @@ public sealed class SharedTikTokDataTests(PostgresFixture postgres)
 
         Assert.Equal(5, read);
         Assert.Equal(5, await db.ScalarAsync("SELECT count(*) FROM scraped_videos"));
+        Assert.Equal(5, await db.ScalarAsync("SELECT count(*) FROM scraped_videos WHERE cover_url LIKE 'https://%.tiktokcdn.com/%'"));
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
 using MudBlazor;
 using ViralityDashboard.Account;
 using ViralityDashboard.Data.Queries;
@@ -9,7 +9,7 @@ using ViralityDashboard.Training.Preference;
 
 namespace ViralityDashboard.Components.Pages.Rate;
 
-public sealed partial class RatePage
+public sealed partial class RatePage : IAsyncDisposable
 {
     private const int BatchSize = 50;
 
@@ -19,6 +19,7 @@ public sealed partial class RatePage
     [Inject] private TimeProvider Clock { get; set; } = null!;
     [Inject] private IRatingQueueRanker Ranker { get; set; } = null!;
     [Inject] private IOptions<PreferenceOptions> Preference { get; set; } = null!;
+    [Inject] private IJSRuntime JS { get; set; } = null!;
 
     private RateQueue? _queue;
     private RatingSession? _session;
@@ -27,6 +28,8 @@ public sealed partial class RatePage
     private bool _focusPanel;
     private ElementReference _panel;
     private long _shownAt;
+    private IJSObjectReference? _keys;
+    private DotNetObjectReference<RatePage>? _self;
 
     protected override async Task OnInitializedAsync()
     {
@@ -77,6 +80,8 @@ public sealed partial class RatePage
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (firstRender)
+            await ListenForShortcutsAsync();
         // With no current video the panel is gone, but _panel still holds the removed element: focusing that threw
         // "Unable to focus an invalid element" and took the circuit down (an empty filter, an @handle, 50 skips).
         if (_focusPanel && _session?.Current is not null && _panel.Context is not null)
@@ -92,17 +97,54 @@ public sealed partial class RatePage
         _focusPanel = true; // the click focused the button; the next digit must reach the panel again
     }
 
-    private async Task OnKeyAsync(KeyboardEventArgs e)
+    /// <summary>A document-level keydown listener for as long as the page is shown (removed in <see cref="DisposeAsync"/>).</summary>
+    private async Task ListenForShortcutsAsync()
+    {
+        try
+        {
+            _self = DotNetObjectReference.Create(this);
+            _keys = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Rate/RatePage.razor.js");
+            await _keys.InvokeVoidAsync("listen", _self);
+        }
+        catch (Exception e) when (e is JSDisconnectedException or OperationCanceledException)
+        {
+            // the tab is gone
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_keys is not null)
+            {
+                await _keys.InvokeVoidAsync("stop");
+                await _keys.DisposeAsync();
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+            // the tab is gone, and its listener with it
+        }
+        _self?.Dispose();
+    }
+
+    /// <summary>A shortcut key, from the page-wide listener, which already left out keys typed into a text field.</summary>
+    /// <returns>True when Tab goes past the first or last dimension: the listener then moves the focus out of the panel.</returns>
+    [JSInvokable]
+    public async Task<bool> OnKeyAsync(string key, bool shift)
     {
         if (_session is null)
-            return;
-        switch (e.Key)
+            return false;
+        switch (key)
         {
             case [var c] when char.IsAsciiDigit(c):
                 _session.SetDigit(c - '0');
                 break;
+            case "Tab" when _session.Focus == (shift ? 0 : RatingSession.Dimensions.Length - 1):
+                return true;
             case "Tab":
-                _session.MoveFocus(e.ShiftKey ? -1 : 1);
+                _session.MoveFocus(shift ? -1 : 1);
                 break;
             case "ArrowDown":
                 _session.MoveFocus(1);
@@ -120,6 +162,8 @@ public sealed partial class RatePage
                 Back();
                 break;
         }
+        StateHasChanged(); // called from JavaScript, not through a Blazor event handler
+        return false;
     }
 
     private async Task SaveAsync()

@@ -1,6 +1,5 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -71,10 +70,43 @@ public sealed class RatePageTests : DashboardTestContext
         JSInterop.SetupVoid("Blazor._internal.domWrapper.focus", _ => markup() is { } page && !page.Contains("data-testid=\"rate-panel\"", StringComparison.Ordinal))
             .SetException(new JSException("Unable to focus an invalid element."));
 
+    /// <summary>Keys as the page-wide listener (RatePage.razor.js) passes them on; Chromium tests cover the listener itself.</summary>
     private static void Keys(IRenderedComponent<RatePage> cut, params string[] keys)
     {
         foreach (var key in keys)
-            cut.Find("[data-testid=rate-panel]").KeyDown(new KeyboardEventArgs { Key = key });
+            cut.InvokeAsync(() => cut.Instance.OnKeyAsync(key, shift: false)).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public async Task ShortcutsListenOnTheWholeDocumentWhileThePageIsShownAndStopWhenItIsLeft()
+    {
+        this.SignInAsOwner();
+        var module = JSInterop.SetupModule("./Components/Pages/Rate/RatePage.razor.js");
+        module.SetupVoid("listen", _ => true);
+        module.SetupVoid("stop");
+
+        var cut = Render<RatePage>();
+        cut.WaitForElement("[data-testid=rate-panel]");
+        module.VerifyInvoke("listen");
+        Assert.Equal("0", cut.Find("[data-testid=rate-panel]").GetAttribute("data-focus"));
+        await DisposeComponentsAsync();
+
+        module.VerifyInvoke("stop");
+    }
+
+    [Fact]
+    public async Task TabPastTheLastDimensionOrShiftTabBeforeTheFirstLeavesThePanelInsteadOfWrapping()
+    {
+        this.SignInAsOwner();
+        var cut = Render<RatePage>();
+        cut.WaitForElement("[data-testid=rate-panel]");
+
+        var backBeforeFirst = await cut.InvokeAsync(() => cut.Instance.OnKeyAsync("Tab", shift: true));
+        Keys(cut, "1", "2", "3", "4", "5");
+        var pastLast = await cut.InvokeAsync(() => cut.Instance.OnKeyAsync("Tab", shift: false));
+
+        Assert.Equal((true, true), (backBeforeFirst, pastLast));
+        Assert.Equal("true", cut.FindAll("[data-testid=step-row]")[5].GetAttribute("data-focused"));
     }
 
     [Fact]
