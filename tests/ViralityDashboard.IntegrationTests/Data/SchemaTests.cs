@@ -7,8 +7,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data;
 
-[Collection(PostgresCollection.Name)]
-public sealed class SchemaTests(PostgresFixture postgres)
+public sealed class SchemaTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task MigrationsCreateEveryTableInAnEmptyDatabase()

@@ -6,8 +6,9 @@ using OpenTelemetry.Trace;
 namespace ViralityDashboard.IntegrationTests.Fixtures;
 
 /// <summary>
-/// OpenTelemetry's in-memory exporters over the given sources and meters, for as long as it lives. The database
-/// tests run one at a time (one collection), so what it captures is the test's own.
+/// OpenTelemetry's in-memory exporters over the given sources and meters, for as long as it lives. It listens
+/// process-wide, so a test using it belongs in <see cref="PostgresCollection"/>, which runs alone: what it captures
+/// is then the test's own.
 /// </summary>
 public sealed class TelemetryCapture : IDisposable
 {

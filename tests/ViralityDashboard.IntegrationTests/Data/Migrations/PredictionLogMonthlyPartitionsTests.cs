@@ -8,8 +8,7 @@ using ViralityDashboard.IntegrationTests.Training.Monitoring;
 namespace ViralityDashboard.IntegrationTests.Data.Migrations;
 
 /// <summary>Issue 22 §5: the migration that partitions prediction_log keeps every row, its id, and the ids after it.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class PredictionLogMonthlyPartitionsTests(PostgresFixture postgres)
+public sealed class PredictionLogMonthlyPartitionsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const string MigrationBefore = "20261207183849_SessionsInDatabase";
 

@@ -10,8 +10,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Migrations;
 
-[Collection(PostgresCollection.Name)]
-public sealed class SnakeCaseIdentityTests(PostgresFixture postgres)
+public sealed class SnakeCaseIdentityTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const string MigrationBefore = "20261124124607_ScrapedVideoPageIndexes";
     private const string Password = "correct horse battery";

@@ -6,8 +6,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Queries;
 
-[Collection(PostgresCollection.Name)]
-public sealed class CalibrationPageQueriesTests(PostgresFixture postgres)
+public sealed class CalibrationPageQueriesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static ScrapedVideoRecord Video(string id, long views, long likes = 0) => new() { VideoId = id, Views = views, Likes = likes, Saves = 0, DurationSeconds = 30 };
 

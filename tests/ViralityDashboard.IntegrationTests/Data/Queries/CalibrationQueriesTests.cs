@@ -6,8 +6,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Queries;
 
-[Collection(PostgresCollection.Name)]
-public sealed class CalibrationQueriesTests(PostgresFixture postgres)
+public sealed class CalibrationQueriesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static ScrapedVideoRecord Video(string id, long views, long likes, long? saves = 0) =>
         new() { VideoId = id, Views = views, Likes = likes, Saves = saves, DurationSeconds = 30 };

@@ -5,8 +5,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Queries;
 
-[Collection(PostgresCollection.Name)]
-public sealed class RatingQueriesTests(PostgresFixture postgres)
+public sealed class RatingQueriesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Day = DateTimeOffset.Parse("2026-11-01T12:00:00Z");
     private static readonly PreferenceRowFilter Analyzed = new("v3", 100);

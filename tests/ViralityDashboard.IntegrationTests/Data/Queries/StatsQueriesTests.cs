@@ -7,8 +7,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Queries;
 
-[Collection(PostgresCollection.Name)]
-public sealed class StatsQueriesTests(PostgresFixture postgres)
+public sealed class StatsQueriesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 

@@ -6,8 +6,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Queries;
 
-[Collection(PostgresCollection.Name)]
-public sealed class TrainingDataQueriesTests(PostgresFixture postgres)
+public sealed class TrainingDataQueriesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Day = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 

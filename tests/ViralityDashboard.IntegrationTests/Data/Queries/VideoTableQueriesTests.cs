@@ -5,8 +5,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Queries;
 
-[Collection(PostgresCollection.Name)]
-public sealed class VideoTableQueriesTests(PostgresFixture postgres)
+public sealed class VideoTableQueriesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static async Task<TestDatabase> SeededAsync(PostgresFixture postgres, int count)
     {

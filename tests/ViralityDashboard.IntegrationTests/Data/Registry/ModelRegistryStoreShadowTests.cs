@@ -7,8 +7,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 
 namespace ViralityDashboard.IntegrationTests.Data.Registry;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ModelRegistryStoreShadowTests(PostgresFixture postgres)
+public sealed class ModelRegistryStoreShadowTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static ModelVersion Version(string tag, VersionStatus status = VersionStatus.Inactive, ModelKind kind = ModelKind.Engagement) => new()
     {

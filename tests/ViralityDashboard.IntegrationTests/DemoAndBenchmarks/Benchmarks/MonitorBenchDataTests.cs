@@ -8,8 +8,7 @@ using ViralityDashboard.IntegrationTests.Fixtures;
 namespace ViralityDashboard.IntegrationTests.DemoAndBenchmarks.Benchmarks;
 
 /// <summary>bench-monitor's data generation, at small sizes (the verb's defaults are 1M scored and 100k new videos).</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class MonitorBenchDataTests(PostgresFixture postgres)
+public sealed class MonitorBenchDataTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly MonitorBenchSizes Sizes = new(Videos: 3_000, NewVideos: 400, SnapshotsPerVideo: 5, Weeks: 20);

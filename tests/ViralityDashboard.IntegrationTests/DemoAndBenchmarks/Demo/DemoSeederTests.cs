@@ -10,8 +10,7 @@ using ViralityDashboard.Training.Engagement;
 namespace ViralityDashboard.IntegrationTests.DemoAndBenchmarks.Demo;
 
 /// <summary>seed-demo's scrape history in the database (issue 12 §8).</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class DemoSeederTests(PostgresFixture postgres)
+public sealed class DemoSeederTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly DemoDataOptions Small = new() { Now = Now, Videos = 400, Analyzed = 20, AwaitingRating = 5, PostingWindowDays = DemoDataOptions.DashboardPostingWindowDays };

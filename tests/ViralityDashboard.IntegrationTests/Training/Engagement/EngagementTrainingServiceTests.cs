@@ -12,8 +12,7 @@ using ViralityDashboard.Training.Registry;
 
 namespace ViralityDashboard.IntegrationTests.Training.Engagement;
 
-[Collection(PostgresCollection.Name)]
-public sealed class EngagementTrainingServiceTests(PostgresFixture postgres)
+public sealed class EngagementTrainingServiceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task ARunStoresAnActiveVersionAndACompletedRunRow()

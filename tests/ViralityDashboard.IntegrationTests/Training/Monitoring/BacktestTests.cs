@@ -11,8 +11,7 @@ using ViralityDashboard.Training.Monitoring;
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 /// <summary>Issue 12 §7: a backtest scores a version on every matured video since a date, judged by its own tiers, week by week.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class BacktestTests(PostgresFixture postgres)
+public sealed class BacktestTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task BacktestWeeksEqualADirectRecomputationFromTheVideos()

@@ -9,8 +9,7 @@ using static ViralityDashboard.IntegrationTests.Training.Monitoring.MonitoringRo
 
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
-[Collection(PostgresCollection.Name)]
-public sealed class ChallengerComparisonTests(PostgresFixture postgres)
+public sealed class ChallengerComparisonTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task FiguresEqualADirectRecomputationOverTheVideosBothVersionsMaturedOnly()

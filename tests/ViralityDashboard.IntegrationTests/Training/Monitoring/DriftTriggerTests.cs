@@ -12,8 +12,7 @@ using static ViralityDashboard.IntegrationTests.Training.Monitoring.MonitoringRo
 
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
-[Collection(PostgresCollection.Name)]
-public sealed class DriftTriggerTests(PostgresFixture postgres)
+public sealed class DriftTriggerTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const double TestAccuracy = 0.80;
 

@@ -6,8 +6,7 @@ using ViralityDashboard.Training.Monitoring;
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 /// <summary>Issue 12 §3–4: outcomes mature by the predicting version's own tiers, and realized metrics grow incrementally.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class MaturingPassTests(PostgresFixture postgres)
+public sealed class MaturingPassTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private sealed record Judged(long Version, string Platform, short Predicted, short? Outcome, DateTimeOffset ObservedAt, long LatestViews);
 

@@ -9,8 +9,7 @@ using ViralityDashboard.Training.Scheduling;
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 /// <summary>Issue 12 §2–3: an import queues the scoring job through Quartz, and the maturing job follows it.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class MonitoringJobsTests(PostgresFixture postgres)
+public sealed class MonitoringJobsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task AnImportFromThePageQueuesScoringAndThenMaturingThroughQuartz()

@@ -11,8 +11,7 @@ using ViralityDashboard.Training.Monitoring;
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 /// <summary>The read side of realized performance, over rows written straight into model_versions and realized_metrics.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class MonitoringQueriesTests(PostgresFixture postgres)
+public sealed class MonitoringQueriesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 10, 5, 3, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Monday = new(2026, 10, 5);

@@ -6,8 +6,7 @@ using ViralityDashboard.Training.Monitoring;
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 /// <summary>Issue 22 §5: prediction_log is partitioned by month, and a month whose rows have all expired goes whole.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class PredictionLogPartitionsTests(PostgresFixture postgres)
+public sealed class PredictionLogPartitionsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 

@@ -7,8 +7,7 @@ using ViralityDashboard.Training.Monitoring;
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 /// <summary>Issue 22 §5: the prediction log keeps each kind of row for its retention, and deleting the rest changes nothing shown.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class RetentionPassTests(PostgresFixture postgres)
+public sealed class RetentionPassTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 

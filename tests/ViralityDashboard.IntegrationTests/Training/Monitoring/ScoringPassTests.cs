@@ -8,8 +8,7 @@ using ViralityDashboard.Training.Monitoring;
 namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 
 /// <summary>Issue 12 §2: the scoring job scores each newly seen video once per feature set, with the active version and its shadows, as first seen.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ScoringPassTests(PostgresFixture postgres)
+public sealed class ScoringPassTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task ScoresOnlyNewVideosWithTheActiveAndShadowVersionsFromTheirFirstSnapshot()

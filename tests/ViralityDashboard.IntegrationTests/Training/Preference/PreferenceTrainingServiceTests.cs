@@ -11,8 +11,7 @@ using ViralityDashboard.Training.Preference;
 
 namespace ViralityDashboard.IntegrationTests.Training.Preference;
 
-[Collection(PostgresCollection.Name)]
-public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres)
+public sealed class PreferenceTrainingServiceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly TrainingRequest Request = new(ModelKind: ModelKind.Preference);
 

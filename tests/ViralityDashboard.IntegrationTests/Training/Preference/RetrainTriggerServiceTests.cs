@@ -10,8 +10,7 @@ using ViralityDashboard.Training.Preference;
 
 namespace ViralityDashboard.IntegrationTests.Training.Preference;
 
-[Collection(PostgresCollection.Name)]
-public sealed class RetrainTriggerServiceTests(PostgresFixture postgres)
+public sealed class RetrainTriggerServiceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task FiftyNewRatingsFireOneDataRunThatRecordsWhyAndTheSameRatingsNeverFireAgainEvenWhenTheGateRejects()

@@ -14,8 +14,7 @@ namespace ViralityDashboard.IntegrationTests.Training.Runs;
 /// The run history reads a handful of columns and JSON values in SQL instead of whole runs. Each row must say what the
 /// run's own detail (read from the whole stored run) says.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class RunHistoryQueryTests(PostgresFixture postgres)
+public sealed class RunHistoryQueryTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task EachRowSaysWhatTheRunsDetailSaysNewestFirstAndOfTheKindAskedFor()

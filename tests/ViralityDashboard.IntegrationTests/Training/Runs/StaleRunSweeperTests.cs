@@ -10,8 +10,7 @@ using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.IntegrationTests.Training.Runs;
 
-[Collection(PostgresCollection.Name)]
-public sealed class StaleRunSweeperTests(PostgresFixture postgres)
+public sealed class StaleRunSweeperTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     // The training lock's key (TrainingLock.Key, internal there).
     private const long TrainingLockKey = 0x5649524C54524E31;

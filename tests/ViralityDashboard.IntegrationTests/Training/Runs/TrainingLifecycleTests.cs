@@ -8,8 +8,7 @@ using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.IntegrationTests.Training.Runs;
 
-[Collection(PostgresCollection.Name)]
-public sealed class TrainingLifecycleTests(PostgresFixture postgres)
+public sealed class TrainingLifecycleTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task TheFitAndItsParallelWorkRunOnBoundedTrainingThreadsNotOnThePoolThatServesRequests()

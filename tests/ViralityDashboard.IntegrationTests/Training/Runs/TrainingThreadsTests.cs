@@ -4,8 +4,7 @@ using ViralityDashboard.Training.Runs;
 
 namespace ViralityDashboard.IntegrationTests.Training.Runs;
 
-[Collection(PostgresCollection.Name)]
-public sealed class TrainingThreadsTests(PostgresFixture postgres)
+public sealed class TrainingThreadsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task DefaultsToOneFewerThreadThanTheCoresAndAtLeastOne()

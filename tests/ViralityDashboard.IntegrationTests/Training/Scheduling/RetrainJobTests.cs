@@ -13,8 +13,7 @@ using ViralityDashboard.Training.Scheduling;
 
 namespace ViralityDashboard.IntegrationTests.Training.Scheduling;
 
-[Collection(PostgresCollection.Name)]
-public sealed class RetrainJobTests(PostgresFixture postgres)
+public sealed class RetrainJobTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task TheCronScheduleIsPersistedSoANewSchedulerOverTheSameDatabaseSeesIt()
