@@ -9,8 +9,7 @@ namespace ViralityDashboard.IntegrationTests.Data.Registry;
 /// Issue 24 §1: the confirmation dialogs' "from → to" comes from the registry, worked out per feature set by the same
 /// query as the change itself (the page once took the first active row, a pre-posting version, for the seed15 one).
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ModelRegistryStorePreviewTests(PostgresFixture postgres)
+public sealed class ModelRegistryStorePreviewTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static ModelVersion Version(string tag, string featureSet, VersionStatus status = VersionStatus.Inactive) => new()
     {

@@ -8,8 +8,7 @@ namespace ViralityDashboard.IntegrationTests.Training.Monitoring;
 /// backfill (a backtest, kept apart, never read by the drift trigger); one first seen by the newest video the version was
 /// trained on is in-sample and not counted at all.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LiveAndBackfillTests(PostgresFixture postgres)
+public sealed class LiveAndBackfillTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly Dictionary<string, string?> WideDriftWindow = new(TrainingFixtures.Settings()) { ["Virality:Monitoring:Drift:Window"] = "1000" };
 

@@ -9,8 +9,7 @@ namespace ViralityDashboard.IntegrationTests.Training.Scheduling;
 /// Issue 24 §4: a CLI verb that starts the clustered scheduler (<c>train</c>) left its check-in row behind, so the
 /// next node logged "ClusterManager: detected 1 failed or restarted instances" after every such verb.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class SchedulerShutdownTests(PostgresFixture postgres)
+public sealed class SchedulerShutdownTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static Task<long> RowsOf(TestDatabase db, string instance) =>
         db.ScalarAsync($"SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = '{TrainingSchedule.SchedulerName}' AND instance_name = '{instance}'");
