@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using ViralityDashboard.Tests.Fixtures;
 
@@ -26,15 +27,7 @@ internal static class AppViews
             return anonymous;
         }
 
-        var page = await browser.NewPageAsync(app.BaseAddress, viewport);
-        await page.GotoAsync("/account/login");
-        await BrowserSession.SubmitSignInAsync(page, "owner", app.OwnerPassword);
-        if (dark)
-        {
-            await BrowserSession.GotoInteractiveAsync(page, "/");
-            await page.Locator("[aria-label='Toggle dark mode']").ClickAsync();
-            await WaitForThemeAsync(page, dark: true);
-        }
+        var page = await browser.NewPageAsync(app.BaseAddress, viewport, await SignedInAsync(browser, app, dark));
 
         switch (view)
         {
@@ -113,6 +106,29 @@ internal static class AppViews
     }
 
     private static Task GotoAsync(IPage page, string path) => BrowserSession.GotoInteractiveAsync(page, path);
+
+    private static readonly ConcurrentDictionary<(Uri App, bool Dark), Lazy<Task<string>>> SignIns = new();
+
+    /// <summary>
+    /// The owner's sign-in cookie and theme choice for this app, from one sign-in per theme: each view then starts from
+    /// them in a context of its own instead of signing in (and, for dark mode, visiting the overview) again.
+    /// </summary>
+    private static Task<string> SignedInAsync(BrowserSession browser, RunningApp app, bool dark) =>
+        SignIns.GetOrAdd((app.BaseAddress, dark), _ => new Lazy<Task<string>>(async () =>
+        {
+            var page = await browser.NewPageAsync(app.BaseAddress);
+            await page.GotoAsync("/account/login");
+            await BrowserSession.SubmitSignInAsync(page, "owner", app.OwnerPassword);
+            if (dark)
+            {
+                await BrowserSession.GotoInteractiveAsync(page, "/");
+                await page.Locator("[aria-label='Toggle dark mode']").ClickAsync();
+                await WaitForThemeAsync(page, dark: true);
+            }
+            var state = await page.Context.StorageStateAsync();
+            await page.Context.CloseAsync();
+            return state;
+        })).Value;
 
     /// <summary>Waits until the body's background is dark (or light): the layout reads the stored choice after its first render.</summary>
     private static Task WaitForThemeAsync(IPage page, bool dark) =>

@@ -44,12 +44,14 @@ public sealed class BrowserSession : IAsyncLifetime
     }
 
     /// <param name="viewport">1366 × 850 unless given (a phone's width, say).</param>
-    public async Task<IPage> NewPageAsync(Uri baseAddress, ViewportSize? viewport = null)
+    /// <param name="storageState">Cookies and local storage saved from another context (<c>StorageStateAsync</c>): a sign-in and a theme choice to start from.</param>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, ViewportSize? viewport = null, string? storageState = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 850 },
+            StorageState = storageState,
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
