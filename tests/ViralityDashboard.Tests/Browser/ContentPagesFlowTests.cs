@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
-using Npgsql;
-using ViralityDashboard.Data.Embedded;
 using ViralityDashboard.Tests.Fixtures;
 
 namespace ViralityDashboard.Tests.Browser;
@@ -12,14 +9,7 @@ namespace ViralityDashboard.Tests.Browser;
 public sealed class ContentPagesFlowTests(RunningApp app, BrowserSession browser) : IClassFixture<BrowserSession>
 {
     /// <summary>The app's own cluster, joined (not restarted) through its data directory.</summary>
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var server = await EmbeddedPostgres.StartAsync(app.DataDirectory, NullLogger.Instance);
-        await using var conn = new NpgsqlConnection(server.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private async Task<long> ScalarAsync(string sql) => Convert.ToInt64(await app.ScalarAsync(sql), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task OwnerRatesThreeVideosWithTheKeyboardAloneAndTheRatingsAreStored()

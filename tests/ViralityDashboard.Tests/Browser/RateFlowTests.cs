@@ -1,8 +1,5 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
-using Npgsql;
-using ViralityDashboard.Data.Embedded;
 using ViralityDashboard.Tests.Fixtures;
 
 namespace ViralityDashboard.Tests.Browser;
@@ -15,14 +12,7 @@ namespace ViralityDashboard.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class RateFlowTests(RunningApp app, BrowserSession browser) : IClassFixture<BrowserSession>
 {
-    private async Task<string?> QueryAsync(string sql)
-    {
-        await using var server = await EmbeddedPostgres.StartAsync(app.DataDirectory, NullLogger.Instance);
-        await using var conn = new NpgsqlConnection(server.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToString(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
+    private async Task<string?> QueryAsync(string sql) => Convert.ToString(await app.ScalarAsync(sql), CultureInfo.InvariantCulture);
 
     private async Task<IPage> RatePageAsync()
     {

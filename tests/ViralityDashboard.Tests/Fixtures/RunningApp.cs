@@ -39,6 +39,16 @@ public sealed class RunningApp : IAsyncLifetime
     public string ApiKey { get; } = $"test-key-{Guid.NewGuid():N}";
 
     public string DataDirectory { get; }
+
+    /// <summary>The first value of one SQL command on the app's own cluster, joined (not restarted) through its data directory.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var server = await ViralityDashboard.Data.Embedded.EmbeddedPostgres.StartAsync(DataDirectory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using var conn = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync();
+    }
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public string Output { get { lock (_output) return _output.ToString(); } }
