@@ -20,9 +20,16 @@ public class AutoSearchTests
     {
         var search = AutoSearch.Run(X, Y, new TrainerOptions(), Small, TrainingParallelism.Default);
 
-        // LightGBM's default, lbfgs, two drawn settings, the best LightGBM unweighted and ordinal, lbfgs unweighted, the forest.
-        Assert.Equal(["lightgbm", "lbfgs", "lightgbm", "lightgbm", "lightgbm", "lightgbm-ordinal", "lbfgs", "forest"], search.Candidates.Select(c => c.Trainer));
-        Assert.Equal(["balanced", "balanced", "balanced", "balanced", "none", "balanced", "none", "balanced"], search.Candidates.Select(c => c.Hyperparameters["classWeights"]));
+        // LightGBM's default and its ordinal form, lbfgs, two drawn settings, the best LightGBM unweighted and (unless it is
+        // the default, whose ordinal form was tried) ordinal, lbfgs unweighted, the forest.
+        var trainers = search.Candidates.Select(c => c.Trainer).ToList();
+        Assert.Equal(["lightgbm", "lightgbm-ordinal", "lbfgs", "lightgbm", "lightgbm", "lightgbm"], trainers.Take(6));
+        Assert.Equal(["lbfgs", "forest"], trainers.TakeLast(2));
+        static IEnumerable<KeyValuePair<string, string>> Settings(AutoCandidate c) => c.Hyperparameters.Where(h => h.Key != "classWeights");
+        var bestTreeIsTheDefault = Settings(search.Candidates[5]).SequenceEqual(Settings(search.Candidates[0]));
+        Assert.Equal(bestTreeIsTheDefault ? 8 : 9, trainers.Count);
+        Assert.Equal("none", search.Candidates[5].Hyperparameters["classWeights"]);
+        Assert.Equal(["balanced", "balanced", "balanced", "balanced", "balanced"], search.Candidates.Take(5).Select(c => c.Hyperparameters["classWeights"]));
         Assert.All(search.Candidates, c => Assert.InRange(c.CvMacroF1!.Value, 0.2, 1.0));
         Assert.All(search.Candidates, c => Assert.True(c.Milliseconds > 0));
         Assert.Equal(search.Candidates.Max(c => c.CvMacroF1), search.Best.CvMacroF1);
@@ -48,7 +55,7 @@ public class AutoSearchTests
     public void DrawsItsLightGbmSettingsFromTheSeed()
     {
         static IEnumerable<string> Drawn(int seed) => AutoSearch.Candidates(new AutoSearchOptions(LightGbmSamples: 4), new TrainerOptions(Seed: seed))
-            .Skip(2).Select(o => $"{o.LightGbmLeaves}/{o.LightGbmLearningRate}/{o.LightGbmMinDataPerLeaf}");
+            .Skip(3).Select(o => $"{o.LightGbmLeaves}/{o.LightGbmLearningRate}/{o.LightGbmMinDataPerLeaf}");
 
         Assert.Equal(Drawn(1), Drawn(1));
         Assert.Equal(4, Drawn(1).Distinct().Count());
