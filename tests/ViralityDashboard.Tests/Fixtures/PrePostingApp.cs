@@ -13,6 +13,8 @@ public sealed class PrePostingApp : IAsyncLifetime
     public RunningApp App { get; } = new(new Dictionary<string, string>
     {
         ["Virality__Training__AutoSearchSeconds"] = AutoSearchSeconds,
+        // The product's default trainer: the one-click retrain is launched with it.
+        ["Virality__Training__Trainer"] = "auto",
         // Room for the one-click run on a busy shared machine, where its fit and cross-validation can take minutes.
         ["Virality__Training__TimeBudgetSeconds"] = "900",
         // The product's seed15 gate (RunningApp lowers it for the shared app), so the Training page shows the defaults.

@@ -71,6 +71,11 @@ public sealed class RunningApp : IAsyncLifetime
         // The flows are under test, not the models: the default 90 s auto search per retrain, on a 2-core machine that
         // runs several of these apps and browsers at once, pushed the shared app's two retrains past their 5-minute wait.
         psi.Environment["Virality__Training__AutoSearchSeconds"] = "15";
+        // And one fixed trainer by default, not the time-boxed search: under load a 15 s search could score only LightGBM's
+        // plain form, which loses to the growth gate on the demo's point-in-time rows, so the shared app's first retrain
+        // was rejected now and then. LightGBM's ordinal form passes it (served 0.67) and gives the same model every run.
+        // Fixtures that test the auto trainer set it back.
+        psi.Environment["Virality__Training__Trainer"] = "lightgbm-ordinal";
         // The demo's shifted weeks make the drift trigger retrain once after the first retrain's outcomes mature, as a
         // fresh install should; here that extra run would hold the training lock and add a version under the flows'
         // feet. The drift rule has its own integration tests.
