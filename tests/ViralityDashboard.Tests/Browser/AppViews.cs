@@ -40,7 +40,8 @@ internal static class AppViews
                 break;
             case "rate-mid-rating":
                 await GotoAsync(page, "/rate");
-                await page.GetByTestId("rate-panel").FocusAsync();
+                // The page focuses its panel once its page-wide key listener is in place: a key pressed before is lost.
+                await Assertions.Expect(page.GetByTestId("rate-panel")).ToBeFocusedAsync();
                 await page.Keyboard.PressAsync("8");
                 await Assertions.Expect(page.GetByTestId("rate-save")).ToBeEnabledAsync();
                 break;
